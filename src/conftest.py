@@ -1,0 +1,99 @@
+"""Shared test fixtures: reference data loaded once, and named personas.
+
+Personas: Anna (case officer, NL return service), Pieter (case officer, NL police),
+Sanne (supervisor, NL), Lucas (case officer, BE immigration office), Lotte (return
+counsellor, BE), Ruud (auditor, NL), Eva (EU coordinator), Tom (statistician, NL),
+Ada (administrator, NL).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from retour.accounts.models import Authority, Role, User
+from retour.accounts.roles import RoleCode
+
+PERSONAS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "anna": ("Anna", "de Vries", "nl-dtv", (RoleCode.CASE_OFFICER,)),
+    "pieter": ("Pieter", "Bakker", "nl-avim", (RoleCode.CASE_OFFICER,)),
+    "sanne": ("Sanne", "Jansen", "nl-dtv", (RoleCode.SUPERVISOR,)),
+    "lucas": ("Lucas", "Peeters", "be-dvz", (RoleCode.CASE_OFFICER,)),
+    "lotte": ("Lotte", "Maes", "be-fedasil", (RoleCode.RETURN_COUNSELLOR,)),
+    "ruud": ("Ruud", "Visser", "nl-dtv", (RoleCode.AUDITOR,)),
+    "eva": ("Eva", "Lindqvist", "eu-erc", (RoleCode.EU_COORDINATOR,)),
+    "tom": ("Tom", "Smit", "nl-dtv", (RoleCode.STATISTICIAN,)),
+    "ada": ("Ada", "Mulder", "nl-dtv", (RoleCode.ADMINISTRATOR,)),
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the shipped reference data once per test session."""
+    from retour.accounts.loading import load_authorities
+    from retour.reference.loading import load_countries, load_legal_parameters
+
+    with django_db_blocker.unblock():
+        load_countries()
+        load_legal_parameters()
+        load_authorities()
+
+
+def make_user(username: str, first: str, last: str, authority: str, roles: tuple[str, ...]) -> User:
+    user = User.objects.create_user(
+        username=username, first_name=first, last_name=last, password="x-" + username,
+        authority=Authority.objects.get(code=authority),
+    )
+    user.roles.set(Role.objects.filter(code__in=roles))
+    return user
+
+
+def _persona(name: str) -> User:
+    first, last, authority, roles = PERSONAS[name]
+    return make_user(name, first, last, authority, roles)
+
+
+@pytest.fixture
+def anna(db: Any) -> User:
+    return _persona("anna")
+
+
+@pytest.fixture
+def pieter(db: Any) -> User:
+    return _persona("pieter")
+
+
+@pytest.fixture
+def sanne(db: Any) -> User:
+    return _persona("sanne")
+
+
+@pytest.fixture
+def lucas(db: Any) -> User:
+    return _persona("lucas")
+
+
+@pytest.fixture
+def lotte(db: Any) -> User:
+    return _persona("lotte")
+
+
+@pytest.fixture
+def ruud(db: Any) -> User:
+    return _persona("ruud")
+
+
+@pytest.fixture
+def eva(db: Any) -> User:
+    return _persona("eva")
+
+
+@pytest.fixture
+def tom(db: Any) -> User:
+    return _persona("tom")
+
+
+@pytest.fixture
+def ada(db: Any) -> User:
+    return _persona("ada")

@@ -1,0 +1,1 @@
+"""Retour: return case management for member states and EU coordination."""

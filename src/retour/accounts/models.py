@@ -1,0 +1,108 @@
+"""Users, the authorities they belong to, their roles and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from retour.accounts.roles import Capability, RoleCode, capabilities_of
+
+
+class Authority(models.Model):
+    """A public body of a member state that takes part in the return procedure."""
+
+    class Kind(models.TextChoices):
+        ASYLUM_SERVICE = "asylum_service", "Asylum service"
+        IMMIGRATION_SERVICE = "immigration_service", "Immigration service"
+        RETURN_SERVICE = "return_service", "Return service"
+        POLICE = "police", "Police"
+        BORDER_GUARD = "border_guard", "Border guard"
+        DETENTION_AGENCY = "detention_agency", "Detention agency"
+        COUNSELLING_SERVICE = "counselling_service", "Return counselling service"
+        COURT = "court", "Court or tribunal"
+        EU_BODY = "eu_body", "EU body"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    member_state = models.ForeignKey(
+        "reference.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authorities",
+        help_text="Empty only for EU bodies, which hold no personal data.",
+    )
+
+    class Meta:
+        ordering = ["member_state_id", "name"]
+        verbose_name_plural = "authorities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.member_state_id or 'EU'})"
+
+
+class Role(models.Model):
+    code = models.CharField(max_length=40, primary_key=True, choices=RoleCode.choices)
+
+    def __str__(self) -> str:
+        return RoleCode(self.code).label
+
+
+class User(AbstractUser):
+    """A person who works with Retour: one authority, one or more roles."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="users")
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(self.roles.values_list("code", flat=True))
+
+    @cached_property
+    def capabilities(self) -> frozenset[str]:
+        if not self.is_active:
+            return frozenset()
+        return capabilities_of(self.role_codes)
+
+    def can(self, capability: Capability | str) -> bool:
+        return capability in self.capabilities
+
+    @property
+    def member_state_code(self) -> str | None:
+        return self.authority.member_state_id if self.authority_id and self.authority else None
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 digest is stored, the token is shown once."""
+
+    PREFIX = "rtr_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="First characters, to recognise the token.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.hint}… ({self.user.username}: {self.name})"
+
+    @staticmethod
+    def digest_of(raw_token: str) -> str:
+        return hashlib.sha256(raw_token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, digest=cls.digest_of(raw), hint=raw[: len(cls.PREFIX) + 6]
+        )
+        return token, raw

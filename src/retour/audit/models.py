@@ -1,0 +1,59 @@
+"""The access log: every read and write of personal data, append-only, hash-chained."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class AccessLogEntry(models.Model):
+    """Who touched which personal data, when, how and why.
+
+    ``digest`` is SHA-256 over the previous entry's digest and this entry's canonical content,
+    so removing, reordering or editing an entry breaks the chain (``retour audit verify``).
+    """
+
+    class Operation(models.TextChoices):
+        READ = "read"
+        SEARCH = "search"
+        WRITE = "write"
+        EXPORT = "export"
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    authority = models.CharField(max_length=40, blank=True)
+    member_state = models.CharField(max_length=2, blank=True)
+    operation = models.CharField(max_length=10, choices=Operation.choices)
+    object_type = models.CharField(max_length=40)
+    object_ids = models.JSONField(default=list)
+    person_ids = models.JSONField(default=list)
+    search_terms = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    channel = models.CharField(max_length=20, blank=True, help_text="web, api, cli, system")
+    previous_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name_plural = "access log entries"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("the access log is append-only")
+
+
+class ChainHead(models.Model):
+    """The single row that serialises appends to the chain (locked while appending)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    digest = models.CharField(max_length=64, default="0" * 64)

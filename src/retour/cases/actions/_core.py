@@ -1,0 +1,175 @@
+"""The one write path for cases: load, check, change, log the event, update milestones.
+
+Every action runs ``perform`` in one database transaction: if anything refuses or fails,
+nothing of the action is written (no half-saved case, no event, no access-log entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from retour import clock
+from retour.audit.log import record_access
+from retour.cases import milestones
+from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
+from retour.cases.procedure import BY_ACTION, refusal
+from retour.errors import InvalidInput, NotVisible, PermissionRefused, StaleVersion, TransitionRefused
+
+# Case fields whose old and new values every event records.
+TRACKED_FIELDS = (
+    "stage",
+    "stage_before_suspension",
+    "outcome",
+    "outcome_reason",
+    "responsible_authority_id",
+    "assigned_officer_id",
+    "voluntary_departure_ends_on",
+    "removal_planned_on",
+    "closed_at",
+)
+
+Change = Callable[[ReturnCase], "dict[str, Any] | None"]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(case: ReturnCase) -> dict[str, Any]:
+    return {name: _jsonable(getattr(case, name)) for name in TRACKED_FIELDS}
+
+
+def load_case(user: Any, case_id: Any, *, for_update: bool = False) -> ReturnCase:
+    """The case if ``user`` may see it (None means the system itself)."""
+    cases = ReturnCase.objects.all() if user is None else ReturnCase.objects.visible_to(user)
+    if for_update:
+        cases = cases.select_for_update()
+    try:
+        return cases.select_related("person", "responsible_authority").get(pk=case_id)
+    except (ReturnCase.DoesNotExist, ValueError, TypeError):
+        raise NotVisible("case not found") from None
+
+
+def _check_version(case: ReturnCase, expected_version: int | None) -> None:
+    if expected_version is None or expected_version == case.version:
+        return
+    last = case.events.select_related("actor").order_by("-sequence").first()
+    who = (last.actor.get_full_name() or last.actor.username) if last and last.actor else "the system"
+    when = last.occurred_at.strftime("%Y-%m-%d %H:%M") if last else "?"
+    raise StaleVersion(
+        f"case {case.number} was changed by {who} at {when} ({last.action if last else ''}) "
+        f"after you opened it: you had version {expected_version}, it is now version "
+        f"{case.version}; reload the case and try again"
+    )
+
+
+def append_event(
+    case: ReturnCase,
+    user: Any,
+    action: str,
+    reason: str,
+    old_values: dict[str, Any],
+    new_values: dict[str, Any],
+) -> CaseEvent:
+    last = case.events.aggregate(last=Max("sequence"))["last"] or 0
+    event = CaseEvent.objects.create(
+        case=case,
+        sequence=last + 1,
+        occurred_at=clock.now(),
+        actor=user,
+        actor_authority=getattr(user, "authority", None),
+        action=action,
+        reason=reason,
+        old_values=old_values,
+        new_values=new_values,
+    )
+    row = CaseMilestones.objects.get(case=case)
+    milestones.apply(row, event)
+    row.save()
+    return event
+
+
+def perform(
+    user: Any,
+    case_id: Any,
+    action: str,
+    change: Change,
+    *,
+    expected_version: int | None = None,
+    reason: str = "",
+    channel: str = "",
+) -> ReturnCase:
+    """Run one business action on a case atomically.
+
+    ``change`` validates its input (raising ``InvalidInput``) and then changes the case and
+    its related rows; it returns extra values for the event (e.g. the decision recorded).
+    ``user`` None is the system (a deadline that passed), which needs no capability.
+    """
+    transition = BY_ACTION[action]
+    with transaction.atomic():
+        case = load_case(user, case_id, for_update=True)
+        if user is not None and (
+            transition.capability is None or not user.can(transition.capability)
+        ):
+            raise PermissionRefused(f"your role does not allow: {transition.label.lower()}")
+        _check_version(case, expected_version)
+        why_not = refusal(transition, case)
+        if why_not:
+            raise TransitionRefused(why_not)
+        before = snapshot(case)
+        details = change(case) or {}
+        after = snapshot(case)
+        changed = [name for name in TRACKED_FIELDS if before[name] != after[name]]
+        case.version += 1
+        case.updated_at = clock.now()
+        case.save()
+        append_event(
+            case,
+            user,
+            action,
+            reason,
+            {name: before[name] for name in changed},
+            {**{name: after[name] for name in changed}, **details},
+        )
+        if user is not None:
+            record_access(
+                user, "write", "return_case", [case.pk], person_ids=[case.person_id],
+                reason=reason or transition.label, channel=channel,
+            )
+    return case
+
+
+def require_text(value: str, field: str, what: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput.field(field, f"{what} is required")
+    return text
+
+
+def not_in_future(value: date, field: str) -> date:
+    if value > clock.today():
+        raise InvalidInput.field(field, f"{value.isoformat()} is in the future")
+    return value
+
+
+def open_task(case: ReturnCase, kind: str, due_on: date, authority: Any = None) -> Task:
+    return Task.objects.create(
+        case=case,
+        kind=kind,
+        authority=authority or case.responsible_authority,
+        due_on=due_on,
+        created_at=clock.now(),
+    )
+
+
+def close_tasks(case: ReturnCase, *kinds: str, status: str = Task.Status.DONE) -> None:
+    case.tasks.filter(kind__in=kinds, status=Task.Status.OPEN).update(
+        status=status, closed_at=clock.now()
+    )

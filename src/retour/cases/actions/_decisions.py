@@ -1,0 +1,94 @@
+"""Shared steps of the decision actions: recording a decision, suspension and resumption."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from retour import clock
+from retour.accounts.models import Authority
+from retour.cases import guards
+from retour.cases.models import Decision, ReturnCase
+from retour.cases.stages import Stage
+from retour.errors import InvalidInput
+
+
+def issuing_authority(user: Any, case: ReturnCase, code: str | None) -> Authority:
+    """The authority that took the decision: the user's own unless another of the same member
+    state is named (e.g. the asylum service's decision recorded by the return service)."""
+    if not code:
+        return user.authority if user is not None else case.responsible_authority
+    try:
+        return Authority.objects.get(code=code, member_state_id=case.member_state_id)
+    except Authority.DoesNotExist:
+        raise InvalidInput.field(
+            "issuing_authority", f"no authority {code!r} in {case.member_state_id}"
+        ) from None
+
+
+def check_decision_dates(decided_on: date, notified_on: date | None) -> None:
+    if decided_on > clock.today():
+        raise InvalidInput.field("decided_on", f"{decided_on.isoformat()} is in the future")
+    if notified_on is not None:
+        if notified_on < decided_on:
+            raise InvalidInput.field("notified_on", "cannot be before the decision date")
+        if notified_on > clock.today():
+            raise InvalidInput.field("notified_on", f"{notified_on.isoformat()} is in the future")
+
+
+def latest(case: ReturnCase, kind: str, status: str = Decision.Status.IN_FORCE) -> Decision | None:
+    return case.decisions.filter(kind=kind, status=status).order_by("-decided_on", "-id").first()
+
+
+def record(case: ReturnCase, kind: str, authority: Authority, **fields: Any) -> Decision:
+    return Decision.objects.create(case=case, kind=kind, issuing_authority=authority, **fields)
+
+
+def described(decision: Decision) -> dict[str, Any]:
+    """The decision as event values: what was decided, by whom, on what basis."""
+    values: dict[str, Any] = {
+        "id": decision.pk,
+        "kind": decision.kind,
+        "decided_on": decision.decided_on.isoformat(),
+        "issuing_authority": decision.issuing_authority.code,
+        "legal_basis": decision.legal_basis,
+    }
+    optional = {
+        "notified_on": decision.notified_on,
+        "reference": decision.reference,
+        "voluntary_departure_days": decision.voluntary_departure_days,
+        "shortened_departure_reason": decision.shortened_departure_reason,
+        "extension_days": decision.extension_days,
+        "ban_years": decision.ban_years,
+        "ban_months": decision.ban_months,
+        "contested": decision.contested_id,
+        "suspensive": decision.suspensive,
+        "appeal_outcome": decision.appeal_outcome,
+        "postponement_ground": decision.postponement_ground,
+        "ends_on": decision.ends_on,
+        "status": decision.status,
+    }
+    for name, value in optional.items():
+        if value not in (None, ""):
+            values[name] = value.isoformat() if isinstance(value, date) else value
+    return values
+
+
+def suspend(case: ReturnCase) -> None:
+    """Enter the suspended stage, remembering where to come back to. A scheduled removal is
+    called off: it has to be planned again once the suspension ends."""
+    if case.stage == Stage.SUSPENDED:
+        return
+    if case.stage == Stage.REMOVAL_SCHEDULED:
+        case.stage_before_suspension = Stage.FORCED_RETURN_PREPARATION
+        case.removal_planned_on = None
+    else:
+        case.stage_before_suspension = case.stage
+    case.stage = Stage.SUSPENDED
+
+
+def resume_if_clear(case: ReturnCase) -> None:
+    """Leave the suspended stage when no suspensive appeal or postponement remains."""
+    if case.stage == Stage.SUSPENDED and guards.no_suspensive_matter(case) is None:
+        case.stage = case.stage_before_suspension or Stage.FORCED_RETURN_PREPARATION
+        case.stage_before_suspension = ""

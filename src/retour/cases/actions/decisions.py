@@ -1,0 +1,435 @@
+"""Actions that record the decisions of the return procedure (Directive 2008/115/EC)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from retour import clock
+from retour.cases.actions import _decisions as d
+from retour.cases.actions._core import close_tasks, open_task, perform, require_text
+from retour.cases.deadlines import (
+    close_deadlines,
+    legal_parameter,
+    open_deadline,
+    open_deadline_from_parameter,
+    open_entry_ban_deadline,
+)
+from retour.cases.models import Deadline, Decision, Origin, ReturnCase, Task
+from retour.cases.stages import Stage
+from retour.errors import InvalidInput
+from retour.reference.periods import add_period
+
+K = Decision.Kind
+
+SHORTENED_DEPARTURE_REASONS = {
+    "risk_of_absconding": "risk of absconding",
+    "manifestly_unfounded_application": "application manifestly unfounded or fraudulent",
+    "threat_to_public_order": "threat to public policy, public security or national security",
+}
+EXTENSION_REASONS = {
+    "length_of_stay": "length of stay",
+    "children_at_school": "children attending school",
+    "family_and_social_links": "family and social links",
+    "other": "other specific circumstances",
+}
+POSTPONEMENT_GROUNDS = {
+    "non_refoulement": ("Directive 2008/115/EC Art. 9(1)(a)", True),
+    "suspensive_effect": ("Directive 2008/115/EC Art. 9(1)(b)", True),
+    "physical_or_mental_state": ("Directive 2008/115/EC Art. 9(2)(a)", False),
+    "technical_reasons": ("Directive 2008/115/EC Art. 9(2)(b)", False),
+}
+APPEAL_OUTCOMES = ("dismissed", "granted", "withdrawn")
+
+
+def record_end_of_legal_stay(
+    user: Any, case_id: Any, *, decided_on: date, legal_basis: str = "",
+    issuing_authority: str | None = None, reference: str = "", reason: str = "",
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Record the decision that ended the person's legal stay (negative asylum decision,
+    refused or withdrawn permit). The return decision is then due at once (M7;
+    Directive 2008/115/EC Art. 6(6), Recommendation (EU) 2023/682)."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(decided_on, None)
+        decision = d.record(
+            case, K.END_OF_LEGAL_STAY, d.issuing_authority(user, case, issuing_authority),
+            decided_on=decided_on, reference=reference,
+            legal_basis=legal_basis or "National decision ending legal stay",
+        )
+        due = open_deadline_from_parameter(case, Deadline.Kind.RETURN_DECISION_DUE, decided_on)
+        assert due is not None
+        open_task(case, Task.Kind.ISSUE_RETURN_DECISION, due.due_on)
+        case.stage = Stage.LEGAL_STAY_ENDED
+        return {"decision": d.described(decision), "return_decision_due_on": due.due_on.isoformat()}
+
+    return perform(user, case_id, "record_end_of_legal_stay", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def record_best_interests_assessment(
+    user: Any, case_id: Any, *, decided_on: date, summary: str,
+    issuing_authority: str | None = None, expected_version: int | None = None,
+    channel: str = "",
+) -> ReturnCase:
+    """Record the assessment of the best interests of the child, made by a body other than
+    the enforcing authority (Directive 2008/115/EC Art. 5(a), 10(1); CJEU C-441/19 TQ)."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        text = require_text(summary, "summary", "a summary of the assessment")
+        d.check_decision_dates(decided_on, None)
+        decision = d.record(
+            case, K.BEST_INTERESTS_ASSESSMENT, d.issuing_authority(user, case, issuing_authority),
+            decided_on=decided_on, reason=text,
+            legal_basis="Directive 2008/115/EC Art. 5(a), 10(1)",
+        )
+        close_tasks(case, Task.Kind.ASSESS_BEST_INTERESTS)
+        return {"decision": d.described(decision)}
+
+    return perform(user, case_id, "record_best_interests_assessment", change,
+                   expected_version=expected_version, reason=summary, channel=channel)
+
+
+def _check_departure_period(case: ReturnCase, days: int, reason_code: str, on: date) -> None:
+    minimum = legal_parameter(case, "voluntary_departure.minimum", on)
+    maximum = legal_parameter(case, "voluntary_departure.maximum", on)
+    if days < 0:
+        raise InvalidInput.field("voluntary_departure_days", "cannot be negative")
+    if days > maximum.value:
+        raise InvalidInput.field(
+            "voluntary_departure_days",
+            f"at most {maximum.value} days ({maximum.source}); extend it later if needed",
+        )
+    if days < minimum.value and reason_code not in SHORTENED_DEPARTURE_REASONS:
+        raise InvalidInput.field(
+            "shortened_departure_reason",
+            f"a period under {minimum.value} days or none needs a reason: "
+            f"{', '.join(SHORTENED_DEPARTURE_REASONS)} (Directive 2008/115/EC Art. 7(4))",
+        )
+    if days >= minimum.value and reason_code:
+        raise InvalidInput.field(
+            "shortened_departure_reason", f"only for a period under {minimum.value} days"
+        )
+
+
+def issue_return_decision(
+    user: Any, case_id: Any, *, decided_on: date, voluntary_departure_days: int,
+    notified_on: date | None = None, shortened_departure_reason: str = "",
+    legal_basis: str = "", issuing_authority: str | None = None, reference: str = "",
+    reason: str = "", expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Issue the return decision with its voluntary-departure period of 7 to 30 days, or a
+    shorter one or none for a stated ground (Directive 2008/115/EC Art. 6(1), 7(1), 7(4)).
+
+    Without a voluntary-departure period the case goes straight to forced-return preparation
+    and an entry ban becomes mandatory (Art. 11(1)(a))."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(decided_on, notified_on)
+        ended = d.latest(case, K.END_OF_LEGAL_STAY)
+        if ended and decided_on < ended.decided_on:
+            raise InvalidInput.field(
+                "decided_on", f"cannot be before the end of legal stay ({ended.decided_on})"
+            )
+        _check_departure_period(case, voluntary_departure_days, shortened_departure_reason,
+                                decided_on)
+        default_basis = (
+            "Council Directive 2001/40/EC (recognition of another member state's decision)"
+            if case.origin == Origin.MUTUAL_RECOGNITION
+            else "Directive 2008/115/EC Art. 6(1)"
+        )
+        decision = d.record(
+            case, K.RETURN_DECISION, d.issuing_authority(user, case, issuing_authority),
+            decided_on=decided_on, notified_on=notified_on or decided_on, reference=reference,
+            legal_basis=legal_basis or default_basis,
+            voluntary_departure_days=voluntary_departure_days,
+            shortened_departure_reason=shortened_departure_reason,
+        )
+        starts = decision.notified_on or decided_on
+        today = clock.today()
+        close_deadlines(case, Deadline.Status.MET, today, Deadline.Kind.RETURN_DECISION_DUE)
+        close_tasks(case, Task.Kind.ISSUE_RETURN_DECISION)
+        open_deadline_from_parameter(
+            case, Deadline.Kind.APPEAL_PERIOD_END, starts, decision=decision, required=False
+        )
+        if voluntary_departure_days > 0:
+            ends_on = add_period(starts, voluntary_departure_days, "days")
+            open_deadline(case, Deadline.Kind.VOLUNTARY_DEPARTURE_END, starts, ends_on,
+                          decision=decision)
+            case.voluntary_departure_ends_on = ends_on
+            case.stage = Stage.VOLUNTARY_DEPARTURE
+        else:
+            case.voluntary_departure_ends_on = None
+            case.stage = Stage.FORCED_RETURN_PREPARATION
+            open_task(case, Task.Kind.PREPARE_FORCED_RETURN, today)
+            open_task(case, Task.Kind.ISSUE_ENTRY_BAN, today)
+        return {"decision": d.described(decision)}
+
+    return perform(user, case_id, "issue_return_decision", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def extend_voluntary_departure(
+    user: Any, case_id: Any, *, decided_on: date, extension_days: int, extension_reason: str,
+    reason: str = "", expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Extend the voluntary-departure period for the person's specific circumstances
+    (Directive 2008/115/EC Art. 7(2))."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(decided_on, None)
+        if extension_days < 1:
+            raise InvalidInput.field("extension_days", "must be at least 1")
+        if extension_reason not in EXTENSION_REASONS:
+            raise InvalidInput.field(
+                "extension_reason", f"must be one of {', '.join(EXTENSION_REASONS)}"
+            )
+        if extension_reason == "other":
+            require_text(reason, "reason", "for 'other', a reason")
+        assert case.voluntary_departure_ends_on is not None
+        new_end = add_period(case.voluntary_departure_ends_on, extension_days, "days")
+        decision = d.record(
+            case, K.VOLUNTARY_DEPARTURE_EXTENSION, d.issuing_authority(user, case, None),
+            decided_on=decided_on, extension_days=extension_days, ends_on=new_end,
+            legal_basis="Directive 2008/115/EC Art. 7(2)",
+            reason=f"{EXTENSION_REASONS[extension_reason]}. {reason}".strip(),
+        )
+        case.deadlines.filter(
+            kind=Deadline.Kind.VOLUNTARY_DEPARTURE_END, status=Deadline.Status.OPEN
+        ).update(due_on=new_end)
+        case.voluntary_departure_ends_on = new_end
+        return {"decision": d.described(decision)}
+
+    return perform(user, case_id, "extend_voluntary_departure", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def issue_entry_ban(
+    user: Any, case_id: Any, *, decided_on: date, ban_years: int = 0, ban_months: int = 0,
+    serious_threat: bool = False, reason: str = "", expected_version: int | None = None,
+    channel: str = "",
+) -> ReturnCase:
+    """Issue an entry ban accompanying the return decision. Its length is at most the maximum
+    in force (5 years), longer only for a serious threat (Directive 2008/115/EC Art. 11(2)); it
+    runs from the actual departure (CJEU C-225/16 Ouhrami)."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(decided_on, None)
+        if ban_years < 0 or not 0 <= ban_months < 12:
+            raise InvalidInput.field("ban_months", "years ≥ 0 and months between 0 and 11")
+        total_months = ban_years * 12 + ban_months
+        if total_months == 0:
+            raise InvalidInput.field("ban_years", "an entry ban needs a length")
+        maximum = legal_parameter(case, "entry_ban.maximum", decided_on)
+        if total_months > maximum.value * 12 and not serious_threat:
+            raise InvalidInput.field(
+                "ban_years",
+                f"more than {maximum.value} years only for a serious threat to public policy, "
+                f"public security or national security ({maximum.source})",
+            )
+        if serious_threat:
+            require_text(reason, "reason", "for a serious threat, the reason")
+        decision = d.record(
+            case, K.ENTRY_BAN, d.issuing_authority(user, case, None), decided_on=decided_on,
+            ban_years=ban_years, ban_months=ban_months, reason=reason,
+            legal_basis="Directive 2008/115/EC Art. 11",
+        )
+        close_tasks(case, Task.Kind.ISSUE_ENTRY_BAN)
+        departed = case.milestones.departed_on
+        if departed:
+            open_entry_ban_deadline(case, decision, departed)
+        return {"decision": d.described(decision)}
+
+    return perform(user, case_id, "issue_entry_ban", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def lodge_appeal(
+    user: Any, case_id: Any, *, contested_decision_id: int, lodged_on: date, suspensive: bool,
+    reason: str = "", expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Record an appeal against the return decision or the entry ban. With suspensive effect
+    the case is suspended: no removal meanwhile (Directive 2008/115/EC Art. 13(2), 9(1)(b))."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(lodged_on, None)
+        contested = case.decisions.filter(
+            pk=contested_decision_id, kind__in=[K.RETURN_DECISION, K.ENTRY_BAN],
+            status=Decision.Status.IN_FORCE,
+        ).first()
+        if contested is None:
+            raise InvalidInput.field(
+                "contested_decision_id", "not a return decision or entry ban in force on this case"
+            )
+        if lodged_on < contested.decided_on:
+            raise InvalidInput.field("lodged_on", "cannot be before the contested decision")
+        if suspensive and case.stage == Stage.DEPARTED:
+            raise InvalidInput.field("suspensive", "the person has already departed")
+        appeal = d.record(
+            case, K.APPEAL, d.issuing_authority(user, case, None), decided_on=lodged_on,
+            contested=contested, suspensive=suspensive, status=Decision.Status.PENDING,
+            legal_basis="Directive 2008/115/EC Art. 13", reason=reason,
+        )
+        close_deadlines(case, Deadline.Status.MET, lodged_on, Deadline.Kind.APPEAL_PERIOD_END)
+        if suspensive:
+            d.suspend(case)
+        return {"decision": d.described(appeal)}
+
+    return perform(user, case_id, "lodge_appeal", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def _annul_return_decision(case: ReturnCase, status: str) -> None:
+    """The return decision (and the entry bans that accompany it) no longer stand."""
+    case.decisions.filter(
+        kind__in=[K.RETURN_DECISION, K.ENTRY_BAN, K.POSTPONEMENT], status=Decision.Status.IN_FORCE
+    ).update(status=status)
+    today = clock.today()
+    close_deadlines(case, Deadline.Status.CANCELLED, today, Deadline.Kind.VOLUNTARY_DEPARTURE_END,
+                    Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.POSTPONEMENT_END)
+    close_tasks(case, Task.Kind.PREPARE_FORCED_RETURN, Task.Kind.ISSUE_ENTRY_BAN,
+                Task.Kind.REVIEW_POSTPONEMENT, status=Task.Status.CANCELLED)
+    case.stage = Stage.LEGAL_STAY_ENDED
+    case.stage_before_suspension = ""
+    case.voluntary_departure_ends_on = None
+    case.removal_planned_on = None
+
+
+def decide_appeal(
+    user: Any, case_id: Any, *, appeal_id: int, outcome: str, decided_on: date,
+    reason: str = "", expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Record the court's ruling: a dismissed or withdrawn appeal lets the procedure resume;
+    a granted one annuls the contested decision."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(decided_on, None)
+        if outcome not in APPEAL_OUTCOMES:
+            raise InvalidInput.field("outcome", f"must be one of {', '.join(APPEAL_OUTCOMES)}")
+        appeal = case.decisions.filter(
+            pk=appeal_id, kind=K.APPEAL, status=Decision.Status.PENDING
+        ).select_related("contested").first()
+        if appeal is None:
+            raise InvalidInput.field("appeal_id", "not a pending appeal on this case")
+        if decided_on < appeal.decided_on:
+            raise InvalidInput.field("decided_on", "cannot be before the appeal was lodged")
+        appeal.status = Decision.Status.ENDED
+        appeal.appeal_outcome = outcome
+        appeal.ends_on = decided_on
+        appeal.save(update_fields=["status", "appeal_outcome", "ends_on"])
+        contested = appeal.contested
+        assert contested is not None
+        if outcome == "granted" and contested.kind == K.RETURN_DECISION:
+            _annul_return_decision(case, Decision.Status.ANNULLED)
+        elif outcome == "granted":
+            contested.status = Decision.Status.ANNULLED
+            contested.save(update_fields=["status"])
+            case.deadlines.filter(decision=contested).update(status=Deadline.Status.CANCELLED)
+        d.resume_if_clear(case)
+        return {"decision": d.described(appeal)}
+
+    return perform(user, case_id, "decide_appeal", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def postpone_removal(
+    user: Any, case_id: Any, *, ground: str, decided_on: date, ends_on: date | None = None,
+    reason: str = "", expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Postpone removal: mandatorily for non-refoulement or suspensive effect, optionally for
+    the person's physical or mental state or technical reasons (Directive 2008/115/EC Art. 9)."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(decided_on, None)
+        if ground not in POSTPONEMENT_GROUNDS:
+            raise InvalidInput.field("ground", f"must be one of {', '.join(POSTPONEMENT_GROUNDS)}")
+        require_text(reason, "reason", "the facts behind the postponement")
+        if ends_on is not None and ends_on <= decided_on:
+            raise InvalidInput.field("ends_on", "must be after the decision date")
+        basis, _mandatory = POSTPONEMENT_GROUNDS[ground]
+        decision = d.record(
+            case, K.POSTPONEMENT, d.issuing_authority(user, case, None), decided_on=decided_on,
+            postponement_ground=ground, ends_on=ends_on, legal_basis=basis, reason=reason,
+        )
+        if ends_on is not None:
+            open_deadline(case, Deadline.Kind.POSTPONEMENT_END, decided_on, ends_on,
+                          decision=decision)
+            open_task(case, Task.Kind.REVIEW_POSTPONEMENT, ends_on)
+        d.suspend(case)
+        return {"decision": d.described(decision)}
+
+    return perform(user, case_id, "postpone_removal", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def end_postponement(
+    user: Any, case_id: Any, *, postponement_id: int, ended_on: date, reason: str = "",
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """End a postponement of removal; the case resumes when nothing suspensive remains."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(ended_on, None)
+        require_text(reason, "reason", "why the ground for postponement no longer applies")
+        postponement = case.decisions.filter(
+            pk=postponement_id, kind=K.POSTPONEMENT, status=Decision.Status.IN_FORCE
+        ).first()
+        if postponement is None:
+            raise InvalidInput.field("postponement_id", "not a postponement in force on this case")
+        if ended_on < postponement.decided_on:
+            raise InvalidInput.field("ended_on", "cannot be before the postponement")
+        postponement.status = Decision.Status.ENDED
+        postponement.ends_on = ended_on
+        postponement.save(update_fields=["status", "ends_on"])
+        case.deadlines.filter(decision=postponement, status=Deadline.Status.OPEN).update(
+            status=Deadline.Status.MET, closed_on=ended_on
+        )
+        if not case.decisions.filter(kind=K.POSTPONEMENT, status=Decision.Status.IN_FORCE).exists():
+            close_tasks(case, Task.Kind.REVIEW_POSTPONEMENT)
+        d.resume_if_clear(case)
+        return {"decision": d.described(postponement)}
+
+    return perform(user, case_id, "end_postponement", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def verify_reception(
+    user: Any, case_id: Any, *, decided_on: date, arrangement: str,
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Record that an unaccompanied minor will be received by a family member, a nominated
+    guardian or adequate reception facilities (Directive 2008/115/EC Art. 10(2))."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(decided_on, None)
+        text = require_text(arrangement, "arrangement", "the reception arrangement")
+        decision = d.record(
+            case, K.RECEPTION_VERIFIED, d.issuing_authority(user, case, None),
+            decided_on=decided_on, reason=text, legal_basis="Directive 2008/115/EC Art. 10(2)",
+        )
+        return {"decision": d.described(decision)}
+
+    return perform(user, case_id, "verify_reception", change,
+                   expected_version=expected_version, reason=arrangement, channel=channel)
+
+
+def withdraw_return_decision(
+    user: Any, case_id: Any, *, decided_on: date, reason: str,
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Withdraw the return decision (e.g. a permit is granted): the case goes back to
+    'legal stay ended', from where it is closed or a new decision is taken."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        d.check_decision_dates(decided_on, None)
+        text = require_text(reason, "reason", "the reason for the withdrawal")
+        decision = d.record(
+            case, K.WITHDRAWAL, d.issuing_authority(user, case, None), decided_on=decided_on,
+            reason=text, legal_basis="Withdrawal of the return decision",
+        )
+        _annul_return_decision(case, Decision.Status.WITHDRAWN)
+        return {"decision": d.described(decision)}
+
+    return perform(user, case_id, "withdraw_return_decision", change,
+                   expected_version=expected_version, reason=reason, channel=channel)

@@ -1,0 +1,170 @@
+"""Actions that carry out the return: departure, removal, absconding, and the hand-over from
+voluntary to forced return when the voluntary-departure period ends (M8)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from retour import clock
+from retour.cases.actions import _decisions as d
+from retour.cases.actions._core import close_tasks, not_in_future, open_task, perform, require_text
+from retour.cases.deadlines import close_deadlines, open_entry_ban_deadline
+from retour.cases.models import Deadline, Decision, ReturnCase, Task
+from retour.cases.stages import Stage
+from retour.errors import InvalidInput
+from retour.reference.models import Country
+
+
+def _destination(code: str, case: ReturnCase) -> Country:
+    country = Country.objects.filter(code=(code or "").upper()).first()
+    if country is None:
+        raise InvalidInput.field("destination", f"unknown country code {code!r}")
+    if country.code == case.member_state_id:
+        raise InvalidInput.field("destination", "cannot be the member state the person leaves")
+    return country
+
+
+def _record_departure(
+    case: ReturnCase, departed_on: date, destination: str, assisted: bool
+) -> dict[str, Any]:
+    not_in_future(departed_on, "departed_on")
+    decision = d.latest(case, Decision.Kind.RETURN_DECISION)
+    if decision and departed_on < decision.decided_on:
+        raise InvalidInput.field("departed_on", "cannot be before the return decision")
+    country = _destination(destination, case)
+    close_deadlines(case, Deadline.Status.MET, departed_on, Deadline.Kind.VOLUNTARY_DEPARTURE_END)
+    close_tasks(case, Task.Kind.PREPARE_FORCED_RETURN)
+    for ban in case.decisions.filter(kind=Decision.Kind.ENTRY_BAN, status=Decision.Status.IN_FORCE):
+        open_entry_ban_deadline(case, ban, departed_on)
+    case.stage = Stage.DEPARTED
+    case.removal_planned_on = None
+    return {
+        "departed_on": departed_on.isoformat(),
+        "destination": country.code,
+        "assisted": assisted,
+    }
+
+
+def record_voluntary_departure(
+    user: Any, case_id: Any, *, departed_on: date, destination: str, assisted: bool = False,
+    reason: str = "", expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Record that the person left of their own accord (with or without assistance)."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        return _record_departure(case, departed_on, destination, assisted)
+
+    return perform(user, case_id, "record_voluntary_departure", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def schedule_removal(
+    user: Any, case_id: Any, *, planned_on: date, reason: str = "",
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Plan the removal (Directive 2008/115/EC Art. 8); refused while an appeal with suspensive
+    effect runs or removal is postponed, and for an unaccompanied minor before reception in the
+    country of return is verified (Art. 10(2))."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        if planned_on < clock.today():
+            raise InvalidInput.field("planned_on", "a removal cannot be planned in the past")
+        case.removal_planned_on = planned_on
+        case.stage = Stage.REMOVAL_SCHEDULED
+        return {}
+
+    return perform(user, case_id, "schedule_removal", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def cancel_removal(
+    user: Any, case_id: Any, *, reason: str, expected_version: int | None = None,
+    channel: str = "",
+) -> ReturnCase:
+    """Call off a planned removal (e.g. flight cancelled, failed attempt)."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        require_text(reason, "reason", "why the removal is called off")
+        case.removal_planned_on = None
+        case.stage = Stage.FORCED_RETURN_PREPARATION
+        return {}
+
+    return perform(user, case_id, "cancel_removal", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def record_removal(
+    user: Any, case_id: Any, *, departed_on: date, destination: str, assisted: bool = False,
+    reason: str = "", expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Record the enforced departure (removal)."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        return _record_departure(case, departed_on, destination, assisted)
+
+    return perform(user, case_id, "record_removal", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def record_absconding(
+    user: Any, case_id: Any, *, absconded_on: date, reason: str = "",
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Record that the person's whereabouts are unknown."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        not_in_future(absconded_on, "absconded_on")
+        case.removal_planned_on = None
+        case.stage = Stage.ABSCONDED
+        return {"absconded_on": absconded_on.isoformat()}
+
+    return perform(user, case_id, "record_absconding", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def record_whereabouts_known(
+    user: Any, case_id: Any, *, located_on: date, reason: str = "",
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Record that an absconded person has been located; forced return is prepared again."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        not_in_future(located_on, "located_on")
+        open_task(case, Task.Kind.PREPARE_FORCED_RETURN, located_on)
+        case.stage = Stage.FORCED_RETURN_PREPARATION
+        return {"located_on": located_on.isoformat()}
+
+    return perform(user, case_id, "record_whereabouts_known", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def expire_voluntary_departure(case_id: Any) -> ReturnCase:
+    """The system's action when a voluntary-departure period has ended without departure:
+    the case passes to forced-return preparation at once (M8) and, unless one exists, the
+    entry ban becomes mandatory (Directive 2008/115/EC Art. 11(1)(b))."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        today = clock.today()
+        close_deadlines(case, Deadline.Status.LAPSED, today, Deadline.Kind.VOLUNTARY_DEPARTURE_END)
+        open_task(case, Task.Kind.PREPARE_FORCED_RETURN, today)
+        if d.latest(case, Decision.Kind.ENTRY_BAN) is None:
+            open_task(case, Task.Kind.ISSUE_ENTRY_BAN, today)
+        case.stage = Stage.FORCED_RETURN_PREPARATION
+        return {}
+
+    return perform(None, case_id, "expire_voluntary_departure", change,
+                   reason="the voluntary-departure period ended without departure")
+
+
+def expire_due_voluntary_departures(today: date | None = None) -> int:
+    """Hand every case whose voluntary-departure period has ended over to forced return."""
+    on = today or clock.today()
+    due = ReturnCase.objects.filter(
+        stage=Stage.VOLUNTARY_DEPARTURE, voluntary_departure_ends_on__lt=on
+    ).values_list("pk", flat=True)
+    count = 0
+    for case_id in list(due):
+        expire_voluntary_departure(case_id)
+        count += 1
+    return count

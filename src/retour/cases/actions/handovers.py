@@ -1,0 +1,107 @@
+"""Hand-overs between authorities (M9): explicit, accepted by the receiver, and the case
+never sits with nobody: it stays with the sender until the receiver accepts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retour import clock
+from retour.accounts.models import Authority
+from retour.cases.actions._core import close_tasks, open_task, perform, require_text
+from retour.cases.deadlines import close_deadlines, open_deadline_from_parameter
+from retour.cases.models import Deadline, Handover, ReturnCase, Task
+from retour.errors import InvalidInput, PermissionRefused, TransitionRefused
+
+
+def _pending(case: ReturnCase) -> Handover | None:
+    return case.handovers.filter(status=Handover.Status.PENDING).first()
+
+
+def send_handover(
+    user: Any, case_id: Any, *, to_authority: str, note: str,
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Send the case to another authority of the member state, with a note for the receiver."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        if user.authority_id != case.responsible_authority_id:
+            raise PermissionRefused("only the responsible authority can hand the case over")
+        text = require_text(note, "note", "a note for the receiving authority")
+        receiver = Authority.objects.filter(
+            code=to_authority, member_state_id=case.member_state_id
+        ).first()
+        if receiver is None:
+            raise InvalidInput.field(
+                "to_authority", f"no authority {to_authority!r} in {case.member_state_id}"
+            )
+        if receiver.pk == case.responsible_authority_id:
+            raise InvalidInput.field("to_authority", "the case is already with this authority")
+        pending = _pending(case)
+        if pending is not None:
+            raise TransitionRefused(
+                f"a hand-over to {pending.to_authority.name} is already waiting for acceptance"
+            )
+        handover = Handover.objects.create(
+            case=case, from_authority=case.responsible_authority, to_authority=receiver,
+            note=text, sent_by=user, sent_at=clock.now(),
+        )
+        due = open_deadline_from_parameter(case, Deadline.Kind.HANDOVER_ACCEPTANCE, clock.today())
+        assert due is not None
+        open_task(case, Task.Kind.ACCEPT_HANDOVER, due.due_on, authority=receiver)
+        return {"handover": {"id": handover.pk, "to_authority": receiver.code, "note": text}}
+
+    return perform(user, case_id, "send_handover", change,
+                   expected_version=expected_version, reason=note, channel=channel)
+
+
+def _answerable(user: Any, case: ReturnCase) -> Handover:
+    pending = _pending(case)
+    if pending is None:
+        raise TransitionRefused("no hand-over is waiting for acceptance")
+    if user.authority_id != pending.to_authority_id:
+        raise PermissionRefused(f"only {pending.to_authority.name} can answer this hand-over")
+    return pending
+
+
+def _answer(case: ReturnCase, user: Any, handover: Handover, status: str, reason: str) -> None:
+    handover.status = status
+    handover.answered_by = user
+    handover.answered_at = clock.now()
+    handover.answer_reason = reason
+    handover.save(update_fields=["status", "answered_by", "answered_at", "answer_reason"])
+    close_deadlines(case, Deadline.Status.MET, clock.today(), Deadline.Kind.HANDOVER_ACCEPTANCE)
+    close_tasks(case, Task.Kind.ACCEPT_HANDOVER)
+
+
+def accept_handover(
+    user: Any, case_id: Any, *, reason: str = "", expected_version: int | None = None,
+    channel: str = "",
+) -> ReturnCase:
+    """The receiving authority takes the case, with its open tasks."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        handover = _answerable(user, case)
+        _answer(case, user, handover, Handover.Status.ACCEPTED, reason)
+        case.tasks.filter(status=Task.Status.OPEN).update(authority=handover.to_authority)
+        case.responsible_authority = handover.to_authority
+        case.assigned_officer = None
+        return {"handover": {"id": handover.pk, "status": "accepted"}}
+
+    return perform(user, case_id, "accept_handover", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def return_handover(
+    user: Any, case_id: Any, *, reason: str, expected_version: int | None = None,
+    channel: str = "",
+) -> ReturnCase:
+    """The receiving authority declines the case, saying why; it stays with the sender."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        handover = _answerable(user, case)
+        text = require_text(reason, "reason", "the reason for returning the hand-over")
+        _answer(case, user, handover, Handover.Status.RETURNED, text)
+        return {"handover": {"id": handover.pk, "status": "returned"}}
+
+    return perform(user, case_id, "return_handover", change,
+                   expected_version=expected_version, reason=reason, channel=channel)

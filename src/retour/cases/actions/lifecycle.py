@@ -1,0 +1,257 @@
+"""Opening, assigning and closing cases, and facts about the person that the procedure must
+respect wherever they arise (vulnerabilities)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from retour import clock
+from retour.accounts.models import Authority, User
+from retour.accounts.roles import Capability
+from retour.audit.log import record_access
+from retour.cases.actions._core import (
+    append_event,
+    close_tasks,
+    open_task,
+    perform,
+    require_text,
+)
+from retour.cases.deadlines import close_deadlines, open_deadline_from_parameter
+from retour.cases.guards import is_unaccompanied_minor
+from retour.cases.models import (
+    CaseMilestones,
+    CaseNumberCounter,
+    Deadline,
+    Handover,
+    Origin,
+    Outcome,
+    ReturnCase,
+    Task,
+)
+from retour.cases.stages import OPEN_STAGES, Stage
+from retour.errors import InvalidInput, PermissionRefused
+from retour.people.actions import visible_person
+from retour.people.models import Person, Vulnerability
+from retour.reference.models import Country
+
+O = Origin
+_STARTS_WITHOUT_LEGAL_STAY = {
+    O.IRREGULAR_STAY_DETECTED, O.EES_OVERSTAY, O.BORDER_APPREHENSION, O.MUTUAL_RECOGNITION,
+}
+
+
+def _next_number(member_state: str, year: int) -> str:
+    counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(
+        member_state=member_state, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{member_state}-{year}-{counter.last:06d}"
+
+
+def _is_minor(person: Person, on: date) -> bool:
+    if person.vulnerabilities.filter(kind__in=["minor", "unaccompanied_minor"]).exists():
+        return True
+    if person.birth_year is None:
+        return False
+    born = date(person.birth_year, person.birth_month or 1, person.birth_day or 1)
+    return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < 18
+
+
+def _dimensions(person: Person, on: date) -> dict[str, Any]:
+    confirmed = person.nationalities.order_by("status", "country_id").first()
+    return {
+        "citizenship": confirmed.country_id if confirmed else "",
+        "sex": person.sex,
+        "birth_year": person.birth_year,
+        "minor": _is_minor(person, on),
+        "unaccompanied_minor": person.vulnerabilities.filter(
+            kind=Vulnerability.Kind.UNACCOMPANIED_MINOR, ended_on__isnull=True
+        ).exists(),
+    }
+
+
+@transaction.atomic
+def open_case(
+    user: Any, person_id: Any, *, origin: str, responsible_authority: str | None = None,
+    origin_member_state: str | None = None, reason: str = "", channel: str = "",
+) -> ReturnCase:
+    """Open a return case for a person of the user's member state, recording its origin."""
+    if not user.can(Capability.OPEN_CASE):
+        raise PermissionRefused("your role does not allow: open return cases")
+    person = visible_person(user, person_id, for_update=True)
+    if origin not in O.values:
+        raise InvalidInput.field("origin", f"must be one of {', '.join(O.values)}")
+    open_case_number = person.cases.filter(stage__in=OPEN_STAGES).values_list(
+        "number", flat=True
+    ).first()
+    if open_case_number:
+        raise InvalidInput.field(
+            "person_id", f"this person already has an open return case ({open_case_number})"
+        )
+    authority = user.authority
+    if responsible_authority:
+        authority = Authority.objects.filter(
+            code=responsible_authority, member_state_id=person.member_state_id
+        ).first()
+        if authority is None:
+            raise InvalidInput.field(
+                "responsible_authority",
+                f"no authority {responsible_authority!r} in {person.member_state_id}",
+            )
+    recognised = None
+    if origin == O.MUTUAL_RECOGNITION:
+        recognised = Country.objects.member_states().filter(code=origin_member_state or "").first()
+        if recognised is None or recognised.code == person.member_state_id:
+            raise InvalidInput.field(
+                "origin_member_state", "name the other member state whose decision is recognised"
+            )
+    elif origin_member_state:
+        raise InvalidInput.field("origin_member_state", "only for mutual recognition")
+    now = clock.now()
+    today = clock.today()
+    case = ReturnCase.objects.create(
+        number=_next_number(person.member_state_id, today.year),
+        person=person,
+        member_state_id=person.member_state_id,
+        origin=origin,
+        origin_member_state=recognised,
+        responsible_authority=authority,
+        opened_at=now,
+        updated_at=now,
+    )
+    CaseMilestones.objects.create(
+        case=case, member_state=case.member_state_id, origin=origin, opened_on=today,
+        stage=Stage.REGISTERED,
+    )
+    values: dict[str, Any] = {
+        "member_state": case.member_state_id,
+        "origin": origin,
+        "opened_on": today.isoformat(),
+        "stage": Stage.REGISTERED,
+        "responsible_authority_id": authority.pk,
+        **_dimensions(person, today),
+    }
+    if recognised:
+        values["origin_member_state"] = recognised.code
+    if origin in _STARTS_WITHOUT_LEGAL_STAY:
+        due = open_deadline_from_parameter(case, Deadline.Kind.RETURN_DECISION_DUE, today)
+        assert due is not None
+        open_task(case, Task.Kind.ISSUE_RETURN_DECISION, due.due_on)
+    if values["unaccompanied_minor"]:
+        open_task(case, Task.Kind.ASSESS_BEST_INTERESTS, today)
+    append_event(case, user, "case_opened", reason, {}, values)
+    record_access(user, "write", "return_case", [case.pk], person_ids=[person.pk],
+                  reason=reason or "open case", channel=channel)
+    return case
+
+
+_DEPARTURE_OUTCOMES = {"voluntary": "returned_voluntarily", "enforced": "removed"}
+_NEEDS_STAGE = {"absconded": Stage.ABSCONDED}
+
+
+def _check_outcome(case: ReturnCase, outcome: str, reason: str) -> None:
+    if outcome not in Outcome.values:
+        raise InvalidInput.field("outcome", f"must be one of {', '.join(Outcome.values)}")
+    milestones = case.milestones
+    if case.stage == Stage.DEPARTED:
+        allowed = {_DEPARTURE_OUTCOMES[milestones.return_type]}
+        destination = Country.objects.filter(code=milestones.destination).first()
+        if destination and destination.is_member_state:
+            allowed = {Outcome.LEFT_TO_OTHER_MEMBER_STATE}
+        allowed.add(Outcome.DECEASED)
+        if outcome not in allowed:
+            raise InvalidInput.field(
+                "outcome", f"the recorded departure allows only: {', '.join(sorted(allowed))}"
+            )
+    elif outcome in _DEPARTURE_OUTCOMES.values() or outcome == Outcome.LEFT_TO_OTHER_MEMBER_STATE:
+        raise InvalidInput.field("outcome", "record the departure first")
+    if outcome in _NEEDS_STAGE and case.stage != _NEEDS_STAGE[outcome]:
+        raise InvalidInput.field("outcome", "record the absconding first")
+    if outcome == Outcome.OTHER:
+        require_text(reason, "reason", "for 'other', the reason")
+
+
+def close_case(
+    user: Any, case_id: Any, *, outcome: str, reason: str = "",
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Close the case with its outcome; open work on it is cancelled, an entry ban keeps
+    running."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        _check_outcome(case, outcome, reason)
+        today = clock.today()
+        close_tasks(case, *Task.Kind.values, status=Task.Status.CANCELLED)
+        kinds = [k for k in Deadline.Kind.values if k != Deadline.Kind.ENTRY_BAN_END]
+        close_deadlines(case, Deadline.Status.CANCELLED, today, *kinds)
+        case.handovers.filter(status=Handover.Status.PENDING).update(
+            status=Handover.Status.RETURNED, answered_at=clock.now(), answer_reason="case closed"
+        )
+        case.stage = Stage.CLOSED
+        case.stage_before_suspension = ""
+        case.outcome = outcome
+        case.outcome_reason = reason
+        case.closed_at = clock.now()
+        return {"outcome": outcome}
+
+    return perform(user, case_id, "close_case", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+def assign_case(
+    user: Any, case_id: Any, *, officer_username: str | None, reason: str = "",
+    expected_version: int | None = None, channel: str = "",
+) -> ReturnCase:
+    """Assign the case to an officer of the responsible authority (or unassign it)."""
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        if not officer_username:
+            case.assigned_officer = None
+            return {}
+        officer = User.objects.filter(
+            username=officer_username, authority=case.responsible_authority, is_active=True
+        ).first()
+        if officer is None or not officer.can(Capability.VIEW_PERSONAL_DATA):
+            raise InvalidInput.field(
+                "officer_username",
+                f"no active officer {officer_username!r} in {case.responsible_authority.name}",
+            )
+        case.assigned_officer = officer
+        return {}
+
+    return perform(user, case_id, "assign_case", change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
+@transaction.atomic
+def record_vulnerability(
+    user: Any, person_id: Any, *, kind: str, noted_on: date, reason: str = "",
+    channel: str = "",
+) -> Vulnerability:
+    """Record a vulnerability (Directive 2008/115/EC Art. 3(9)); every open case of the person
+    gets an event, and an unaccompanied minor's case a best-interests task."""
+    if not user.can(Capability.REGISTER_PERSON):
+        raise PermissionRefused("your role does not allow: register and edit persons")
+    person = visible_person(user, person_id, for_update=True)
+    if kind not in Vulnerability.Kind.values:
+        raise InvalidInput.field("kind", f"must be one of {', '.join(Vulnerability.Kind.values)}")
+    if noted_on > clock.today():
+        raise InvalidInput.field("noted_on", f"{noted_on.isoformat()} is in the future")
+    if person.vulnerabilities.filter(kind=kind, ended_on__isnull=True).exists():
+        raise InvalidInput.field("kind", "this vulnerability is already recorded")
+    vulnerability = Vulnerability.objects.create(person=person, kind=kind, noted_on=noted_on)
+    for case in person.cases.select_for_update().filter(stage__in=OPEN_STAGES):
+        case.version += 1
+        case.updated_at = clock.now()
+        case.save(update_fields=["version", "updated_at"])
+        values = {"vulnerability": kind, **_dimensions(person, noted_on)}
+        append_event(case, user, "vulnerability_recorded", reason, {}, values)
+        if kind == Vulnerability.Kind.UNACCOMPANIED_MINOR and is_unaccompanied_minor(case):
+            open_task(case, Task.Kind.ASSESS_BEST_INTERESTS, noted_on)
+    record_access(user, "write", "person", [person.pk], person_ids=[person.pk],
+                  reason=reason or f"record vulnerability {kind}", channel=channel)
+    return vulnerability

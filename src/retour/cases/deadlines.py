@@ -1,0 +1,79 @@
+"""Deadlines that follow from decisions, computed from the legal parameters in force."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from retour.cases.models import Deadline, Decision, ReturnCase
+from retour.errors import TransitionRefused
+from retour.reference.legal import MissingLegalParameter, parameter_in_force, require_parameter
+from retour.reference.models import LegalParameter
+from retour.reference.periods import add_period
+
+# Which legal parameter sets which deadline.
+PARAMETER_OF: dict[str, str] = {
+    Deadline.Kind.RETURN_DECISION_DUE: "return_decision.target_after_end_of_legal_stay",
+    Deadline.Kind.APPEAL_PERIOD_END: "appeal.period",
+    Deadline.Kind.HANDOVER_ACCEPTANCE: "handover.acceptance",
+}
+
+
+def legal_parameter(case: ReturnCase, code: str, on: date) -> LegalParameter:
+    """The parameter in force, or a refusal that names the missing rule (nothing is written)."""
+    try:
+        return require_parameter(code, on, case.member_state_id)
+    except MissingLegalParameter as exc:
+        raise TransitionRefused(str(exc)) from None
+
+
+def open_deadline(
+    case: ReturnCase,
+    kind: str,
+    starts_on: date,
+    due_on: date,
+    *,
+    decision: Decision | None = None,
+    parameter: LegalParameter | None = None,
+) -> Deadline:
+    return Deadline.objects.create(
+        case=case, kind=kind, starts_on=starts_on, due_on=due_on, decision=decision,
+        parameter=parameter,
+    )
+
+
+def open_deadline_from_parameter(
+    case: ReturnCase, kind: str, starts_on: date, *, decision: Decision | None = None,
+    required: bool = True,
+) -> Deadline | None:
+    """A deadline of ``kind`` running from ``starts_on`` by the parameter in force that day.
+
+    A parameter that is not ``required`` (a national period not yet configured) yields no
+    deadline rather than a refusal."""
+    code = PARAMETER_OF[kind]
+    if required:
+        parameter = legal_parameter(case, code, starts_on)
+    else:
+        found = parameter_in_force(code, starts_on, case.member_state_id)
+        if found is None:
+            return None
+        parameter = found
+    due_on = add_period(starts_on, parameter.value, parameter.unit)
+    return open_deadline(case, kind, starts_on, due_on, decision=decision, parameter=parameter)
+
+
+def close_deadlines(case: ReturnCase, status: str, on: date, *kinds: str) -> None:
+    case.deadlines.filter(kind__in=kinds, status=Deadline.Status.OPEN).update(
+        status=status, closed_on=on
+    )
+
+
+def entry_ban_end(departed_on: date, ban: Decision) -> date:
+    """An entry ban runs from the date of actual departure (CJEU C-225/16 Ouhrami)."""
+    return add_period(departed_on, (ban.ban_years or 0) * 12 + (ban.ban_months or 0), "months")
+
+
+def open_entry_ban_deadline(case: ReturnCase, ban: Decision, departed_on: date) -> Deadline:
+    return open_deadline(
+        case, Deadline.Kind.ENTRY_BAN_END, departed_on, entry_ban_end(departed_on, ban),
+        decision=ban,
+    )

@@ -1,0 +1,86 @@
+"""Guards of the procedure: legal conditions a transition needs, each returning the reason
+it is refused (or None when the transition may go ahead)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from retour.cases.models import Decision, Origin, ReturnCase
+from retour.people.models import Vulnerability
+
+# Origins in which no decision ending a legal stay precedes the return decision.
+_ORIGINS_WITHOUT_LEGAL_STAY = frozenset(
+    {
+        Origin.IRREGULAR_STAY_DETECTED,
+        Origin.EES_OVERSTAY,
+        Origin.BORDER_APPREHENSION,
+        Origin.MUTUAL_RECOGNITION,
+    }
+)
+
+
+def is_unaccompanied_minor(case: ReturnCase, on: date | None = None) -> bool:
+    vulnerabilities = case.person.vulnerabilities.filter(
+        kind=Vulnerability.Kind.UNACCOMPANIED_MINOR
+    )
+    if on is not None:
+        vulnerabilities = vulnerabilities.exclude(ended_on__lte=on)
+    else:
+        vulnerabilities = vulnerabilities.filter(ended_on__isnull=True)
+    return vulnerabilities.exists()
+
+
+def _in_force(case: ReturnCase, kind: str) -> bool:
+    return case.decisions.filter(kind=kind, status=Decision.Status.IN_FORCE).exists()
+
+
+def legal_stay_ended_first(case: ReturnCase) -> str | None:
+    """M7: a case that starts from a legal stay needs the decision ending it recorded first."""
+    if case.stage == "registered" and case.origin not in _ORIGINS_WITHOUT_LEGAL_STAY:
+        return (
+            f"a case of origin '{Origin(case.origin).label}' needs the end of legal stay "
+            "recorded before a return decision"
+        )
+    return None
+
+
+def best_interests_assessed(case: ReturnCase) -> str | None:
+    """Directive 2008/115/EC Art. 10(1) and CJEU C-441/19 TQ: for an unaccompanied minor the
+    best interests of the child are assessed before a return decision is issued."""
+    if is_unaccompanied_minor(case) and not _in_force(
+        case, Decision.Kind.BEST_INTERESTS_ASSESSMENT
+    ):
+        return (
+            "the person is an unaccompanied minor: record the best-interests assessment "
+            "before issuing a return decision (Directive 2008/115/EC Art. 10(1))"
+        )
+    return None
+
+
+def no_suspensive_matter(case: ReturnCase) -> str | None:
+    """Directive 2008/115/EC Art. 9(1) and 13(2): no removal while an appeal with suspensive
+    effect runs or removal is postponed."""
+    if case.decisions.filter(
+        kind=Decision.Kind.APPEAL, status=Decision.Status.PENDING, suspensive=True
+    ).exists():
+        return "an appeal with suspensive effect is pending (Directive 2008/115/EC Art. 13(2))"
+    if _in_force(case, Decision.Kind.POSTPONEMENT):
+        return "removal is postponed (Directive 2008/115/EC Art. 9)"
+    return None
+
+
+def reception_verified_for_minor(case: ReturnCase) -> str | None:
+    """Directive 2008/115/EC Art. 10(2): before removing an unaccompanied minor the authorities
+    are satisfied that a family member, a guardian or adequate reception receives the child."""
+    if is_unaccompanied_minor(case) and not _in_force(case, Decision.Kind.RECEPTION_VERIFIED):
+        return (
+            "the person is an unaccompanied minor: verify reception in the country of return "
+            "before removal (Directive 2008/115/EC Art. 10(2))"
+        )
+    return None
+
+
+def return_decision_in_force(case: ReturnCase) -> str | None:
+    if not _in_force(case, Decision.Kind.RETURN_DECISION):
+        return "there is no return decision in force"
+    return None

@@ -1,0 +1,361 @@
+"""The return case: its decisions, deadlines, tasks, hand-overs, event log and milestone row.
+
+Rows here change only through ``retour.cases.actions``; the event log explains every change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+
+from retour.accounts.scoping import personal_data_member_state
+from retour.cases.stages import Stage
+
+
+class Origin(models.TextChoices):
+    NEGATIVE_ASYLUM_DECISION = "negative_asylum_decision", "negative asylum decision"
+    RESIDENCE_PERMIT_ENDED = "residence_permit_ended", "residence permit refused or withdrawn"
+    IRREGULAR_STAY_DETECTED = "irregular_stay_detected", "irregular stay detected"
+    EES_OVERSTAY = "ees_overstay", "Entry/Exit System overstay"
+    BORDER_APPREHENSION = "border_apprehension", "apprehension at the border"
+    MUTUAL_RECOGNITION = "mutual_recognition", "return decision of another member state"
+
+
+class Outcome(models.TextChoices):
+    RETURNED_VOLUNTARILY = "returned_voluntarily", "returned voluntarily"
+    REMOVED = "removed", "removed"
+    LEFT_TO_OTHER_MEMBER_STATE = "left_to_other_member_state", "left to another member state"
+    ABSCONDED = "absconded", "absconded"
+    LEGAL_STAY_GRANTED = "legal_stay_granted", "legal stay granted"
+    DECISION_WITHDRAWN = "decision_withdrawn", "decision withdrawn"
+    DECEASED = "deceased", "deceased"
+    OTHER = "other", "other"
+
+
+class CaseScopedQuerySet(models.QuerySet[Any]):
+    """Scoping for rows that belong to a case: visible when their case is."""
+
+    case_path = "case__member_state_id"
+
+    def visible_to(self, user: Any) -> models.QuerySet[Any]:
+        member_state = personal_data_member_state(user)
+        if member_state is None:
+            return self.none()
+        return self.filter(**{self.case_path: member_state})
+
+
+class ReturnCaseQuerySet(CaseScopedQuerySet):
+    case_path = "member_state_id"
+
+
+class ReturnCase(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=20, unique=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    member_state = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    origin = models.CharField(max_length=30, choices=Origin.choices)
+    origin_member_state = models.ForeignKey(
+        "reference.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The member state whose return decision is recognised (mutual recognition).",
+    )
+    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.REGISTERED)
+    stage_before_suspension = models.CharField(max_length=30, choices=Stage.choices, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(blank=True)
+    responsible_authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, related_name="cases"
+    )
+    assigned_officer = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    voluntary_departure_ends_on = models.DateField(null=True, blank=True)
+    removal_planned_on = models.DateField(null=True, blank=True)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ReturnCaseQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["member_state", "stage"]),
+            models.Index(fields=["member_state", "-opened_at"]),
+            models.Index(fields=["stage", "voluntary_departure_ends_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Decision(models.Model):
+    """A decision of the return procedure, with date, issuing authority and legal basis.
+
+    One table for the kinds; each kind uses its own columns (validated by the actions).
+    """
+
+    class Kind(models.TextChoices):
+        END_OF_LEGAL_STAY = "end_of_legal_stay", "end of legal stay"
+        BEST_INTERESTS_ASSESSMENT = "best_interests_assessment", "best-interests assessment"
+        RETURN_DECISION = "return_decision", "return decision"
+        VOLUNTARY_DEPARTURE_EXTENSION = (
+            "voluntary_departure_extension",
+            "extension of the voluntary-departure period",
+        )
+        ENTRY_BAN = "entry_ban", "entry ban"
+        APPEAL = "appeal", "appeal"
+        POSTPONEMENT = "postponement", "postponement of removal"
+        RECEPTION_VERIFIED = "reception_verified", "reception in the country of return verified"
+        WITHDRAWAL = "withdrawal", "withdrawal of the return decision"
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", "in force"
+        PENDING = "pending", "pending"
+        ENDED = "ended", "ended"
+        ANNULLED = "annulled", "annulled"
+        WITHDRAWN = "withdrawn", "withdrawn"
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IN_FORCE)
+    decided_on = models.DateField()
+    notified_on = models.DateField(null=True, blank=True)
+    issuing_authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.CharField(max_length=200)
+    reference = models.CharField(max_length=60, blank=True)
+    # return decision
+    voluntary_departure_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    shortened_departure_reason = models.CharField(max_length=40, blank=True)
+    # voluntary-departure extension
+    extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # entry ban
+    ban_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    ban_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    # appeal
+    contested = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals"
+    )
+    suspensive = models.BooleanField(null=True, blank=True)
+    appeal_outcome = models.CharField(max_length=20, blank=True)
+    # postponement
+    postponement_ground = models.CharField(max_length=30, blank=True)
+    # common
+    ends_on = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decided_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.decided_on}"
+
+
+class Deadline(models.Model):
+    """A legal or policy date that follows from a decision, with the parameter it came from."""
+
+    class Kind(models.TextChoices):
+        RETURN_DECISION_DUE = "return_decision_due", "return decision due"
+        VOLUNTARY_DEPARTURE_END = "voluntary_departure_end", "end of voluntary departure"
+        APPEAL_PERIOD_END = "appeal_period_end", "end of the period to appeal"
+        ENTRY_BAN_END = "entry_ban_end", "end of the entry ban"
+        POSTPONEMENT_END = "postponement_end", "end of the postponement"
+        HANDOVER_ACCEPTANCE = "handover_acceptance", "hand-over to be accepted"
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        MET = "met"
+        LAPSED = "lapsed"
+        CANCELLED = "cancelled"
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="deadlines")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    starts_on = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+    )
+    parameter = models.ForeignKey(
+        "reference.LegalParameter", on_delete=models.PROTECT, null=True, blank=True
+    )
+    closed_on = models.DateField(null=True, blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+
+class Task(models.Model):
+    """A piece of work an authority owes on a case, with its due date (M8, M9)."""
+
+    class Kind(models.TextChoices):
+        ISSUE_RETURN_DECISION = "issue_return_decision", "issue the return decision"
+        PREPARE_FORCED_RETURN = "prepare_forced_return", "prepare forced return"
+        ISSUE_ENTRY_BAN = "issue_entry_ban", "issue the mandatory entry ban"
+        ACCEPT_HANDOVER = "accept_handover", "accept or return the hand-over"
+        REVIEW_POSTPONEMENT = "review_postponement", "review the postponement of removal"
+        ASSESS_BEST_INTERESTS = "assess_best_interests", "assess the best interests of the child"
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        DONE = "done"
+        CANCELLED = "cancelled"
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="tasks")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["authority", "status", "due_on"])]
+
+
+class Handover(models.Model):
+    """A case sent from one authority to another; it moves only when the receiver accepts
+    (M9: the case never sits with nobody)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        RETURNED = "returned"
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="handovers")
+    from_authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, related_name="+"
+    )
+    to_authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sent_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_reason = models.TextField(blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="one_pending_handover_per_case",
+            ),
+        ]
+
+
+class CaseEvent(models.Model):
+    """One business action on a case: who, when, what, why, and the values it changed.
+
+    Append-only: the history and the change audit of the case.
+    """
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=50)
+    reason = models.TextField(blank=True)
+    old_values = models.JSONField(default=dict)
+    new_values = models.JSONField(default=dict)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sequence"], name="event_sequence"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("CaseEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("CaseEvent is append-only")
+
+
+class CaseMilestones(models.Model):
+    """The accumulating-snapshot fact row of a case: its milestone dates and dimensions.
+
+    Derived from the event log only (``retour.cases.milestones.apply``), so it can always be
+    rebuilt and checked against the events.
+    """
+
+    case = models.OneToOneField(
+        ReturnCase, on_delete=models.CASCADE, primary_key=True, related_name="milestones"
+    )
+    member_state = models.CharField(max_length=2)
+    citizenship = models.CharField(max_length=2, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    minor = models.BooleanField(default=False)
+    unaccompanied_minor = models.BooleanField(default=False)
+    origin = models.CharField(max_length=30)
+    opened_on = models.DateField()
+    legal_stay_ended_on = models.DateField(null=True, blank=True)
+    return_decision_on = models.DateField(null=True, blank=True)
+    voluntary_departure_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    voluntary_departure_ends_on = models.DateField(null=True, blank=True)
+    voluntary_departure_expired_on = models.DateField(null=True, blank=True)
+    entry_ban_on = models.DateField(null=True, blank=True)
+    appeal_lodged_on = models.DateField(null=True, blank=True)
+    suspended_since = models.DateField(null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(default=0)
+    removal_scheduled_on = models.DateField(null=True, blank=True)
+    absconded_on = models.DateField(null=True, blank=True)
+    departed_on = models.DateField(null=True, blank=True)
+    return_type = models.CharField(max_length=10, blank=True, help_text="voluntary / enforced")
+    assisted = models.BooleanField(null=True, blank=True)
+    destination = models.CharField(max_length=2, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=30, blank=True)
+    stage = models.CharField(max_length=30)
+    event_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "case milestones"
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number given per member state and year (locked while numbering)."""
+
+    member_state = models.CharField(max_length=2)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member_state", "year"], name="one_counter"),
+        ]

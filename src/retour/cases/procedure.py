@@ -1,0 +1,152 @@
+"""The return procedure as one declarative table: stages, allowed transitions, guards.
+
+The action functions, the API (which actions are allowed now) and the generated procedure
+document (``retour procedure``) all read this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from retour.accounts.roles import Capability
+from retour.cases import guards
+from retour.cases.models import ReturnCase
+from retour.cases.stages import OPEN_STAGES, RETURN_DECISION_STAGES, Stage
+
+Guard = Callable[[ReturnCase], "str | None"]
+S = Stage
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: frozenset[Stage]
+    target: Stage | None  # None: stays in the stage, or as ``target_note`` explains
+    capability: Capability | None  # None: only the system performs it (a deadline passing)
+    guards: tuple[Guard, ...] = ()
+    target_note: str = ""
+
+
+_ENFORCEABLE = frozenset({S.VOLUNTARY_DEPARTURE, S.FORCED_RETURN_PREPARATION, S.REMOVAL_SCHEDULED})
+_C = Capability
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "record_end_of_legal_stay", "Record end of legal stay",
+        frozenset({S.REGISTERED}), S.LEGAL_STAY_ENDED, _C.DECIDE,
+    ),
+    Transition(
+        "record_best_interests_assessment", "Record best-interests assessment",
+        frozenset({S.REGISTERED, S.LEGAL_STAY_ENDED}) | RETURN_DECISION_STAGES, None, _C.DECIDE,
+    ),
+    Transition(
+        "issue_return_decision", "Issue return decision",
+        frozenset({S.REGISTERED, S.LEGAL_STAY_ENDED}), None, _C.DECIDE,
+        (guards.legal_stay_ended_first, guards.best_interests_assessed),
+        "voluntary-departure period when one is granted, else forced-return preparation",
+    ),
+    Transition(
+        "extend_voluntary_departure", "Extend voluntary departure",
+        frozenset({S.VOLUNTARY_DEPARTURE}), None, _C.DECIDE,
+    ),
+    Transition(
+        "expire_voluntary_departure", "Voluntary-departure period ends without departure",
+        frozenset({S.VOLUNTARY_DEPARTURE}), S.FORCED_RETURN_PREPARATION, None,
+    ),
+    Transition(
+        "issue_entry_ban", "Issue entry ban",
+        RETURN_DECISION_STAGES | {S.DEPARTED}, None, _C.DECIDE,
+        (guards.return_decision_in_force,),
+    ),
+    Transition(
+        "lodge_appeal", "Record appeal",
+        RETURN_DECISION_STAGES | {S.DEPARTED}, None, _C.RECORD_APPEAL, (),
+        "suspended when the appeal has suspensive effect",
+    ),
+    Transition(
+        "decide_appeal", "Record appeal outcome",
+        RETURN_DECISION_STAGES | {S.DEPARTED, S.LEGAL_STAY_ENDED}, None, _C.RECORD_APPEAL, (),
+        "back to the stage before suspension when nothing suspensive remains; legal stay "
+        "ended when the return decision is annulled",
+    ),
+    Transition(
+        "postpone_removal", "Postpone removal",
+        frozenset({S.FORCED_RETURN_PREPARATION, S.REMOVAL_SCHEDULED, S.SUSPENDED}),
+        S.SUSPENDED, _C.DECIDE,
+    ),
+    Transition(
+        "end_postponement", "End postponement",
+        frozenset({S.SUSPENDED}), None, _C.DECIDE, (),
+        "back to the stage before suspension when nothing suspensive remains",
+    ),
+    Transition(
+        "verify_reception", "Record verified reception (unaccompanied minor)",
+        RETURN_DECISION_STAGES, None, _C.DECIDE,
+    ),
+    Transition(
+        "schedule_removal", "Schedule removal",
+        frozenset({S.FORCED_RETURN_PREPARATION}), S.REMOVAL_SCHEDULED, _C.ENFORCE,
+        (guards.no_suspensive_matter, guards.reception_verified_for_minor),
+    ),
+    Transition(
+        "cancel_removal", "Cancel scheduled removal",
+        frozenset({S.REMOVAL_SCHEDULED}), S.FORCED_RETURN_PREPARATION, _C.ENFORCE,
+    ),
+    Transition(
+        "record_removal", "Record removal",
+        frozenset({S.REMOVAL_SCHEDULED}), S.DEPARTED, _C.ENFORCE,
+        (guards.no_suspensive_matter, guards.reception_verified_for_minor),
+    ),
+    Transition(
+        "record_voluntary_departure", "Record voluntary departure",
+        _ENFORCEABLE, S.DEPARTED, _C.RECORD_DEPARTURE,
+    ),
+    Transition(
+        "record_absconding", "Record absconding",
+        _ENFORCEABLE, S.ABSCONDED, _C.ENFORCE,
+    ),
+    Transition(
+        "record_whereabouts_known", "Record person located",
+        frozenset({S.ABSCONDED}), S.FORCED_RETURN_PREPARATION, _C.ENFORCE,
+    ),
+    Transition(
+        "withdraw_return_decision", "Withdraw return decision",
+        RETURN_DECISION_STAGES, S.LEGAL_STAY_ENDED, _C.DECIDE,
+    ),
+    Transition(
+        "close_case", "Close case",
+        OPEN_STAGES, S.CLOSED, _C.CLOSE_CASE,
+    ),
+    Transition("send_handover", "Hand over", OPEN_STAGES, None, _C.HAND_OVER),
+    Transition("accept_handover", "Accept hand-over", OPEN_STAGES, None, _C.HAND_OVER),
+    Transition("return_handover", "Return hand-over", OPEN_STAGES, None, _C.HAND_OVER),
+    Transition("assign_case", "Assign officer", OPEN_STAGES, None, _C.ASSIGN),
+)
+
+BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+
+
+def refusal(transition: Transition, case: ReturnCase) -> str | None:
+    """Why ``transition`` cannot happen to ``case`` now, or None if the law allows it."""
+    if case.stage not in transition.sources:
+        return (
+            f"'{transition.label}' is not possible in stage '{Stage(case.stage).label}'"
+        )
+    for guard in transition.guards:
+        reason = guard(case)
+        if reason:
+            return reason
+    return None
+
+
+def allowed_actions(case: ReturnCase, capabilities: frozenset[str]) -> list[Transition]:
+    """The transitions a user with ``capabilities`` may perform on ``case`` now."""
+    return [
+        t
+        for t in TRANSITIONS
+        if t.capability is not None
+        and t.capability in capabilities
+        and refusal(t, case) is None
+    ]

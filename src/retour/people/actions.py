@@ -1,0 +1,205 @@
+"""Business actions on persons: the only code that writes persons."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from retour import clock
+from retour.accounts.roles import Capability
+from retour.audit.log import record_access
+from retour.errors import InvalidInput, NotVisible, PermissionRefused
+from retour.people.models import FamilyLink, Nationality, Person, PersonName, Sex, Vulnerability
+from retour.people.names import guess_script, search_key
+from retour.reference.models import Country
+
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass
+class NameInput:
+    surname: str
+    given_names: str = ""
+    kind: str = PersonName.Kind.PRIMARY
+    script: str = ""
+
+
+@dataclass
+class NewPerson:
+    names: list[NameInput]
+    sex: str
+    birth_year: int | None = None
+    birth_month: int | None = None
+    birth_day: int | None = None
+    birth_date_estimated: bool = False
+    place_of_birth: str = ""
+    country_of_birth: str | None = None
+    claimed_nationalities: list[str] = field(default_factory=list)
+    confirmed_nationalities: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    vulnerabilities: list[str] = field(default_factory=list)
+
+
+def _require(user: Any, capability: Capability) -> str:
+    """The user's member state if they hold ``capability`` there; refuse otherwise."""
+    member_state = user.member_state_code if user is not None else None
+    if not user.can(capability) or member_state is None:
+        raise PermissionRefused(f"your role does not allow: {capability.label.lower()}")
+    return str(member_state)
+
+
+def _validate_birth_date(data: NewPerson, errors: dict[str, str], today: date) -> None:
+    if data.birth_year is None:
+        if data.birth_month or data.birth_day:
+            errors["birth_year"] = "a month or day of birth needs the year"
+        return
+    if not 1900 <= data.birth_year <= today.year:
+        errors["birth_year"] = f"must be between 1900 and {today.year}"
+        return
+    if data.birth_day and not data.birth_month:
+        errors["birth_month"] = "a day of birth needs the month"
+        return
+    if data.birth_month is not None and not 1 <= data.birth_month <= 12:
+        errors["birth_month"] = "must be between 1 and 12"
+        return
+    if data.birth_month and data.birth_day:
+        try:
+            born = date(data.birth_year, data.birth_month, data.birth_day)
+        except ValueError:
+            errors["birth_day"] = (
+                f"{data.birth_year:04d}-{data.birth_month:02d} has no day {data.birth_day}"
+            )
+            return
+        if born > today:
+            errors["birth_day"] = "the date of birth is in the future"
+
+
+def _countries(codes: list[str], field_name: str, errors: dict[str, str]) -> list[Country]:
+    wanted = {c.upper() for c in codes}
+    found = {c.code: c for c in Country.objects.filter(code__in=wanted)}
+    unknown = sorted(wanted - set(found))
+    if unknown:
+        errors[field_name] = f"unknown country code(s): {', '.join(unknown)}"
+    return list(found.values())
+
+
+def _validate_new_person(data: NewPerson) -> dict[str, list[Country]]:
+    errors: dict[str, str] = {}
+    if not any(n.kind == PersonName.Kind.PRIMARY and n.surname.strip() for n in data.names):
+        errors["names"] = "at least one primary name with a surname is required"
+    for index, name in enumerate(data.names):
+        if name.kind not in PersonName.Kind.values:
+            errors[f"names[{index}].kind"] = f"must be one of {', '.join(PersonName.Kind.values)}"
+        if not (name.surname.strip() or name.given_names.strip()):
+            errors[f"names[{index}]"] = "a name needs a surname or given names"
+    if data.sex not in Sex.values:
+        errors["sex"] = f"must be one of {', '.join(Sex.values)}"
+    _validate_birth_date(data, errors, clock.today())
+    for tag in data.languages:
+        if not _LANGUAGE_TAG.match(tag):
+            errors["languages"] = f"{tag!r} is not a language tag such as 'ar' or 'fa-AF'"
+    for kind in data.vulnerabilities:
+        if kind not in Vulnerability.Kind.values:
+            errors["vulnerabilities"] = f"unknown vulnerability {kind!r}"
+    countries = {
+        "claimed": _countries(data.claimed_nationalities, "claimed_nationalities", errors),
+        "confirmed": _countries(data.confirmed_nationalities, "confirmed_nationalities", errors),
+        "birth": _countries(
+            [data.country_of_birth] if data.country_of_birth else [], "country_of_birth", errors
+        ),
+    }
+    overlap = {c.code for c in countries["claimed"]} & {c.code for c in countries["confirmed"]}
+    if overlap:
+        errors["claimed_nationalities"] = (
+            f"{', '.join(sorted(overlap))} also listed as confirmed: list it once"
+        )
+    if errors:
+        raise InvalidInput(errors)
+    return countries
+
+
+@transaction.atomic
+def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: str = "") -> Person:
+    """Register a third-country national in the user's member state."""
+    member_state = _require(user, Capability.REGISTER_PERSON)
+    countries = _validate_new_person(data)
+    now = clock.now()
+    person = Person.objects.create(
+        member_state_id=member_state,
+        registered_by=user.authority,
+        sex=data.sex,
+        birth_year=data.birth_year,
+        birth_month=data.birth_month,
+        birth_day=data.birth_day,
+        birth_date_estimated=data.birth_date_estimated,
+        place_of_birth=data.place_of_birth.strip(),
+        country_of_birth=(countries["birth"] or [None])[0],
+        languages=list(dict.fromkeys(data.languages)),
+        created_at=now,
+    )
+    PersonName.objects.bulk_create(
+        PersonName(
+            person=person,
+            kind=n.kind,
+            script=n.script or guess_script(n.surname + n.given_names),
+            surname=n.surname.strip(),
+            given_names=n.given_names.strip(),
+            search_key=search_key(n.given_names, n.surname),
+        )
+        for n in data.names
+    )
+    Nationality.objects.bulk_create(
+        [Nationality(person=person, country=c, status="claimed") for c in countries["claimed"]]
+        + [Nationality(person=person, country=c, status="confirmed") for c in countries["confirmed"]]
+    )
+    Vulnerability.objects.bulk_create(
+        Vulnerability(person=person, kind=k, noted_on=clock.today())
+        for k in dict.fromkeys(data.vulnerabilities)
+    )
+    record_access(
+        user, "write", "person", [person.id], person_ids=[person.id], reason=reason or
+        "register person", channel=channel,
+    )
+    return person
+
+
+def visible_person(user: Any, person_id: Any, *, for_update: bool = False) -> Person:
+    """The person if ``user`` may see it; the same error whether it is elsewhere or nowhere."""
+    persons = Person.objects.visible_to(user)
+    if for_update:
+        persons = persons.select_for_update()
+    try:
+        return persons.get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise NotVisible("person not found") from None
+
+
+@transaction.atomic
+def link_family_members(
+    user: Any, person_id: Any, relative_id: Any, relation: str, *, channel: str = ""
+) -> FamilyLink:
+    """Record a family tie; both persons must be of the user's member state."""
+    _require(user, Capability.REGISTER_PERSON)
+    if relation not in FamilyLink.Relation.values:
+        raise InvalidInput.field(
+            "relation", f"must be one of {', '.join(FamilyLink.Relation.values)}"
+        )
+    person = visible_person(user, person_id)
+    try:
+        relative = visible_person(user, relative_id)
+    except NotVisible:
+        raise InvalidInput.field("relative_id", "no such person") from None
+    if person.pk == relative.pk:
+        raise InvalidInput.field("relative_id", "a person cannot be their own relative")
+    if FamilyLink.objects.filter(person=person, relative=relative).exists():
+        raise InvalidInput.field("relative_id", "these persons are already linked")
+    link = FamilyLink.objects.create(person=person, relative=relative, relation=relation)
+    record_access(
+        user, "write", "family_link", [link.id], person_ids=[person.id, relative.id],
+        reason="link family members", channel=channel,
+    )
+    return link

@@ -1,0 +1,164 @@
+"""Third-country nationals whose return cases Retour holds.
+
+Only synthetic persons ever enter a development or test database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+
+from retour.accounts.scoping import personal_data_member_state
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: Any) -> PersonQuerySet:
+        """The scoping function for persons: own member state, roles that need personal data."""
+        member_state = personal_data_member_state(user)
+        if member_state is None:
+            return self.none()
+        return self.filter(member_state_id=member_state)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "female"
+    MALE = "M", "male"
+    UNSPECIFIED = "X", "unspecified"
+
+
+class Person(models.Model):
+    """A third-country national known to one member state's return authorities.
+
+    Date of birth may be partial (year only, year and month) or estimated, as it so often is
+    when no document exists; the parts are kept apart so nothing is invented.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member_state = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, related_name="+"
+    )
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_date_estimated = models.BooleanField(default=False)
+    place_of_birth = models.CharField(max_length=200, blank=True)
+    country_of_birth = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    languages = models.JSONField(default=list, blank=True, help_text="BCP 47 language tags")
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["member_state", "birth_year"])]
+
+    def __str__(self) -> str:
+        return f"person {self.id}"
+
+    @property
+    def date_of_birth_display(self) -> str:
+        """ISO 8601 reduced precision (``1990``, ``1990-04``, ``1990-04-17``), ``~`` if estimated."""
+        if self.birth_year is None:
+            return ""
+        text = f"{self.birth_year:04d}"
+        if self.birth_month:
+            text += f"-{self.birth_month:02d}"
+            if self.birth_day:
+                text += f"-{self.birth_day:02d}"
+        return f"~{text}" if self.birth_date_estimated else text
+
+
+class PersonName(models.Model):
+    """A name of a person in one script: the primary name (in Latin and original script),
+    names at birth, previously used names and aliases (Reg. (EU) 2018/1860 Art. 4(1)(a)-(d))."""
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", "name"
+        AT_BIRTH = "at_birth", "name at birth"
+        PREVIOUS = "previous", "previously used name"
+        ALIAS = "alias", "alias"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    script = models.CharField(max_length=4, help_text="ISO 15924 code, e.g. Latn, Arab, Cyrl")
+    surname = models.CharField(max_length=200, blank=True)
+    given_names = models.CharField(max_length=200, blank=True)
+    search_key = models.CharField(
+        max_length=420, db_index=True, help_text="Lower-case ASCII transliteration for search"
+    )
+
+    class Meta:
+        ordering = ["person_id", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.surname}".strip()
+
+
+class Nationality(models.Model):
+    class Status(models.TextChoices):
+        CLAIMED = "claimed"
+        CONFIRMED = "confirmed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="nationalities")
+    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "country"], name="one_nationality_row"),
+        ]
+
+
+class Vulnerability(models.Model):
+    """A vulnerability under Directive 2008/115/EC Art. 3(9), which the procedure must respect
+    (Art. 5 best interests of the child, Art. 10 unaccompanied minors, Art. 14(1)(d))."""
+
+    class Kind(models.TextChoices):
+        MINOR = "minor", "minor"
+        UNACCOMPANIED_MINOR = "unaccompanied_minor", "unaccompanied minor"
+        DISABILITY = "disability", "disability"
+        PREGNANCY = "pregnancy", "pregnancy"
+        SERIOUS_ILLNESS = "serious_illness", "serious illness"
+        VICTIM_OF_TRAFFICKING = "victim_of_trafficking", "victim of trafficking"
+        VICTIM_OF_TORTURE = "victim_of_torture", "victim of torture or serious violence"
+        ELDERLY = "elderly", "elderly person"
+        SINGLE_PARENT = "single_parent", "single parent with minor children"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vulnerabilities")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    noted_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["noted_on", "id"]
+
+
+class FamilyLink(models.Model):
+    """A family tie between two persons of the same member state. A family travels together;
+    each member's decisions stay individual (Directive 2008/115/EC Art. 5(b), 14(1)(a))."""
+
+    class Relation(models.TextChoices):
+        PARENT_OF = "parent_of", "parent of"
+        SPOUSE_OF = "spouse_of", "spouse or partner of"
+        SIBLING_OF = "sibling_of", "sibling of"
+        GUARDIAN_OF = "guardian_of", "guardian of"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_links")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(max_length=12, choices=Relation.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="one_family_link"),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("relative")), name="no_self_family_link"
+            ),
+        ]

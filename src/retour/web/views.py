@@ -1,0 +1,34 @@
+"""Pages: sign-in and a home page per role (the full workspace grows on these)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database status, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not ready"
+        return JsonResponse(
+            {"status": "error", "database": {"status": "error", "error": type(exc).__name__}},
+            status=503,
+        )
+    return JsonResponse(
+        {"status": "ok", "database": {"status": "ok", "engine": connection.vendor}}
+    )
+
+
+@login_required
+@never_cache
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
