@@ -8,6 +8,6 @@ import os
 
 os.environ.setdefault("RETOUR_SECRET_KEY", "test-secret-not-for-production")
 
-from retour.settings import *  # noqa: E402,F403
+from retour.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -27,9 +27,15 @@ def load_authorities(path: Path = DATA_DIR / "authorities.toml") -> int:
             if member_state:
                 raise ReferenceDataError(f"{where}: an EU body has no member_state")
         elif member_state not in member_states:
-            raise ReferenceDataError(f"{where}: member_state {member_state!r} is not a member state")
+            raise ReferenceDataError(
+                f"{where}: member_state {member_state!r} is not a member state"
+            )
         Authority.objects.update_or_create(
             code=entry["code"],
-            defaults={"name": entry["name"], "kind": entry["kind"], "member_state_id": member_state},
+            defaults={
+                "name": entry["name"],
+                "kind": entry["kind"],
+                "member_state_id": member_state,
+            },
         )
     return len(entries)

@@ -42,6 +42,9 @@ class AccessLogEntry(models.Model):
         ordering = ["sequence"]
         verbose_name_plural = "access log entries"
 
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.username} {self.operation} {self.object_type}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("the access log is append-only")
@@ -57,3 +60,6 @@ class ChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.PositiveBigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"access log head at {self.sequence}"

@@ -35,7 +35,9 @@ def _in_force(case: ReturnCase, kind: str) -> bool:
 
 
 def legal_stay_ended_first(case: ReturnCase) -> str | None:
-    """M7: a case that starts from a legal stay needs the decision ending it recorded first."""
+    """The end of legal stay is recorded before the return decision (M7).
+
+    Only for origins that start from a legal stay (asylum, residence permit)."""
     if case.stage == "registered" and case.origin not in _ORIGINS_WITHOUT_LEGAL_STAY:
         return (
             f"a case of origin '{Origin(case.origin).label}' needs the end of legal stay "
@@ -45,8 +47,10 @@ def legal_stay_ended_first(case: ReturnCase) -> str | None:
 
 
 def best_interests_assessed(case: ReturnCase) -> str | None:
-    """Directive 2008/115/EC Art. 10(1) and CJEU C-441/19 TQ: for an unaccompanied minor the
-    best interests of the child are assessed before a return decision is issued."""
+    """An unaccompanied minor's best interests are assessed first (Art. 10(1), C-441/19).
+
+    Directive 2008/115/EC Art. 10(1) and CJEU C-441/19 TQ: the assessment comes before the
+    return decision is issued."""
     if is_unaccompanied_minor(case) and not _in_force(
         case, Decision.Kind.BEST_INTERESTS_ASSESSMENT
     ):
@@ -58,7 +62,9 @@ def best_interests_assessed(case: ReturnCase) -> str | None:
 
 
 def no_suspensive_matter(case: ReturnCase) -> str | None:
-    """Directive 2008/115/EC Art. 9(1) and 13(2): no removal while an appeal with suspensive
+    """No suspensive appeal pending and no postponement in force (Art. 9(1), 13(2)).
+
+    Directive 2008/115/EC Art. 9(1) and 13(2): no removal while an appeal with suspensive
     effect runs or removal is postponed."""
     if case.decisions.filter(
         kind=Decision.Kind.APPEAL, status=Decision.Status.PENDING, suspensive=True
@@ -70,8 +76,10 @@ def no_suspensive_matter(case: ReturnCase) -> str | None:
 
 
 def reception_verified_for_minor(case: ReturnCase) -> str | None:
-    """Directive 2008/115/EC Art. 10(2): before removing an unaccompanied minor the authorities
-    are satisfied that a family member, a guardian or adequate reception receives the child."""
+    """An unaccompanied minor's reception in the country of return is verified (Art. 10(2)).
+
+    Directive 2008/115/EC Art. 10(2): before removal the authorities are satisfied that a
+    family member, a nominated guardian or adequate reception facilities receive the child."""
     if is_unaccompanied_minor(case) and not _in_force(case, Decision.Kind.RECEPTION_VERIFIED):
         return (
             "the person is an unaccompanied minor: verify reception in the country of return "
@@ -81,6 +89,7 @@ def reception_verified_for_minor(case: ReturnCase) -> str | None:
 
 
 def return_decision_in_force(case: ReturnCase) -> str | None:
+    """A return decision is in force (an entry ban accompanies it, Art. 11(1))."""
     if not _in_force(case, Decision.Kind.RETURN_DECISION):
         return "there is no return decision in force"
     return None

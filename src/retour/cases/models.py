@@ -198,6 +198,9 @@ class Deadline(models.Model):
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.due_on}"
+
 
 class Task(models.Model):
     """A piece of work an authority owes on a case, with its due date (M8, M9)."""
@@ -228,6 +231,9 @@ class Task(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["authority", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.due_on}"
 
 
 class Handover(models.Model):
@@ -268,6 +274,9 @@ class Handover(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"hand-over to {self.to_authority_id} ({self.status})"
+
 
 class CaseEvent(models.Model):
     """One business action on a case: who, when, what, why, and the values it changed.
@@ -296,6 +305,9 @@ class CaseEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "sequence"], name="event_sequence"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.sequence} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -347,6 +359,9 @@ class CaseMilestones(models.Model):
     class Meta:
         verbose_name_plural = "case milestones"
 
+    def __str__(self) -> str:
+        return f"milestones of {self.case_id}"
+
 
 class CaseNumberCounter(models.Model):
     """The last case number given per member state and year (locked while numbering)."""
@@ -359,3 +374,6 @@ class CaseNumberCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member_state", "year"], name="one_counter"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_state}-{self.year}: {self.last}"

@@ -137,7 +137,7 @@ def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: st
         birth_day=data.birth_day,
         birth_date_estimated=data.birth_date_estimated,
         place_of_birth=data.place_of_birth.strip(),
-        country_of_birth=(countries["birth"] or [None])[0],
+        country_of_birth=countries["birth"][0] if countries["birth"] else None,
         languages=list(dict.fromkeys(data.languages)),
         created_at=now,
     )
@@ -154,7 +154,10 @@ def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: st
     )
     Nationality.objects.bulk_create(
         [Nationality(person=person, country=c, status="claimed") for c in countries["claimed"]]
-        + [Nationality(person=person, country=c, status="confirmed") for c in countries["confirmed"]]
+        + [
+            Nationality(person=person, country=c, status="confirmed")
+            for c in countries["confirmed"]
+        ]
     )
     Vulnerability.objects.bulk_create(
         Vulnerability(person=person, kind=k, noted_on=clock.today())

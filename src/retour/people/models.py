@@ -65,7 +65,7 @@ class Person(models.Model):
 
     @property
     def date_of_birth_display(self) -> str:
-        """ISO 8601 reduced precision (``1990``, ``1990-04``, ``1990-04-17``), ``~`` if estimated."""
+        """ISO 8601 reduced precision (``1990``, ``1990-04``, ``1990-04-17``); ``~`` = estimated."""
         if self.birth_year is None:
             return ""
         text = f"{self.birth_year:04d}"
@@ -116,6 +116,9 @@ class Nationality(models.Model):
             models.UniqueConstraint(fields=["person", "country"], name="one_nationality_row"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.country_id} ({self.status})"
+
 
 class Vulnerability(models.Model):
     """A vulnerability under Directive 2008/115/EC Art. 3(9), which the procedure must respect
@@ -140,6 +143,9 @@ class Vulnerability(models.Model):
     class Meta:
         ordering = ["noted_on", "id"]
 
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
 
 class FamilyLink(models.Model):
     """A family tie between two persons of the same member state. A family travels together;
@@ -162,3 +168,6 @@ class FamilyLink(models.Model):
                 condition=~models.Q(person=models.F("relative")), name="no_self_family_link"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.relation} {self.relative_id}"

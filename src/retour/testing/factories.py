@@ -4,7 +4,7 @@ same action functions the product uses."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import factory
 
@@ -43,7 +43,7 @@ class NewPersonFactory(factory.Factory):
 
 
 def person_for(user: Any, **traits: Any) -> Person:
-    return register_person(user, NewPersonFactory(**traits))
+    return register_person(user, cast(NewPerson, NewPersonFactory(**traits)))
 
 
 def case_for(user: Any, *, origin: str = "negative_asylum_decision", **traits: Any) -> ReturnCase:

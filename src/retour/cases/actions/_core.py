@@ -18,7 +18,13 @@ from retour.audit.log import record_access
 from retour.cases import milestones
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
 from retour.cases.procedure import BY_ACTION, refusal
-from retour.errors import InvalidInput, NotVisible, PermissionRefused, StaleVersion, TransitionRefused
+from retour.errors import (
+    InvalidInput,
+    NotVisible,
+    PermissionRefused,
+    StaleVersion,
+    TransitionRefused,
+)
 
 # Case fields whose old and new values every event records.
 TRACKED_FIELDS = (
@@ -61,7 +67,8 @@ def _check_version(case: ReturnCase, expected_version: int | None) -> None:
     if expected_version is None or expected_version == case.version:
         return
     last = case.events.select_related("actor").order_by("-sequence").first()
-    who = (last.actor.get_full_name() or last.actor.username) if last and last.actor else "the system"
+    actor = last.actor if last else None
+    who = (actor.get_full_name() or actor.username) if actor else "the system"
     when = last.occurred_at.strftime("%Y-%m-%d %H:%M") if last else "?"
     raise StaleVersion(
         f"case {case.number} was changed by {who} at {when} ({last.action if last else ''}) "

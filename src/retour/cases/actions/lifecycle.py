@@ -37,9 +37,11 @@ from retour.people.actions import visible_person
 from retour.people.models import Person, Vulnerability
 from retour.reference.models import Country
 
-O = Origin
 _STARTS_WITHOUT_LEGAL_STAY = {
-    O.IRREGULAR_STAY_DETECTED, O.EES_OVERSTAY, O.BORDER_APPREHENSION, O.MUTUAL_RECOGNITION,
+    Origin.IRREGULAR_STAY_DETECTED,
+    Origin.EES_OVERSTAY,
+    Origin.BORDER_APPREHENSION,
+    Origin.MUTUAL_RECOGNITION,
 }
 
 
@@ -83,8 +85,8 @@ def open_case(
     if not user.can(Capability.OPEN_CASE):
         raise PermissionRefused("your role does not allow: open return cases")
     person = visible_person(user, person_id, for_update=True)
-    if origin not in O.values:
-        raise InvalidInput.field("origin", f"must be one of {', '.join(O.values)}")
+    if origin not in Origin.values:
+        raise InvalidInput.field("origin", f"must be one of {', '.join(Origin.values)}")
     open_case_number = person.cases.filter(stage__in=OPEN_STAGES).values_list(
         "number", flat=True
     ).first()
@@ -103,7 +105,7 @@ def open_case(
                 f"no authority {responsible_authority!r} in {person.member_state_id}",
             )
     recognised = None
-    if origin == O.MUTUAL_RECOGNITION:
+    if origin == Origin.MUTUAL_RECOGNITION:
         recognised = Country.objects.member_states().filter(code=origin_member_state or "").first()
         if recognised is None or recognised.code == person.member_state_id:
             raise InvalidInput.field(

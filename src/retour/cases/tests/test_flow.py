@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from retour import clock
 from retour.cases import actions, milestones
@@ -12,7 +12,7 @@ from retour.testing.factories import case_for
 
 
 def test_negative_asylum_decision_to_voluntary_return(anna, pieter):
-    with clock.frozen_at(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)):
         case = case_for(anna)
         case = actions.record_end_of_legal_stay(anna, case.pk, decided_on=date(2026, 3, 1))
         assert case.stage == Stage.LEGAL_STAY_ENDED
@@ -28,7 +28,7 @@ def test_negative_asylum_decision_to_voluntary_return(anna, pieter):
         case = actions.send_handover(anna, case.pk, to_authority="nl-avim", note="please take")
         case = actions.accept_handover(pieter, case.pk)
         assert case.responsible_authority.code == "nl-avim"
-    with clock.frozen_at(datetime(2026, 3, 20, 9, 0, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2026, 3, 20, 9, 0, tzinfo=UTC)):
         case = actions.record_voluntary_departure(
             pieter, case.pk, departed_on=date(2026, 3, 19), destination="MA", assisted=True
         )
@@ -43,15 +43,15 @@ def test_negative_asylum_decision_to_voluntary_return(anna, pieter):
 
 
 def test_voluntary_departure_expiry_hands_over_to_forced_return(anna):
-    with clock.frozen_at(datetime(2026, 1, 10, 9, 0, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2026, 1, 10, 9, 0, tzinfo=UTC)):
         case = case_for(anna)
         actions.record_end_of_legal_stay(anna, case.pk, decided_on=date(2026, 1, 9))
         actions.issue_return_decision(
             anna, case.pk, decided_on=date(2026, 1, 10), voluntary_departure_days=7
         )
-    with clock.frozen_at(datetime(2026, 1, 17, 12, 0, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2026, 1, 17, 12, 0, tzinfo=UTC)):
         assert actions.expire_due_voluntary_departures() == 0
-    with clock.frozen_at(datetime(2026, 1, 18, 1, 0, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2026, 1, 18, 1, 0, tzinfo=UTC)):
         assert actions.expire_due_voluntary_departures() == 1
     case.refresh_from_db()
     assert case.stage == Stage.FORCED_RETURN_PREPARATION

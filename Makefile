@@ -1,0 +1,41 @@
+# Two commands: `make demo` (set up and serve with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+DEMO_ENV := RETOUR_DEBUG=true
+DEMO_CASES ?= 2000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install lint typecheck clean-demo
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+demo: install
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/retour migrate --no-input -v 0
+	$(DEMO_ENV) $(BIN)/retour load_reference
+	$(DEMO_ENV) $(BIN)/retour demo_users
+	$(DEMO_ENV) $(BIN)/retour seed --cases $(DEMO_CASES) --seed 1 --if-empty
+	@echo "Retour is serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(DEMO_ENV) $(BIN)/retour runserver $(HOST):$(PORT) --noreload
+
+test: install
+	$(BIN)/pytest --create-db -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check src benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+clean-demo:
+	rm -f var/retour.sqlite3 var/retour.sqlite3-wal var/retour.sqlite3-shm
