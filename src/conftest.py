@@ -49,51 +49,15 @@ def make_user(username: str, first: str, last: str, authority: str, roles: tuple
     return user
 
 
-def _persona(name: str) -> User:
-    first, last, authority, roles = PERSONAS[name]
-    return make_user(name, first, last, authority, roles)
+def _persona_fixture(name: str) -> Any:
+    @pytest.fixture(name=name)
+    def persona(db: Any) -> User:
+        first, last, authority, roles = PERSONAS[name]
+        return make_user(name, first, last, authority, roles)
+
+    persona.__doc__ = f"{PERSONAS[name][0]} {PERSONAS[name][1]}, {', '.join(PERSONAS[name][3])}"
+    return persona
 
 
-@pytest.fixture
-def anna(db: Any) -> User:
-    return _persona("anna")
-
-
-@pytest.fixture
-def pieter(db: Any) -> User:
-    return _persona("pieter")
-
-
-@pytest.fixture
-def sanne(db: Any) -> User:
-    return _persona("sanne")
-
-
-@pytest.fixture
-def lucas(db: Any) -> User:
-    return _persona("lucas")
-
-
-@pytest.fixture
-def lotte(db: Any) -> User:
-    return _persona("lotte")
-
-
-@pytest.fixture
-def ruud(db: Any) -> User:
-    return _persona("ruud")
-
-
-@pytest.fixture
-def eva(db: Any) -> User:
-    return _persona("eva")
-
-
-@pytest.fixture
-def tom(db: Any) -> User:
-    return _persona("tom")
-
-
-@pytest.fixture
-def ada(db: Any) -> User:
-    return _persona("ada")
+for _name in PERSONAS:
+    globals()[_name] = _persona_fixture(_name)

@@ -115,9 +115,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# How many days a new access-log entry is kept before `retour audit prune` may remove it.
-RETOUR_ACCESS_LOG_RETENTION_DAYS = env_int("RETOUR_ACCESS_LOG_RETENTION_DAYS", 5 * 365, minimum=1)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

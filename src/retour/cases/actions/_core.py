@@ -56,7 +56,7 @@ def load_case(user: Any, case_id: Any, *, for_update: bool = False) -> ReturnCas
     """The case if ``user`` may see it (None means the system itself)."""
     cases = ReturnCase.objects.all() if user is None else ReturnCase.objects.visible_to(user)
     if for_update:
-        cases = cases.select_for_update()
+        cases = cases.select_for_update(of=("self",))
     try:
         return cases.select_related("person", "responsible_authority").get(pk=case_id)
     except (ReturnCase.DoesNotExist, ValueError, TypeError):

@@ -46,17 +46,24 @@ def _record_departure(
     }
 
 
+def _depart(
+    action: str, user: Any, case_id: Any, departed_on: date, destination: str, assisted: bool,
+    reason: str, expected_version: int | None, channel: str,
+) -> ReturnCase:
+    def change(case: ReturnCase) -> dict[str, Any]:
+        return _record_departure(case, departed_on, destination, assisted)
+
+    return perform(user, case_id, action, change,
+                   expected_version=expected_version, reason=reason, channel=channel)
+
+
 def record_voluntary_departure(
     user: Any, case_id: Any, *, departed_on: date, destination: str, assisted: bool = False,
     reason: str = "", expected_version: int | None = None, channel: str = "",
 ) -> ReturnCase:
     """Record that the person left of their own accord (with or without assistance)."""
-
-    def change(case: ReturnCase) -> dict[str, Any]:
-        return _record_departure(case, departed_on, destination, assisted)
-
-    return perform(user, case_id, "record_voluntary_departure", change,
-                   expected_version=expected_version, reason=reason, channel=channel)
+    return _depart("record_voluntary_departure", user, case_id, departed_on, destination,
+                   assisted, reason, expected_version, channel)
 
 
 def schedule_removal(
@@ -99,12 +106,8 @@ def record_removal(
     reason: str = "", expected_version: int | None = None, channel: str = "",
 ) -> ReturnCase:
     """Record the enforced departure (removal)."""
-
-    def change(case: ReturnCase) -> dict[str, Any]:
-        return _record_departure(case, departed_on, destination, assisted)
-
-    return perform(user, case_id, "record_removal", change,
-                   expected_version=expected_version, reason=reason, channel=channel)
+    return _depart("record_removal", user, case_id, departed_on, destination, assisted,
+                   reason, expected_version, channel)
 
 
 def record_absconding(

@@ -1,0 +1,29 @@
+from django.db import connection
+
+
+def test_healthz_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {"status": "ok", "database": {"status": "ok", "engine": connection.vendor}}
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+def test_home_requires_sign_in(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_sign_in_shows_the_users_roles(client, anna):
+    response = client.post("/accounts/login/", {"username": "anna", "password": "x-anna"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert "Case officer" in page
+    assert "Dienst Terugkeer en Vertrek" in page
+
+
+def test_wrong_password_is_refused_with_a_message(client, anna):
+    response = client.post("/accounts/login/", {"username": "anna", "password": "wrong"})
+    assert response.status_code == 200
+    assert "did not match" in response.content.decode()
