@@ -31,13 +31,29 @@ PERSONAS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Load the shipped reference data once per test session."""
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
+def _load_reference_data() -> None:
     from retour.accounts.loading import load_authorities
     from retour.reference.loading import load_countries, load_legal_parameters
 
-    with django_db_blocker.unblock():
-        load_countries()
-        load_legal_parameters()
-        load_authorities()
+    load_countries()
+    load_legal_parameters()
+    load_authorities()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: Any) -> None:
+    """Transactional tests empty every table when they end; reload the reference data the
+    next test relies on."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        from retour.reference.models import Country
+
+        request.getfixturevalue("transactional_db")
+        if not Country.objects.exists():
+            _load_reference_data()
 
 
 def make_user(username: str, first: str, last: str, authority: str, roles: tuple[str, ...]) -> User:

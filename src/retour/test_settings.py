@@ -11,3 +11,8 @@ os.environ.setdefault("RETOUR_SECRET_KEY", "test-secret-not-for-production")
 from retour.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A file, not memory, for the SQLite test database, so that tests with several threads (each
+# with its own connection) see the same database, as they do on PostgreSQL.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-retour.sqlite3")}  # noqa: F405
