@@ -11,7 +11,9 @@ from retour.reference.models import Country, LegalParameter
 
 @admin.register(Country, site=site)
 class CountryAdmin(AdministratorOnly):
-    list_display = ("code", "alpha3", "name_en", "name_nl", "is_eu_member", "is_schengen_associated")
+    list_display = (
+        "code", "alpha3", "name_en", "name_nl", "is_eu_member", "is_schengen_associated",
+    )
     list_filter = ("is_eu_member", "is_schengen_associated")
     search_fields = ("code", "alpha3", "name_en", "name_nl")
 
