@@ -15,4 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A file, not memory, for the SQLite test database, so that tests with several threads (each
 # with its own connection) see the same database, as they do on PostgreSQL.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-retour.sqlite3")}  # noqa: F405
+    # One file per test process, so that runs in parallel do not share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(DATA_DIR / f"test-retour-{os.getpid()}.sqlite3")  # noqa: F405
+    }
