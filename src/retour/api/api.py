@@ -1,5 +1,30 @@
-"""The JSON API under /api/v1/ (django-ninja); OpenAPI at /api/v1/openapi.json."""
+"""The JSON API under /api/v1/ (django-ninja); OpenAPI at /api/v1/openapi.json, docs at
+/api/v1/docs.
+
+Every operation needs a caller: an API token (``Authorization: Bearer …``) or the browser's
+session (with the CSRF token on unsafe methods). What a caller sees is scoped exactly as on
+the pages, and every change goes through the action functions.
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Retour API", version="1", urls_namespace="api")
+from retour.api import case_actions, cases, errors, people, tasks
+from retour.api.auth import ApiTokenAuth, BrowserSessionAuth
+
+api = NinjaAPI(
+    title="Retour API",
+    version="1",
+    description=(
+        "Return case management. Authenticate with a personal API token "
+        "(`retour token create USERNAME`) as `Authorization: Bearer <token>`, or with the "
+        "signed-in browser session. Errors are JSON: `{\"detail\": \"...\"}`, or for wrong "
+        "input (422) `{\"detail\": [{\"field\": \"...\", \"message\": \"...\"}]}`."
+    ),
+    urls_namespace="api",
+    auth=[ApiTokenAuth(), BrowserSessionAuth()],
+)
+errors.install(api)
+api.add_router("", cases.router)
+api.add_router("", case_actions.router)
+api.add_router("", people.router)
+api.add_router("", tasks.router)

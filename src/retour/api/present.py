@@ -1,0 +1,269 @@
+"""Reading persons and cases for the API: scoped loading and the response shapes.
+
+Every query starts from ``.visible_to(user)``; a record outside it is ``NotVisible``, which
+the API answers exactly like a record that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+
+from retour import clock
+from retour.accounts.models import Authority, User
+from retour.api import schemas as s
+from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
+from retour.cases.procedure import allowed_actions
+from retour.errors import NotVisible
+from retour.people.models import FamilyLink, Nationality, Person, PersonName
+
+# What ``person_summary`` reads, fetched with the person so it costs no query per person.
+PERSON_PARTS = ("names", "nationalities", "vulnerabilities")
+
+
+def action_slug(action: str) -> str:
+    """``issue_return_decision`` → ``issue-return-decision``, its path segment."""
+    return action.replace("_", "-")
+
+
+def action_url_name(action: str) -> str:
+    return f"case-action-{action_slug(action)}"
+
+
+def display_name(names: Iterable[PersonName]) -> str:
+    """The primary name, in Latin script when there is one."""
+    ordered = sorted(
+        names, key=lambda n: (n.kind != PersonName.Kind.PRIMARY, n.script != "Latn", n.pk)
+    )
+    if not ordered:
+        return ""
+    return f"{ordered[0].given_names} {ordered[0].surname}".strip()
+
+
+def user_name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def _authority(authority: Authority) -> s.AuthorityRef:
+    return s.AuthorityRef(code=authority.code, name=authority.name)
+
+
+def _days_left(due_on: date) -> int:
+    return (due_on - clock.today()).days
+
+
+def citizenship(nationalities: Iterable[Nationality]) -> str | None:
+    """A confirmed nationality before a claimed one."""
+    ordered = sorted(nationalities, key=lambda n: (n.status != "confirmed", n.country_id))
+    return ordered[0].country_id if ordered else None
+
+
+def _person_ref(person: Person) -> s.PersonRef:
+    return s.PersonRef(id=person.pk, name=display_name(person.names.all()))
+
+
+def _family_links(person: Person, user: User) -> list[s.FamilyLinkOut]:
+    visible = Person.objects.visible_to(user)
+    links = (
+        FamilyLink.objects.filter(Q(person=person) | Q(relative=person))
+        .filter(person__in=visible, relative__in=visible)
+        .select_related("person", "relative")
+        .prefetch_related("person__names", "relative__names")
+        .order_by("id")
+    )
+    return [
+        s.FamilyLinkOut(
+            person=_person_ref(link.person), relation=link.relation,
+            relative=_person_ref(link.relative),
+        )
+        for link in links
+    ]
+
+
+def person_summary(person: Person, user: User) -> s.PersonSummary:
+    return s.PersonSummary(**_summary_fields(person, user))
+
+
+def _summary_fields(person: Person, user: User) -> dict[str, Any]:
+    names = list(person.names.all())
+    return {
+        "id": person.pk,
+        "name": display_name(names),
+        "names": [
+            s.NameOut(kind=n.kind, script=n.script, surname=n.surname, given_names=n.given_names)
+            for n in names
+        ],
+        "date_of_birth": person.date_of_birth_display,
+        "birth_date_estimated": person.birth_date_estimated,
+        "sex": person.sex,
+        "nationalities": [
+            s.NationalityOut(country=n.country_id, status=n.status)
+            for n in sorted(person.nationalities.all(), key=lambda n: (n.status, n.country_id))
+        ],
+        "vulnerabilities": [
+            s.VulnerabilityOut(kind=v.kind, noted_on=v.noted_on, ended_on=v.ended_on)
+            for v in person.vulnerabilities.all()
+        ],
+        "family_links": _family_links(person, user),
+    }
+
+
+def load_person(user: User, person_id: Any) -> Person:
+    try:
+        return (
+            Person.objects.visible_to(user)
+            .select_related("registered_by")
+            .prefetch_related(*PERSON_PARTS)
+            .get(pk=person_id)
+        )
+    except Person.DoesNotExist:
+        raise NotVisible("person not found") from None
+
+
+def person_detail(person: Person, user: User) -> s.PersonDetail:
+    cases = ReturnCase.objects.visible_to(user).filter(person=person).order_by("opened_at")
+    return s.PersonDetail(
+        **_summary_fields(person, user),
+        member_state=person.member_state_id,
+        registered_by=_authority(person.registered_by),
+        place_of_birth=person.place_of_birth,
+        country_of_birth=person.country_of_birth_id,
+        languages=person.languages,
+        created_at=person.created_at,
+        version=person.version,
+        cases=[s.CaseRef(id=c.pk, number=c.number, stage=c.stage) for c in cases],
+    )
+
+
+def load_case(user: User, case_id: Any) -> ReturnCase:
+    try:
+        return (
+            ReturnCase.objects.visible_to(user)
+            .select_related("person", "responsible_authority", "assigned_officer")
+            .prefetch_related(*(f"person__{part}" for part in PERSON_PARTS))
+            .get(pk=case_id)
+        )
+    except ReturnCase.DoesNotExist:
+        raise NotVisible("case not found") from None
+
+
+def _decision(d: Decision) -> s.DecisionOut:
+    return s.DecisionOut(
+        id=d.pk, kind=d.kind, status=d.status, decided_on=d.decided_on,
+        notified_on=d.notified_on, issuing_authority=d.issuing_authority.code,
+        legal_basis=d.legal_basis, reference=d.reference,
+        voluntary_departure_days=d.voluntary_departure_days,
+        shortened_departure_reason=d.shortened_departure_reason,
+        extension_days=d.extension_days, ban_years=d.ban_years, ban_months=d.ban_months,
+        contested_id=d.contested_id, suspensive=d.suspensive, appeal_outcome=d.appeal_outcome,
+        postponement_ground=d.postponement_ground, ends_on=d.ends_on, reason=d.reason,
+    )
+
+
+def _deadline(d: Deadline) -> s.DeadlineOut:
+    return s.DeadlineOut(
+        id=d.pk, kind=d.kind, status=d.status, starts_on=d.starts_on, due_on=d.due_on,
+        days_left=_days_left(d.due_on), decision_id=d.decision_id, closed_on=d.closed_on,
+    )
+
+
+def task_fields(t: Task) -> dict[str, Any]:
+    days_left = _days_left(t.due_on)
+    return {
+        "id": t.pk, "kind": t.kind, "label": t.get_kind_display(),
+        "authority": t.authority.code, "due_on": t.due_on, "days_left": days_left,
+        "overdue": days_left < 0,
+    }
+
+
+def _handover(h: Handover) -> s.HandoverOut:
+    return s.HandoverOut(
+        id=h.pk, status=h.status, from_authority=h.from_authority.code,
+        to_authority=h.to_authority.code, note=h.note, sent_by=user_name(h.sent_by),
+        sent_at=h.sent_at, answered_by=user_name(h.answered_by) if h.answered_by else None,
+        answered_at=h.answered_at, answer_reason=h.answer_reason,
+    )
+
+
+def _event(e: CaseEvent) -> s.EventOut:
+    return s.EventOut(
+        sequence=e.sequence, occurred_at=e.occurred_at,
+        actor=user_name(e.actor) if e.actor else "system",
+        actor_authority=e.actor_authority.code if e.actor_authority else None,
+        action=e.action, reason=e.reason, old_values=e.old_values, new_values=e.new_values,
+    )
+
+
+def case_detail(case: ReturnCase, user: User) -> s.CaseDetail:
+    """The case as one document: the person, the decisions, deadlines, open tasks,
+    hand-overs and history, and the actions this user may take on it now."""
+    decisions = Decision.objects.visible_to(user).filter(case=case)
+    deadlines = Deadline.objects.visible_to(user).filter(case=case)
+    tasks = Task.objects.visible_to(user).filter(case=case, status=Task.Status.OPEN)
+    handovers = Handover.objects.visible_to(user).filter(case=case)
+    events = CaseEvent.objects.visible_to(user).filter(case=case)
+    officer = case.assigned_officer
+    return s.CaseDetail(
+        id=case.pk, number=case.number, stage=case.stage, outcome=case.outcome,
+        outcome_reason=case.outcome_reason, member_state=case.member_state_id,
+        origin=case.origin, origin_member_state=case.origin_member_state_id,
+        responsible_authority=_authority(case.responsible_authority),
+        assigned_officer=(
+            s.OfficerRef(username=officer.username, name=user_name(officer)) if officer else None
+        ),
+        voluntary_departure_ends_on=case.voluntary_departure_ends_on,
+        removal_planned_on=case.removal_planned_on, opened_at=case.opened_at,
+        closed_at=case.closed_at, updated_at=case.updated_at, version=case.version,
+        person=person_summary(case.person, user),
+        decisions=[_decision(d) for d in decisions.select_related("issuing_authority")],
+        deadlines=[_deadline(d) for d in deadlines],
+        open_tasks=[s.TaskOut(**task_fields(t)) for t in tasks.select_related("authority")],
+        handovers=[
+            _handover(h)
+            for h in handovers.select_related(
+                "from_authority", "to_authority", "sent_by", "answered_by"
+            )
+        ],
+        events=[
+            _event(e)
+            for e in events.select_related("actor", "actor_authority").order_by("sequence")
+        ],
+        allowed_actions=[
+            s.AllowedAction(
+                action=t.action, label=t.label,
+                path=reverse(f"api:{action_url_name(t.action)}", kwargs={"case_id": case.pk}),
+            )
+            for t in allowed_actions(case, user.capabilities)
+        ],
+    )
+
+
+def case_list_item(case: ReturnCase) -> s.CaseListItem:
+    """A row of the case list; ``case`` comes from ``search.find_cases``."""
+    person = case.person
+    officer = case.assigned_officer
+    return s.CaseListItem(
+        id=case.pk, number=case.number, stage=case.stage, origin=case.origin,
+        opened_at=case.opened_at, responsible_authority=case.responsible_authority.code,
+        assigned_officer=officer.username if officer else None,
+        overdue=case.overdue,  # type: ignore[attr-defined]
+        version=case.version,
+        person=s.PersonBrief(
+            id=person.pk, name=display_name(person.names.all()),
+            date_of_birth=person.date_of_birth_display, sex=person.sex,
+            citizenship=citizenship(person.nationalities.all()),
+        ),
+    )
+
+
+def work_item(task: Task) -> s.WorkItem:
+    case = task.case
+    return s.WorkItem(
+        **task_fields(task),
+        case=s.CaseRef(id=case.pk, number=case.number, stage=case.stage),
+        person_name=display_name(case.person.names.all()),
+    )
