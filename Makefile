@@ -8,7 +8,9 @@ DEMO_CASES ?= 2000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install lint typecheck clean-demo
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: demo test install browser lint typecheck clean-demo
 
 install: $(STAMP)
 
@@ -28,7 +30,14 @@ demo: install
 	@echo "Retour is serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(DEMO_ENV) $(BIN)/retour runserver $(HOST):$(PORT) --noreload
 
-test: install
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: install browser
 	$(BIN)/pytest --create-db -p no:cacheprovider
 
 lint: install

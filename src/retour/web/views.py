@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -32,3 +34,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    crumbs = [(_("Home"), reverse("home")), (_("Accessibility statement"), None)]
+    return render(request, "web/accessibility.html", {"breadcrumbs": crumbs})
+
+
+@require_GET
+@login_required
+def session_keepalive(request: HttpRequest) -> HttpResponse:
+    """Touching the session extends it (SESSION_SAVE_EVERY_REQUEST)."""
+    return HttpResponse(status=204)
+
