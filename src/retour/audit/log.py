@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +20,8 @@ GENESIS = "0" * 64
 def _canonical(entry: AccessLogEntry) -> bytes:
     content = {
         "sequence": entry.sequence,
-        "at": entry.at.isoformat(),
+        # In UTC: the database hands the moment back in UTC, whatever zone it was written in.
+        "at": entry.at.astimezone(UTC).isoformat(),
         "user": entry.user_id,
         "username": entry.username,
         "authority": entry.authority,
@@ -89,6 +91,7 @@ def verify_chain() -> ChainBreak | None:
     """Walk the chain from the start; return the first broken entry, or None if intact."""
     expected_previous = GENESIS
     expected_sequence = 1
+    last_id: int | None = None
     entries = AccessLogEntry.objects.order_by("sequence").iterator(chunk_size=2000)
     for entry in entries:
         if entry.sequence != expected_sequence:
@@ -101,12 +104,17 @@ def verify_chain() -> ChainBreak | None:
             )
         if digest_of(entry) != entry.digest:
             return ChainBreak(entry.sequence, entry.id, "content does not match its digest")
-        expected_previous = entry.digest
+        expected_previous, last_id = entry.digest, entry.id
         expected_sequence += 1
-    head = ChainHead.objects.filter(id=1).first()
-    if head and head.sequence != expected_sequence - 1:
+    head = ChainHead.objects.filter(id=1).first() or ChainHead(sequence=0, digest=GENESIS)
+    if head.sequence != expected_sequence - 1:
         return ChainBreak(
             expected_sequence, None, f"the log ends at {expected_sequence - 1} "
             f"but {head.sequence} entries were written"
+        )
+    # Nothing follows the last entry to vouch for it: the head's digest does.
+    if head.digest != expected_previous:
+        return ChainBreak(
+            expected_sequence - 1, last_id, "is not the last entry the log's head recorded"
         )
     return None
