@@ -70,3 +70,12 @@ def test_the_command_names_what_is_wrong(db):
     with pytest.raises(CommandError, match="--today"):
         call_command("seed", "--today", "1 June", stdout=StringIO())
     assert not ReturnCase.objects.exists()
+
+
+def test_if_empty_seeds_only_a_database_without_cases(db):
+    call_command("seed", "--cases", "4", "--today", "2026-06-01", "--if-empty", stdout=StringIO())
+    assert ReturnCase.objects.count() == 4
+    out = StringIO()
+    call_command("seed", "--cases", "4", "--today", "2026-06-01", "--if-empty", stdout=out)
+    assert ReturnCase.objects.count() == 4
+    assert "nothing seeded" in out.getvalue()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from retour.cases.models import ReturnCase
 from retour.cases.stages import Stage
 from retour.simulation.replay import ReplayError
 from retour.simulation.seeding import SeedingRefused, SeedReport, seed
@@ -34,11 +35,17 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=_day, default=None,
                             help="the simulated today, YYYY-MM-DD (default: today); histories "
                                  "end the day before")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="seed only when there is no case yet (for `make demo`, which "
+                                 "may run again)")
         parser.add_argument("--member-states", default="",
                             help="comma-separated member states (default: every member state "
                                  "with the authorities a case needs)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and ReturnCase.objects.exists():
+            self.stdout.write("cases exist already: nothing seeded (--if-empty)")
+            return
         member_states = [c.strip() for c in options["member_states"].split(",") if c.strip()]
         try:
             report = seed(cases=options["cases"], seed=options["seed"], today=options["today"],
