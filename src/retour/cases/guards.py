@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from retour import clock
 from retour.cases.models import Decision, Origin, ReturnCase
 from retour.people.models import Vulnerability
 
@@ -92,4 +93,16 @@ def return_decision_in_force(case: ReturnCase) -> str | None:
     """A return decision is in force (an entry ban accompanies it, Art. 11(1))."""
     if not _in_force(case, Decision.Kind.RETURN_DECISION):
         return "there is no return decision in force"
+    return None
+
+
+def voluntary_departure_period_over(case: ReturnCase) -> str | None:
+    """The voluntary-departure period has ended (Art. 7(1), 8(1)).
+
+    Directive 2008/115/EC Art. 8(1): removal is enforced only when no period for voluntary
+    departure runs; a period in days ends at the end of its last day (Regulation 1182/71
+    Art. 3(2)(b)), so the case passes to forced return the day after."""
+    ends_on = case.voluntary_departure_ends_on
+    if ends_on is not None and ends_on >= clock.today():
+        return f"the voluntary-departure period runs until {ends_on.isoformat()} inclusive"
     return None

@@ -54,6 +54,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "expire_voluntary_departure", "Voluntary-departure period ends without departure",
         frozenset({S.VOLUNTARY_DEPARTURE}), S.FORCED_RETURN_PREPARATION, None,
+        (guards.voluntary_departure_period_over,),
     ),
     Transition(
         "issue_entry_ban", "Issue entry ban",
@@ -69,7 +70,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "decide_appeal", "Record appeal outcome",
         RETURN_DECISION_STAGES | {S.DEPARTED, S.LEGAL_STAY_ENDED}, None, _C.RECORD_APPEAL, (),
         "back to the stage before suspension when nothing suspensive remains; legal stay "
-        "ended when the return decision is annulled",
+        "ended when the return decision is annulled (departed stays departed)",
     ),
     Transition(
         "postpone_removal", "Postpone removal",

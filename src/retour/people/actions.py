@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from retour import clock
@@ -17,7 +18,13 @@ from retour.people.models import FamilyLink, Nationality, Person, PersonName, Se
 from retour.people.names import guess_script, search_key
 from retour.reference.models import Country
 
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_SCRIPT_CODE = re.compile(r"[A-Z][a-z]{3}")
+# Checked here so that SQLite, which does not enforce column lengths, refuses what
+# PostgreSQL would.
+_NAME_LENGTH = cast(int, PersonName._meta.get_field("surname").max_length)
+_PLACE_LENGTH = cast(int, Person._meta.get_field("place_of_birth").max_length)
+_SEARCH_KEY_LENGTH = PersonName._meta.get_field("search_key").max_length
 
 
 @dataclass
@@ -53,29 +60,34 @@ def _require(user: Any, capability: Capability) -> str:
 
 
 def _validate_birth_date(data: NewPerson, errors: dict[str, str], today: date) -> None:
-    if data.birth_year is None:
-        if data.birth_month or data.birth_day:
+    # Only None leaves a part of the date out: 0 is a wrong value, not an unknown one.
+    year, month, day = data.birth_year, data.birth_month, data.birth_day
+    if year is None:
+        if month is not None or day is not None:
             errors["birth_year"] = "a month or day of birth needs the year"
         return
-    if not 1900 <= data.birth_year <= today.year:
+    if not 1900 <= year <= today.year:
         errors["birth_year"] = f"must be between 1900 and {today.year}"
         return
-    if data.birth_day and not data.birth_month:
+    if day is not None and month is None:
         errors["birth_month"] = "a day of birth needs the month"
         return
-    if data.birth_month is not None and not 1 <= data.birth_month <= 12:
+    if month is None:
+        return
+    if not 1 <= month <= 12:
         errors["birth_month"] = "must be between 1 and 12"
         return
-    if data.birth_month and data.birth_day:
-        try:
-            born = date(data.birth_year, data.birth_month, data.birth_day)
-        except ValueError:
-            errors["birth_day"] = (
-                f"{data.birth_year:04d}-{data.birth_month:02d} has no day {data.birth_day}"
-            )
-            return
-        if born > today:
-            errors["birth_day"] = "the date of birth is in the future"
+    if day is None:
+        if (year, month) > (today.year, today.month):
+            errors["birth_month"] = "the month of birth is in the future"
+        return
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        errors["birth_day"] = f"{year:04d}-{month:02d} has no day {day}"
+        return
+    if born > today:
+        errors["birth_day"] = "the date of birth is in the future"
 
 
 def _countries(codes: list[str], field_name: str, errors: dict[str, str]) -> list[Country]:
@@ -96,11 +108,20 @@ def _validate_new_person(data: NewPerson) -> dict[str, list[Country]]:
             errors[f"names[{index}].kind"] = f"must be one of {', '.join(PersonName.Kind.values)}"
         if not (name.surname.strip() or name.given_names.strip()):
             errors[f"names[{index}]"] = "a name needs a surname or given names"
+        if name.script and not _SCRIPT_CODE.fullmatch(name.script):
+            errors[f"names[{index}].script"] = (
+                f"{name.script!r} is not an ISO 15924 code such as 'Latn' or 'Arab'"
+            )
+        for part in ("surname", "given_names"):
+            if len(getattr(name, part).strip()) > _NAME_LENGTH:
+                errors[f"names[{index}].{part}"] = f"at most {_NAME_LENGTH} characters"
+    if len(data.place_of_birth.strip()) > _PLACE_LENGTH:
+        errors["place_of_birth"] = f"at most {_PLACE_LENGTH} characters"
     if data.sex not in Sex.values:
         errors["sex"] = f"must be one of {', '.join(Sex.values)}"
     _validate_birth_date(data, errors, clock.today())
     for tag in data.languages:
-        if not _LANGUAGE_TAG.match(tag):
+        if not _LANGUAGE_TAG.fullmatch(tag):
             errors["languages"] = f"{tag!r} is not a language tag such as 'ar' or 'fa-AF'"
     for kind in data.vulnerabilities:
         if kind not in Vulnerability.Kind.values:
@@ -148,7 +169,9 @@ def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: st
             script=n.script or guess_script(n.surname + n.given_names),
             surname=n.surname.strip(),
             given_names=n.given_names.strip(),
-            search_key=search_key(n.given_names, n.surname),
+            # A transliteration can be far longer than the name (one CJK character becomes a
+            # syllable); the key only serves search, so what the column cannot hold is cut.
+            search_key=search_key(n.given_names, n.surname)[:_SEARCH_KEY_LENGTH],
         )
         for n in data.names
     )
@@ -177,7 +200,7 @@ def visible_person(user: Any, person_id: Any, *, for_update: bool = False) -> Pe
         persons = persons.select_for_update()
     try:
         return persons.get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, TypeError):
+    except (Person.DoesNotExist, ValidationError, ValueError, TypeError):
         raise NotVisible("person not found") from None
 
 

@@ -11,8 +11,9 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def search_key(*parts: str) -> str:
-    """Lower-case ASCII form of a name in any script: ``Müller``, ``MULLER`` and ``Мюллер`` all
-    meet on plain letters, so a search finds them with or without diacritics."""
+    """Lower-case ASCII form of a name in any script: ``Müller`` and ``MULLER`` meet on
+    ``muller``, so a search finds them with or without diacritics; ``Мюллер`` becomes
+    ``myuller`` (a transliteration, not a match: spelling variants are the matcher's work)."""
     text = unicodedata.normalize("NFKC", " ".join(p for p in parts if p))
     return _NOT_ALNUM.sub(" ", anyascii(text).lower()).strip()
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from retour.reference.models import Country, LegalParameter
+from retour.reference.periods import add_period
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -61,6 +62,14 @@ def _check_parameter(entry: dict[str, Any], where: str, countries: set[str]) -> 
         )
     if entry["value"] < 0:
         raise ReferenceDataError(f"{where}: 'value' cannot be negative")
+    # A unit the model allows but no counting rule implements would load, then fail on the
+    # first deadline computed from it; refuse it here, where the file can be corrected.
+    try:
+        add_period(entry["valid_from"], entry["value"], entry["unit"])
+    except (ValueError, OverflowError) as exc:
+        raise ReferenceDataError(
+            f"{where}: cannot count {entry['value']} {entry['unit']}: {exc}"
+        ) from None
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
@@ -59,7 +60,7 @@ def load_case(user: Any, case_id: Any, *, for_update: bool = False) -> ReturnCas
         cases = cases.select_for_update(of=("self",))
     try:
         return cases.select_related("person", "responsible_authority").get(pk=case_id)
-    except (ReturnCase.DoesNotExist, ValueError, TypeError):
+    except (ReturnCase.DoesNotExist, ValidationError, ValueError, TypeError):
         raise NotVisible("case not found") from None
 
 
@@ -100,6 +101,9 @@ def append_event(
     row = CaseMilestones.objects.get(case=case)
     milestones.apply(row, event)
     row.save()
+    # The caller gets the case back: its cached milestone row must be this one, not the row
+    # read before the event (``close_case`` reads it to check the outcome).
+    case.milestones = row
     return event
 
 

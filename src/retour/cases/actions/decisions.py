@@ -230,6 +230,12 @@ def issue_entry_ban(
             )
         if serious_threat:
             require_text(reason, "reason", "for a serious threat, the reason")
+        try:  # its end is counted at departure; a length past the calendar would fail there
+            add_period(decided_on, total_months, "months")
+        except ValueError:
+            raise InvalidInput.field(
+                "ban_years", "too long: it would end after the year 9999"
+            ) from None
         decision = d.record(
             case, K.ENTRY_BAN, d.issuing_authority(user, case, None), decided_on=decided_on,
             ban_years=ban_years, ban_months=ban_months, reason=reason,
@@ -281,16 +287,20 @@ def lodge_appeal(
 
 
 def _annul_return_decision(case: ReturnCase, status: str) -> None:
-    """The return decision (and the entry bans that accompany it) no longer stand."""
+    """The return decision (and the entry bans that accompany it) no longer stand. A person
+    who has already left stays recorded as departed: the departure is a fact the annulment
+    does not undo."""
     case.decisions.filter(
         kind__in=[K.RETURN_DECISION, K.ENTRY_BAN, K.POSTPONEMENT], status=Decision.Status.IN_FORCE
     ).update(status=status)
     today = clock.today()
     close_deadlines(case, Deadline.Status.CANCELLED, today, Deadline.Kind.VOLUNTARY_DEPARTURE_END,
-                    Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.POSTPONEMENT_END)
+                    Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.POSTPONEMENT_END,
+                    Deadline.Kind.ENTRY_BAN_END)
     close_tasks(case, Task.Kind.PREPARE_FORCED_RETURN, Task.Kind.ISSUE_ENTRY_BAN,
                 Task.Kind.REVIEW_POSTPONEMENT, status=Task.Status.CANCELLED)
-    case.stage = Stage.LEGAL_STAY_ENDED
+    if case.stage != Stage.DEPARTED:
+        case.stage = Stage.LEGAL_STAY_ENDED
     case.stage_before_suspension = ""
     case.voluntary_departure_ends_on = None
     case.removal_planned_on = None
@@ -320,9 +330,12 @@ def decide_appeal(
         appeal.save(update_fields=["status", "appeal_outcome", "ends_on"])
         contested = appeal.contested
         assert contested is not None
-        if outcome == "granted" and contested.kind == K.RETURN_DECISION:
+        # A ruling on a decision that was meanwhile withdrawn or annulled changes nothing
+        # else: it must not annul the decision that replaced it.
+        granted = outcome == "granted" and contested.status == Decision.Status.IN_FORCE
+        if granted and contested.kind == K.RETURN_DECISION:
             _annul_return_decision(case, Decision.Status.ANNULLED)
-        elif outcome == "granted":
+        elif granted:
             contested.status = Decision.Status.ANNULLED
             contested.save(update_fields=["status"])
             case.deadlines.filter(decision=contested).update(status=Deadline.Status.CANCELLED)

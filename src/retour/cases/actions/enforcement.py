@@ -160,11 +160,13 @@ def expire_voluntary_departure(case_id: Any) -> ReturnCase:
                    reason="the voluntary-departure period ended without departure")
 
 
-def expire_due_voluntary_departures(today: date | None = None) -> int:
-    """Hand every case whose voluntary-departure period has ended over to forced return."""
-    on = today or clock.today()
+def expire_due_voluntary_departures() -> int:
+    """Hand every case whose voluntary-departure period has ended over to forced return.
+
+    "Ended" is judged by ``clock.today()``, as the guard of each expiry judges it (a
+    simulation sets the clock rather than passing another day)."""
     due = ReturnCase.objects.filter(
-        stage=Stage.VOLUNTARY_DEPARTURE, voluntary_departure_ends_on__lt=on
+        stage=Stage.VOLUNTARY_DEPARTURE, voluntary_departure_ends_on__lt=clock.today()
     ).values_list("pk", flat=True)
     count = 0
     for case_id in list(due):

@@ -31,6 +31,7 @@ from retour.cases.models import (
     ReturnCase,
     Task,
 )
+from retour.cases.procedure import TRANSITIONS
 from retour.cases.stages import OPEN_STAGES, Stage
 from retour.errors import InvalidInput, PermissionRefused
 from retour.people.actions import visible_person
@@ -195,6 +196,7 @@ def close_case(
         )
         case.stage = Stage.CLOSED
         case.stage_before_suspension = ""
+        case.removal_planned_on = None  # a planned removal is called off with the case
         case.outcome = outcome
         case.outcome_reason = reason
         case.closed_at = clock.now()
@@ -202,6 +204,10 @@ def close_case(
 
     return perform(user, case_id, "close_case", change,
                    expected_version=expected_version, reason=reason, channel=channel)
+
+
+# Roles that perform steps of the procedure; an auditor may read a case but never work it.
+_CASEWORK = frozenset(t.capability for t in TRANSITIONS if t.capability is not None)
 
 
 def assign_case(
@@ -217,10 +223,13 @@ def assign_case(
         officer = User.objects.filter(
             username=officer_username, authority=case.responsible_authority, is_active=True
         ).first()
-        if officer is None or not officer.can(Capability.VIEW_PERSONAL_DATA):
+        if officer is None or not (
+            officer.can(Capability.VIEW_PERSONAL_DATA) and officer.capabilities & _CASEWORK
+        ):
             raise InvalidInput.field(
                 "officer_username",
-                f"no active officer {officer_username!r} in {case.responsible_authority.name}",
+                f"no active officer {officer_username!r} in {case.responsible_authority.name} "
+                "who works cases",
             )
         case.assigned_officer = officer
         return {}
