@@ -42,6 +42,9 @@ def _load_reference_data() -> None:
     load_countries()
     load_legal_parameters()
     load_authorities()
+    # The roles come from a data migration, which a flush empties too.
+    for code in RoleCode:
+        Role.objects.get_or_create(code=code)
 
 
 @pytest.fixture(autouse=True)
