@@ -97,6 +97,7 @@ try:
 except ValueError as exc:
     raise ConfigurationError(f"RETOUR_DATABASE_URL: {exc}") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers work while the single writer commits; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing half-way with "database is locked".
     _database["OPTIONS"] = {

@@ -5,6 +5,8 @@ PostgreSQL.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("RETOUR_SECRET_KEY", "test-secret-not-for-production")
 
@@ -17,5 +19,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so that runs in parallel do not share it.
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(DATA_DIR / f"test-retour-{os.getpid()}.sqlite3")  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"test-retour-{os.getpid()}.sqlite3")
     }
