@@ -3,16 +3,21 @@ from django.urls import include, path
 
 from retour.accounts.admin import site as admin_site
 from retour.api.api import api
-from retour.web import views
+from retour.web import views, views_case, views_cases, views_home, views_people
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views_home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility", views.accessibility, name="accessibility"),
     path("session/keepalive", views.session_keepalive, name="session_keepalive"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", views_cases.case_list, name="case-list"),
+    path("cases/<uuid:case_id>/", views_case.case_page, name="case"),
+    path("cases/<uuid:case_id>/actions/<slug:action>/", views_case.case_action, name="case-action"),
+    path("people/new/", views_people.new_person, name="person-new"),
+    path("people/<uuid:person_id>/cases/new/", views_people.new_case, name="person-new-case"),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -8,16 +8,16 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from retour import clock
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.present import case_detail, case_list_item, load_case
 from retour.api.schemas import CaseDetail, CasePage
-from retour.api.search import CaseQuery, find_cases
+from retour.api.search import CaseQuery
 from retour.api.types import CountryCode, Text
 from retour.cases import actions
 from retour.cases.models import Origin
+from retour.cases.search import find_cases
 
 router = Router(tags=["cases"])
 
@@ -40,11 +40,12 @@ def list_cases(
 ) -> CasePage:
     """Search the cases you may see; every search is kept in the access log."""
     user = caller(request)
-    found = find_cases(user, filters, clock.today())
+    wanted = filters.filters()
+    found = find_cases(user, wanted)
     page = list(found[filters.offset : filters.offset + filters.limit])
     log_read(
         user, "search", "return_case", [c.pk for c in page],
-        person_ids=[c.person_id for c in page], search_terms=filters.search_terms(),
+        person_ids=[c.person_id for c in page], search_terms=wanted.search_terms(),
         reason=reason,
     )
     return CasePage(

@@ -1,4 +1,5 @@
-"""Pages: sign-in and a home page per role (the full workspace grows on these)."""
+"""Pages: health, accessibility statement and session keep-alive (the home page per role is
+``views_home``)."""
 
 from __future__ import annotations
 
@@ -28,12 +29,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok", "database": {"status": "ok", "engine": connection.vendor}}
     )
-
-
-@login_required
-@never_cache
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
 
 
 @require_GET

@@ -1,0 +1,259 @@
+"""What the case page shows: the person, the stage and what may happen next, decisions,
+deadlines, open tasks, a pending hand-over and the history.
+
+What may happen next is the procedure table's answer (``allowed_actions``) for this user's
+roles; a hand-over is answered only by the authority it was sent to, and sent only by the
+authority that has the case (M9), so those two come from the pending hand-over itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from retour import clock
+from retour.api.present import action_slug
+from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
+from retour.cases.procedure import (
+    BY_ACTION,
+    TRANSITIONS,
+    Transition,
+    allowed_actions,
+    refusal,
+)
+from retour.web import labels as L
+from retour.web.persons import ShownPerson
+from retour.web.timeline import decision_details, shown_events
+
+_ANSWERS = frozenset({"accept_handover", "return_handover"})
+# Actions on an earlier decision, offered only while there is one to act on.
+_ACTS_ON: dict[str, tuple[str, str]] = {
+    "decide_appeal": (Decision.Kind.APPEAL, Decision.Status.PENDING),
+    "end_postponement": (Decision.Kind.POSTPONEMENT, Decision.Status.IN_FORCE),
+}
+# Periods that run for the person (to appeal, the entry ban), not work an authority owes:
+# when they pass nothing is overdue.
+_PERIODS_OF_THE_PERSON = frozenset({Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.ENTRY_BAN_END})
+
+
+@dataclass(frozen=True)
+class Due:
+    """How a date that is due reads today, and how urgent it looks."""
+
+    text: str
+    tone: str  # danger, warning or neutral (the status badge's colour)
+
+
+def due(due_on: date, today: date, *, period_of_the_person: bool = False) -> Due:
+    days = (due_on - today).days
+    if days > 0:
+        text = ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+        return Due(text, "warning" if days <= 7 else "neutral")
+    if days == 0:
+        return Due(_("due today"), "warning")
+    if period_of_the_person:
+        return Due(
+            ngettext("ended %(days)d day ago", "ended %(days)d days ago", -days) % {"days": -days},
+            "neutral",
+        )
+    return Due(
+        ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days},
+        "danger",
+    )
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    kind: str
+    due_on: date
+    status: str
+    due: Due | None  # only while open
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    kind: str
+    authority: str
+    due_on: date
+    due: Due
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    kind: str
+    decided_on: date
+    authority: str
+    legal_basis: str
+    status: str
+    details: list[str]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Blocked:
+    label: str
+    reason: str
+
+
+def action_url(case: ReturnCase, action: str) -> str:
+    return reverse("case-action", args=[case.pk, action_slug(action)])
+
+
+def pending_handover(case: ReturnCase) -> Handover | None:
+    return (
+        case.handovers.filter(status=Handover.Status.PENDING)
+        .select_related("from_authority", "to_authority", "sent_by")
+        .first()
+    )
+
+
+def _handover_refusal(
+    user: Any, case: ReturnCase, action: str, pending: Handover | None
+) -> str | None:
+    if action == "send_handover":
+        if user.authority_id != case.responsible_authority_id:
+            return _("Only the responsible authority can hand the case over.")
+        if pending is not None:
+            return _("A hand-over to %(authority)s is already waiting for acceptance.") % {
+                "authority": pending.to_authority.name
+            }
+    if action in _ANSWERS:
+        if pending is None:
+            return _("No hand-over is waiting for acceptance.")
+        if user.authority_id != pending.to_authority_id:
+            return _("Only %(authority)s can answer this hand-over.") % {
+                "authority": pending.to_authority.name
+            }
+    return None
+
+
+def refusal_for(
+    user: Any, case: ReturnCase, transition: Transition, pending: Handover | None
+) -> str | None:
+    """Why ``user`` cannot take ``transition`` on ``case`` now, or None."""
+    if transition.capability is None or not user.can(transition.capability):
+        return _("Your role does not allow this action.")
+    if case.stage not in transition.sources:
+        return _("“%(action)s” is not possible in the stage “%(stage)s”.") % {
+            "action": L.label(L.ACTIONS, transition.action),
+            "stage": L.label(L.STAGES, case.stage),
+        }
+    # Past the stage, what refuses is a legal guard; it states its own reason and source.
+    return refusal(transition, case) or _handover_refusal(user, case, transition.action, pending)
+
+
+def _has_decision_to_act_on(case: ReturnCase, action: str) -> bool:
+    if action not in _ACTS_ON:
+        return True
+    kind, status = _ACTS_ON[action]
+    return case.decisions.filter(kind=kind, status=status).exists()
+
+
+def next_steps(
+    user: Any, case: ReturnCase, pending: Handover | None
+) -> tuple[list[Step], list[Blocked]]:
+    """The actions this user may take now (hand-over answers are offered with the hand-over
+    itself), and those the stage would allow but a legal condition holds back."""
+    steps = [
+        Step(L.label(L.ACTIONS, t.action), action_url(case, t.action))
+        for t in allowed_actions(case, user.capabilities)
+        if t.action not in _ANSWERS
+        and _handover_refusal(user, case, t.action, pending) is None
+        and _has_decision_to_act_on(case, t.action)
+    ]
+    blocked = [
+        Blocked(L.label(L.ACTIONS, t.action), reason)
+        for t in TRANSITIONS
+        if t.capability is not None
+        and user.can(t.capability)
+        and case.stage in t.sources
+        and (reason := refusal(t, case))
+    ]
+    return steps, blocked
+
+
+def _deadlines(user: Any, case: ReturnCase, today: date) -> list[DeadlineRow]:
+    rows = Deadline.objects.visible_to(user).filter(case=case)
+    ordered = sorted(rows, key=lambda d: (d.status != Deadline.Status.OPEN, d.due_on, d.pk))
+    return [
+        DeadlineRow(
+            kind=L.label(L.DEADLINE_KINDS, d.kind),
+            due_on=d.due_on,
+            status=L.label(L.DEADLINE_STATUSES, d.status),
+            due=due(d.due_on, today, period_of_the_person=d.kind in _PERIODS_OF_THE_PERSON)
+            if d.status == Deadline.Status.OPEN
+            else None,
+        )
+        for d in ordered
+    ]
+
+
+def _tasks(user: Any, case: ReturnCase, today: date) -> list[TaskRow]:
+    tasks = Task.objects.visible_to(user).filter(case=case, status=Task.Status.OPEN)
+    return [
+        TaskRow(L.label(L.TASK_KINDS, t.kind), t.authority.name, t.due_on, due(t.due_on, today))
+        for t in tasks.select_related("authority")
+    ]
+
+
+def _decision_values(decision: Decision) -> dict[str, Any]:
+    return {
+        name: getattr(decision, name)
+        for name in (
+            "voluntary_departure_days", "shortened_departure_reason", "extension_days",
+            "ban_years", "ban_months", "suspensive", "appeal_outcome", "postponement_ground",
+            "ends_on", "reference",
+        )
+    }
+
+
+def _decisions(user: Any, case: ReturnCase) -> list[DecisionRow]:
+    decisions = Decision.objects.visible_to(user).filter(case=case)
+    return [
+        DecisionRow(
+            kind=L.label(L.DECISION_KINDS, d.kind),
+            decided_on=d.decided_on,
+            authority=d.issuing_authority.name,
+            legal_basis=d.legal_basis,
+            status=L.label(L.DECISION_STATUSES, d.status),
+            details=decision_details(_decision_values(d)),
+            reason=d.reason,
+        )
+        for d in decisions.select_related("issuing_authority")
+    ]
+
+
+def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, Any]:
+    """Everything the case page shows, for ``case`` as ``user`` may see it."""
+    today = clock.today()
+    pending = pending_handover(case)
+    steps, blocked = next_steps(user, case, pending)
+    events = CaseEvent.objects.visible_to(user).filter(case=case)
+    return {
+        "case": case,
+        "person": person,
+        "stage": L.label(L.STAGES, case.stage),
+        "origin": L.label(L.ORIGINS, case.origin),
+        "origin_member_state": L.country_name(case.origin_member_state),
+        "outcome": L.label(L.OUTCOMES, case.outcome),
+        "steps": steps,
+        "blocked": blocked,
+        "pending": pending,
+        "answers_handover": refusal_for(user, case, BY_ACTION["accept_handover"], pending)
+        is None,
+        "deadlines": _deadlines(user, case, today),
+        "tasks": _tasks(user, case, today),
+        "decisions": _decisions(user, case),
+        "events": shown_events(events.select_related("actor", "actor_authority")),
+    }

@@ -1,0 +1,217 @@
+"""The words the pages show for the codes the domain stores: stages, decisions, deadlines…
+
+The models' choice labels are English and belong to the migrations, so they are not marked
+for translation; the pages read these translated tables instead. ``test_labels`` checks that
+every code of the domain has its entry here, so a new stage or decision kind cannot appear
+untranslated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+Labels = Mapping[str, Promise]
+
+STAGES: Labels = {
+    "registered": _("registered"),
+    "legal_stay_ended": _("legal stay ended"),
+    "voluntary_departure": _("voluntary-departure period"),
+    "forced_return_preparation": _("forced-return preparation"),
+    "removal_scheduled": _("removal scheduled"),
+    "departed": _("departed"),
+    "suspended": _("suspended"),
+    "absconded": _("absconded"),
+    "closed": _("closed"),
+}
+
+ORIGINS: Labels = {
+    "negative_asylum_decision": _("negative asylum decision"),
+    "residence_permit_ended": _("residence permit refused or withdrawn"),
+    "irregular_stay_detected": _("irregular stay detected"),
+    "ees_overstay": _("Entry/Exit System overstay"),
+    "border_apprehension": _("apprehension at the border"),
+    "mutual_recognition": _("return decision of another member state"),
+}
+
+OUTCOMES: Labels = {
+    "returned_voluntarily": _("returned voluntarily"),
+    "removed": _("removed"),
+    "left_to_other_member_state": _("left to another member state"),
+    "absconded": _("absconded"),
+    "legal_stay_granted": _("legal stay granted"),
+    "decision_withdrawn": _("decision withdrawn"),
+    "deceased": _("deceased"),
+    "other": pgettext_lazy("outcome", "other"),
+}
+
+DECISION_KINDS: Labels = {
+    "end_of_legal_stay": _("end of legal stay"),
+    "best_interests_assessment": _("best-interests assessment"),
+    "return_decision": _("return decision"),
+    "voluntary_departure_extension": _("extension of the voluntary-departure period"),
+    "entry_ban": _("entry ban"),
+    "appeal": _("appeal"),
+    "postponement": _("postponement of removal"),
+    "reception_verified": _("reception in the country of return verified"),
+    "withdrawal": _("withdrawal of the return decision"),
+}
+
+DECISION_STATUSES: Labels = {
+    "in_force": _("in force"),
+    "pending": pgettext_lazy("decision", "pending"),
+    "ended": _("ended"),
+    "annulled": _("annulled"),
+    "withdrawn": _("withdrawn"),
+}
+
+DEADLINE_KINDS: Labels = {
+    "return_decision_due": _("return decision due"),
+    "voluntary_departure_end": _("end of voluntary departure"),
+    "appeal_period_end": _("end of the period to appeal"),
+    "entry_ban_end": _("end of the entry ban"),
+    "postponement_end": _("end of the postponement"),
+    "handover_acceptance": _("hand-over to be accepted"),
+}
+
+DEADLINE_STATUSES: Labels = {
+    "open": pgettext_lazy("deadline", "open"),
+    "met": _("met"),
+    "lapsed": _("lapsed"),
+    "cancelled": pgettext_lazy("deadline", "cancelled"),
+}
+
+TASK_KINDS: Labels = {
+    "issue_return_decision": _("issue the return decision"),
+    "prepare_forced_return": _("prepare forced return"),
+    "issue_entry_ban": _("issue the mandatory entry ban"),
+    "accept_handover": _("accept or return the hand-over"),
+    "review_postponement": _("review the postponement of removal"),
+    "assess_best_interests": _("assess the best interests of the child"),
+}
+
+HANDOVER_STATUSES: Labels = {
+    "pending": pgettext_lazy("hand-over", "waiting for acceptance"),
+    "accepted": _("accepted"),
+    "returned": _("returned"),
+}
+
+SEXES: Labels = {"F": _("female"), "M": _("male"), "X": _("unspecified")}
+
+NAME_KINDS: Labels = {
+    "primary": _("name"),
+    "at_birth": _("name at birth"),
+    "previous": _("previously used name"),
+    "alias": _("alias"),
+}
+
+NATIONALITY_STATUSES: Labels = {"claimed": _("claimed"), "confirmed": _("confirmed")}
+
+VULNERABILITIES: Labels = {
+    "minor": _("minor"),
+    "unaccompanied_minor": _("unaccompanied minor"),
+    "disability": _("disability"),
+    "pregnancy": _("pregnancy"),
+    "serious_illness": _("serious illness"),
+    "victim_of_trafficking": _("victim of trafficking"),
+    "victim_of_torture": _("victim of torture or serious violence"),
+    "elderly": _("elderly person"),
+    "single_parent": _("single parent with minor children"),
+}
+
+# A family link reads from the person who holds it ("parent of") and, the other way round,
+# from the relative ("child of").
+RELATIONS: Labels = {
+    "parent_of": _("parent of"),
+    "spouse_of": _("spouse or partner of"),
+    "sibling_of": _("sibling of"),
+    "guardian_of": _("guardian of"),
+}
+RELATIONS_SEEN_FROM_RELATIVE: Labels = {
+    "parent_of": _("child of"),
+    "spouse_of": _("spouse or partner of"),
+    "sibling_of": _("sibling of"),
+    "guardian_of": _("under the guardianship of"),
+}
+
+SHORTENED_DEPARTURE_REASONS: Labels = {
+    "risk_of_absconding": _("risk of absconding"),
+    "manifestly_unfounded_application": _("application manifestly unfounded or fraudulent"),
+    "threat_to_public_order": _(
+        "threat to public policy, public security or national security"
+    ),
+}
+
+EXTENSION_REASONS: Labels = {
+    "length_of_stay": _("length of stay"),
+    "children_at_school": _("children attending school"),
+    "family_and_social_links": _("family and social links"),
+    "other": _("other specific circumstances"),
+}
+
+POSTPONEMENT_GROUNDS: Labels = {
+    "non_refoulement": _("non-refoulement (mandatory)"),
+    "suspensive_effect": _("suspensive effect of an appeal (mandatory)"),
+    "physical_or_mental_state": _("physical or mental state of the person"),
+    "technical_reasons": _("technical reasons, e.g. no transport or no identification"),
+}
+
+APPEAL_OUTCOMES: Labels = {
+    "dismissed": _("dismissed"),
+    "granted": _("granted: the contested decision is annulled"),
+    "withdrawn": _("withdrawn by the appellant"),
+}
+
+# Every business action on a case, as the history and the buttons name it.
+ACTIONS: Labels = {
+    "case_opened": _("Case opened"),
+    "vulnerability_recorded": _("Vulnerability recorded"),
+    "record_end_of_legal_stay": _("Record end of legal stay"),
+    "record_best_interests_assessment": _("Record best-interests assessment"),
+    "issue_return_decision": _("Issue return decision"),
+    "extend_voluntary_departure": _("Extend voluntary departure"),
+    "expire_voluntary_departure": _("Voluntary-departure period ended without departure"),
+    "issue_entry_ban": _("Issue entry ban"),
+    "lodge_appeal": _("Record appeal"),
+    "decide_appeal": _("Record appeal outcome"),
+    "postpone_removal": _("Postpone removal"),
+    "end_postponement": _("End postponement"),
+    "verify_reception": _("Record verified reception (unaccompanied minor)"),
+    "schedule_removal": _("Schedule removal"),
+    "cancel_removal": _("Cancel scheduled removal"),
+    "record_removal": _("Record removal"),
+    "record_voluntary_departure": _("Record voluntary departure"),
+    "record_absconding": _("Record absconding"),
+    "record_whereabouts_known": _("Record person located"),
+    "withdraw_return_decision": _("Withdraw return decision"),
+    "close_case": _("Close case"),
+    "send_handover": _("Hand over"),
+    "accept_handover": _("Accept hand-over"),
+    "return_handover": _("Return hand-over"),
+    "assign_case": _("Assign officer"),
+}
+
+
+def label(table: Labels, code: str | None) -> str:
+    """The translated word for ``code``; a code the table lacks (data older than the code
+    that reads it) is shown as it is rather than hidden."""
+    if not code:
+        return ""
+    found = table.get(code)
+    return str(found) if found is not None else code
+
+
+def choices(table: Labels) -> list[tuple[str, Promise]]:
+    """The table as form choices, in its own order (translated when rendered)."""
+    return list(table.items())
+
+
+def country_name(country: Any) -> str:
+    """The country's name in the language of the page (Dutch or English)."""
+    if country is None:
+        return ""
+    return str(country.name_nl if (get_language() or "").startswith("nl") else country.name_en)

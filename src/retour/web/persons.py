@@ -1,0 +1,143 @@
+"""A person as the pages show them: every name in its own script, the date of birth as far as
+it is known, nationalities, languages, vulnerabilities and family ties.
+
+Family ties come first on a case page because a family travels together while each member's
+decisions stay individual (Directive 2008/115/EC Art. 5(b)); vulnerabilities because the
+procedure must respect them (Art. 3(9), 5, 10, 14(1)(d)).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from retour.api.present import display_name
+from retour.cases.models import ReturnCase
+from retour.cases.stages import OPEN_STAGES
+from retour.people.models import FamilyLink, Person
+from retour.web import labels as L
+
+
+@dataclass(frozen=True)
+class ShownName:
+    kind: str
+    script: str
+    surname: str
+    given_names: str
+
+    @property
+    def full(self) -> str:
+        return f"{self.given_names} {self.surname}".strip()
+
+
+@dataclass(frozen=True)
+class Relative:
+    person_id: uuid.UUID
+    relation: str
+    name: str
+    case_url: str | None
+
+
+@dataclass(frozen=True)
+class ShownPerson:
+    id: uuid.UUID
+    name: str
+    names: list[ShownName]
+    date_of_birth: str
+    birth_date_estimated: bool
+    sex: str
+    nationalities: list[tuple[str, str]]
+    languages: list[str]
+    place_of_birth: str
+    country_of_birth: str
+    vulnerabilities: list[tuple[str, date]]
+    relatives: list[Relative]
+
+    @property
+    def shown_person_ids(self) -> list[uuid.UUID]:
+        """Everyone whose data the page shows, for the access log."""
+        return [self.id, *(r.person_id for r in self.relatives)]
+
+
+def date_of_birth(person: Person) -> str:
+    """As much of the date as is known: ``1994``, ``May 1994`` or ``17 May 1994``."""
+    if person.birth_year is None:
+        return ""
+    if not person.birth_month:
+        return str(person.birth_year)
+    if not person.birth_day:
+        return date_format(date(person.birth_year, person.birth_month, 1), "YEAR_MONTH_FORMAT")
+    return date_format(date(person.birth_year, person.birth_month, person.birth_day))
+
+
+def _case_urls(user: Any, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each person's open case if there is one, else the latest."""
+    urls: dict[uuid.UUID, str] = {}
+    cases = ReturnCase.objects.visible_to(user).filter(person_id__in=person_ids)
+    for case in cases.order_by("opened_at"):
+        if case.person_id not in urls or case.stage in OPEN_STAGES:
+            urls[case.person_id] = reverse("case", args=[case.pk])
+    return urls
+
+
+def _relatives(person: Person, user: Any) -> list[Relative]:
+    visible = Person.objects.visible_to(user)
+    links = (
+        FamilyLink.objects.filter(Q(person=person) | Q(relative=person))
+        .filter(person__in=visible, relative__in=visible)
+        .select_related("person", "relative")
+        .prefetch_related("person__names", "relative__names")
+        .order_by("id")
+    )
+    seen: list[tuple[Person, str]] = []
+    for link in links:
+        if link.person_id == person.pk:
+            seen.append((link.relative, L.label(L.RELATIONS, link.relation)))
+        else:
+            seen.append((link.person, L.label(L.RELATIONS_SEEN_FROM_RELATIVE, link.relation)))
+    urls = _case_urls(user, [other.pk for other, _ in seen])
+    return [
+        Relative(other.pk, relation, display_name(other.names.all()), urls.get(other.pk))
+        for other, relation in seen
+    ]
+
+
+def shown_person(person: Person, user: Any) -> ShownPerson:
+    names = list(person.names.all())
+    return ShownPerson(
+        id=person.pk,
+        name=display_name(names),
+        names=[
+            ShownName(L.label(L.NAME_KINDS, n.kind), n.script, n.surname, n.given_names)
+            for n in names
+        ],
+        date_of_birth=date_of_birth(person),
+        birth_date_estimated=person.birth_date_estimated,
+        sex=L.label(L.SEXES, person.sex),
+        nationalities=[
+            (L.country_name(n.country), L.label(L.NATIONALITY_STATUSES, n.status))
+            for n in sorted(person.nationalities.all(), key=lambda n: (n.status, n.country_id))
+        ],
+        languages=list(person.languages),
+        place_of_birth=person.place_of_birth,
+        country_of_birth=L.country_name(person.country_of_birth),
+        vulnerabilities=[
+            (L.label(L.VULNERABILITIES, v.kind), v.noted_on)
+            for v in person.vulnerabilities.all()
+            if v.ended_on is None
+        ],
+        relatives=_relatives(person, user),
+    )
+
+
+def persons_shown(user: Any) -> QuerySet[Person]:
+    """The persons ``user`` may see, with what ``shown_person`` reads fetched alongside."""
+    return Person.objects.visible_to(user).select_related("country_of_birth").prefetch_related(
+        "names", "nationalities__country", "vulnerabilities"
+    )

@@ -1,0 +1,57 @@
+"""The new-person form in real Chromium, with the warning that the person may already be
+registered: accessible, and nothing saved until the user confirms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from retour import clock
+from retour.api.tests.conftest import NOW
+from retour.people.actions import NameInput
+from retour.people.models import Person
+from retour.testing.factories import person_for
+from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with clock.frozen_at(NOW):
+        yield
+
+
+def test_new_person_form_warns_about_a_similar_person(page, anna):
+    person_for(anna, names=[NameInput(surname="Rahimi", given_names="Farid")], birth_year=1997,
+               birth_month=None, birth_day=None, claimed_nationalities=["AF"])
+    sign_in(page, "anna", "x-anna")
+    page.get_by_role("link", name="Register a person").click()
+    assert page.title() == "Register a person – Retour"
+    assert_accessible(page)
+    page.get_by_label("Surname", exact=True).fill("Rahimi")
+    page.get_by_label("Given names (optional)", exact=True).fill("Farid")
+    page.get_by_label("Surname in the original script").fill("رحیمی")
+    page.get_by_label("Given names in the original script").fill("فرید")
+    page.get_by_label("Script (optional)", exact=True).select_option("Arab")
+    page.get_by_label("male", exact=True).check()
+    page.get_by_label("Year (optional)", exact=True).fill("1997")
+    page.get_by_label("The date of birth is an estimate").check()
+    page.get_by_label("Claimed nationalities").select_option("AF")
+    page.get_by_label("Languages").fill("fa-AF, ps")
+    page.get_by_role("button", name="Register person").click()
+    warning = page.get_by_role("region", name="This person may already be registered")
+    assert warning.is_visible()
+    assert "Farid Rahimi" in warning.inner_text()
+    assert Person.objects.count() == 1
+    assert page.get_by_label("Surname in the original script").input_value() == "رحیمی"
+    assert_accessible(page)
+    screenshot(page, "new-person-duplicate-warning")
+    page.get_by_label("This is a different person from the ones listed above").check()
+    page.get_by_role("button", name="Register person").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Open a return case"
+    assert Person.objects.count() == 2
+    assert page.locator("bdi.retour-name", has_text="فرید رحیمی").is_visible()
+    assert_accessible(page)
+    screenshot(page, "new-case-form")
