@@ -89,6 +89,16 @@ def reception_verified_for_minor(case: ReturnCase) -> str | None:
     return None
 
 
+def concerns_unaccompanied_minor(case: ReturnCase) -> str | None:
+    """The person is an unaccompanied minor (Art. 10(2) concerns only them).
+
+    Directive 2008/115/EC Art. 10(2): the verification of reception in the country of return
+    is a safeguard for unaccompanied minors; for anyone else it records nothing meaningful."""
+    if not is_unaccompanied_minor(case):
+        return "the person is not an unaccompanied minor (Directive 2008/115/EC Art. 10(2))"
+    return None
+
+
 def return_decision_in_force(case: ReturnCase) -> str | None:
     """A return decision is in force (an entry ban accompanies it, Art. 11(1))."""
     if not _in_force(case, Decision.Kind.RETURN_DECISION):

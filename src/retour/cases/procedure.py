@@ -84,7 +84,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "verify_reception", "Record verified reception (unaccompanied minor)",
-        RETURN_DECISION_STAGES, None, _C.DECIDE,
+        RETURN_DECISION_STAGES, None, _C.DECIDE, (guards.concerns_unaccompanied_minor,),
     ),
     Transition(
         "schedule_removal", "Schedule removal",

@@ -216,3 +216,10 @@ def test_voluntary_departure_expires_only_after_its_last_day(anna):
     with s.on(last_day + timedelta(days=1)):
         case = actions.expire_voluntary_departure(case.pk)
     assert case.stage == Stage.FORCED_RETURN_PREPARATION
+
+
+def test_verified_reception_is_only_for_an_unaccompanied_minor(anna, today):
+    case = s.forced_return_preparation(anna)
+    refused = pytest.raises(TransitionRefused, match=r"not an unaccompanied minor.*Art\. 10\(2\)")
+    with s.writes_nothing(case.pk), refused:
+        actions.verify_reception(anna, case.pk, decided_on=today, arrangement="aunt in Rabat")

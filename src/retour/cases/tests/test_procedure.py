@@ -182,7 +182,12 @@ def test_end_postponement_resumes(anna, today):
 
 @exercises("verify_reception")
 def test_verify_reception(anna, today):
-    case = s.forced_return_preparation(anna)
+    case = s.legal_stay_ended(anna, unaccompanied_minor=True)
+    actions.record_best_interests_assessment(anna, case.pk, decided_on=today, summary="seen")
+    case = actions.issue_return_decision(
+        anna, case.pk, decided_on=today, voluntary_departure_days=0,
+        shortened_departure_reason="risk_of_absconding",
+    )
     actions.verify_reception(anna, case.pk, decided_on=today, arrangement="uncle in Tangier")
     case = performed(case, "verify_reception", Stage.FORCED_RETURN_PREPARATION)
     assert s.in_force(case, K.RECEPTION_VERIFIED).reason == "uncle in Tangier"
