@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 
 from retour import clock
@@ -19,7 +18,8 @@ from retour.api import schemas as s
 from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
 from retour.cases.procedure import allowed_actions
 from retour.errors import NotVisible
-from retour.people.models import FamilyLink, Nationality, Person, PersonName
+from retour.people.family import visible_family_links
+from retour.people.models import Nationality, Person, PersonName
 
 # What ``person_summary`` reads, fetched with the person so it costs no query per person.
 PERSON_PARTS = ("names", "nationalities", "vulnerabilities")
@@ -67,14 +67,7 @@ def _person_ref(person: Person) -> s.PersonRef:
 
 
 def _family_links(person: Person, user: User) -> list[s.FamilyLinkOut]:
-    visible = Person.objects.visible_to(user)
-    links = (
-        FamilyLink.objects.filter(Q(person=person) | Q(relative=person))
-        .filter(person__in=visible, relative__in=visible)
-        .select_related("person", "relative")
-        .prefetch_related("person__names", "relative__names")
-        .order_by("id")
-    )
+    links = visible_family_links(person, user)
     return [
         s.FamilyLinkOut(
             person=_person_ref(link.person), relation=link.relation,

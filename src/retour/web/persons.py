@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 
 from retour.api.present import display_name
 from retour.cases.models import ReturnCase
 from retour.cases.stages import OPEN_STAGES
-from retour.people.models import FamilyLink, Person
+from retour.people.family import visible_family_links
+from retour.people.models import Person
 from retour.web import labels as L
 
 
@@ -87,14 +88,7 @@ def _case_urls(user: Any, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
 
 
 def _relatives(person: Person, user: Any) -> list[Relative]:
-    visible = Person.objects.visible_to(user)
-    links = (
-        FamilyLink.objects.filter(Q(person=person) | Q(relative=person))
-        .filter(person__in=visible, relative__in=visible)
-        .select_related("person", "relative")
-        .prefetch_related("person__names", "relative__names")
-        .order_by("id")
-    )
+    links = visible_family_links(person, user)
     seen: list[tuple[Person, str]] = []
     for link in links:
         if link.person_id == person.pk:
