@@ -10,7 +10,7 @@ PORT ?= 8000
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install browser lint typecheck clean-demo
+.PHONY: demo test install browser lint typecheck clean-demo user-guide
 
 install: $(STAMP)
 
@@ -39,6 +39,10 @@ $(CHROMIUM):
 
 test: install browser
 	$(BIN)/pytest --create-db -p no:cacheprovider
+
+# The pictures of docs/user-guide.md, taken again by walking through the pages.
+user-guide: install browser
+	RETOUR_UPDATE_USER_GUIDE=1 $(BIN)/pytest -p no:cacheprovider src/retour/web/tests/test_user_guide.py
 
 lint: install
 	$(BIN)/ruff check src benchmarks

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from retour.accounts.admin import site as admin_site
 from retour.api.api import api
-from retour.web import views, views_case, views_cases, views_home, views_people
+from retour.web import views, views_audit, views_case, views_cases, views_home, views_people
 
 urlpatterns = [
     path("", views_home.home, name="home"),
@@ -18,6 +18,12 @@ urlpatterns = [
     path("cases/<uuid:case_id>/actions/<slug:action>/", views_case.case_action, name="case-action"),
     path("people/new/", views_people.new_person, name="person-new"),
     path("people/<uuid:person_id>/cases/new/", views_people.new_case, name="person-new-case"),
+    path("audit/", views_audit.audit_start, name="audit"),
+    path("audit/persons/<uuid:person_id>/", views_audit.person_access, name="audit-person"),
+    path(
+        "audit/persons/<uuid:person_id>/access-log.csv", views_audit.person_access_csv,
+        name="audit-person-csv",
+    ),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

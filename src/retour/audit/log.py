@@ -11,10 +11,12 @@ from typing import Any
 
 from django.db import transaction
 
-from retour import clock
-from retour.audit.models import AccessLogEntry, ChainHead
+from retour import bulk, clock
+from retour.audit.models import AccessLogEntry, AccessLogPerson, ChainHead
 
 GENESIS = "0" * 64
+# Rows per INSERT when a bulk session writes its entries (SQLite allows 32,766 parameters).
+BULK_BATCH = 500
 
 
 def _canonical(entry: AccessLogEntry) -> bytes:
@@ -53,31 +55,63 @@ def record_access(
     channel: str = "",
 ) -> AccessLogEntry:
     """Append one entry; runs inside the caller's transaction so a rolled-back write
-    leaves no log entry claiming it happened."""
+    leaves no log entry claiming it happened.
+
+    In a bulk session the chain's head stays locked for the whole session and the entries are
+    written together when it ends."""
     authority = getattr(user, "authority", None)
+    entry = AccessLogEntry(
+        at=clock.now(),
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "system",
+        authority=authority.code if authority else "",
+        member_state=(authority.member_state_id or "") if authority else "",
+        operation=operation,
+        object_type=object_type,
+        object_ids=[str(i) for i in object_ids],
+        person_ids=[str(i) for i in person_ids],
+        search_terms=search_terms or {},
+        reason=reason,
+        channel=channel,
+    )
+    session = bulk.current()
+    if session is not None:
+        head = session.remember("audit.chain_head", _locked_head)
+        _chain(entry, head)
+        session.collect("audit.access_log", entry, lambda entries: _write(entries, head))
+        return entry
     with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
-        entry = AccessLogEntry(
-            sequence=head.sequence + 1,
-            at=clock.now(),
-            user=user if getattr(user, "pk", None) else None,
-            username=getattr(user, "username", "") or "system",
-            authority=authority.code if authority else "",
-            member_state=(authority.member_state_id or "") if authority else "",
-            operation=operation,
-            object_type=object_type,
-            object_ids=[str(i) for i in object_ids],
-            person_ids=[str(i) for i in person_ids],
-            search_terms=search_terms or {},
-            reason=reason,
-            channel=channel,
-            previous_digest=head.digest,
-        )
-        entry.digest = digest_of(entry)
-        entry.save()
-        head.sequence, head.digest = entry.sequence, entry.digest
-        head.save(update_fields=["sequence", "digest"])
+        head = _locked_head()
+        _chain(entry, head)
+        _write([entry], head)
     return entry
+
+
+def _locked_head() -> ChainHead:
+    head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+    return head
+
+
+def _chain(entry: AccessLogEntry, head: ChainHead) -> None:
+    """Link ``entry`` after the head and move the head (in memory) onto it."""
+    entry.sequence = head.sequence + 1
+    entry.previous_digest = head.digest
+    entry.digest = digest_of(entry)
+    head.sequence, head.digest = entry.sequence, entry.digest
+
+
+def _write(entries: list[AccessLogEntry], head: ChainHead) -> None:
+    if len(entries) == 1:
+        entries[0].save()
+    else:
+        # Both databases hand the new keys back (RETURNING), which the index rows need.
+        AccessLogEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
+    AccessLogPerson.objects.bulk_create(
+        (AccessLogPerson(entry=e, person_id=p)
+         for e in entries for p in dict.fromkeys(e.person_ids)),
+        batch_size=BULK_BATCH,
+    )
+    head.save(update_fields=["sequence", "digest"])
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,22 @@ class AccessLogEntry(models.Model):
         raise TypeError("the access log is append-only")
 
 
+class AccessLogPerson(models.Model):
+    """One person an access-log entry concerns: the index an audit reads a person's history
+    from. Derived from the entry's ``person_ids`` (which the digest covers) and written with it."""
+
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.PROTECT, related_name="persons")
+    person_id = models.UUIDField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_id", "entry"], name="access_log_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.entry_id} {self.person_id}"
+
+
 class ChainHead(models.Model):
     """The single row that serialises appends to the chain (locked while appending)."""
 

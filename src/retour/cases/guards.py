@@ -3,11 +3,12 @@ it is refused (or None when the transition may go ahead)."""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from retour import clock
 from retour.cases.models import Decision, Origin, ReturnCase
-from retour.people.models import Vulnerability
+from retour.people.models import Person, Vulnerability
 
 # Origins in which no decision ending a legal stay precedes the return decision.
 _ORIGINS_WITHOUT_LEGAL_STAY = frozenset(
@@ -29,6 +30,41 @@ def is_unaccompanied_minor(case: ReturnCase, on: date | None = None) -> bool:
     else:
         vulnerabilities = vulnerabilities.filter(ended_on__isnull=True)
     return vulnerabilities.exists()
+
+
+def _latest_birth_date(person: Person) -> date | None:
+    """The last day the person may have been born, as far as the date of birth is known."""
+    year, month, day = person.birth_year, person.birth_month, person.birth_day
+    if year is None:
+        return None
+    if not month:
+        return date(year, 12, 31)
+    return date(year, month, day or calendar.monthrange(year, month)[1])
+
+
+def may_be_a_child(person: Person, on: date) -> bool:
+    """Whether the person may still be under 18 on ``on`` by the date of birth recorded.
+
+    A partial date counts from its last possible day, so a child keeps the benefit of the
+    doubt, as in age assessment (Directive 2013/32/EU Art. 25(5)). One born on 29 February
+    comes of age on 1 March in a year without one."""
+    born = _latest_birth_date(person)
+    if born is None:
+        return False
+    year = born.year + 18
+    if born.month == 2 and born.day == 29 and not calendar.isleap(year):
+        return on < date(year, 3, 1)
+    return on < born.replace(year=year)
+
+
+def is_minor(case: ReturnCase) -> bool:
+    """The person is noted as a minor (accompanied or not), or may be one today by the date
+    of birth recorded."""
+    noted = case.person.vulnerabilities.filter(
+        kind__in=(Vulnerability.Kind.MINOR, Vulnerability.Kind.UNACCOMPANIED_MINOR),
+        ended_on__isnull=True,
+    )
+    return noted.exists() or may_be_a_child(case.person, clock.today())
 
 
 def _in_force(case: ReturnCase, kind: str) -> bool:
@@ -97,6 +133,27 @@ def concerns_unaccompanied_minor(case: ReturnCase) -> str | None:
     if not is_unaccompanied_minor(case):
         return "the person is not an unaccompanied minor (Directive 2008/115/EC Art. 10(2))"
     return None
+
+
+def concerns_a_minor(case: ReturnCase) -> str | None:
+    """The person is a minor (the best interests assessed are a child's, Art. 5(a)).
+
+    Directive 2008/115/EC Art. 5(a): the best interests of the child are taken into account
+    in implementing the Directive; the assessment of them concerns a child, a person under 18
+    (Art. 3(9) lists minors among the vulnerable). Noted as a minor, or a date of birth that
+    allows it, is enough."""
+    if is_minor(case):
+        return None
+    if case.person.birth_year is None:
+        return (
+            "the person is not noted as a minor and has no date of birth recorded: a "
+            "best-interests assessment concerns a child (Directive 2008/115/EC Art. 5(a)); "
+            "record the vulnerability 'minor' first if the person is one"
+        )
+    return (
+        "the person is not a minor by the date of birth recorded: a best-interests assessment "
+        "concerns a child (Directive 2008/115/EC Art. 5(a))"
+    )
 
 
 def return_decision_in_force(case: ReturnCase) -> str | None:

@@ -40,6 +40,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "record_best_interests_assessment", "Record best-interests assessment",
         frozenset({S.REGISTERED, S.LEGAL_STAY_ENDED}) | RETURN_DECISION_STAGES, None, _C.DECIDE,
+        (guards.concerns_a_minor,),
     ),
     Transition(
         "issue_return_decision", "Issue return decision",

@@ -8,9 +8,8 @@ from datetime import date
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from retour import clock
+from retour import bulk, clock
 from retour.accounts.roles import Capability
 from retour.audit.log import record_access
 from retour.errors import InvalidInput, NotVisible, PermissionRefused
@@ -92,7 +91,7 @@ def _validate_birth_date(data: NewPerson, errors: dict[str, str], today: date) -
 
 def _countries(codes: list[str], field_name: str, errors: dict[str, str]) -> list[Country]:
     wanted = {c.upper() for c in codes}
-    found = {c.code: c for c in Country.objects.filter(code__in=wanted)}
+    found = Country.objects.by_code(wanted)
     unknown = sorted(wanted - set(found))
     if unknown:
         errors[field_name] = f"unknown country code(s): {', '.join(unknown)}"
@@ -143,7 +142,7 @@ def _validate_new_person(data: NewPerson) -> dict[str, list[Country]]:
     return countries
 
 
-@transaction.atomic
+@bulk.atomic_action()
 def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: str = "") -> Person:
     """Register a third-country national in the user's member state."""
     member_state = _require(user, Capability.REGISTER_PERSON)
@@ -190,12 +189,25 @@ def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: st
         user, "write", "person", [person.id], person_ids=[person.id], reason=reason or
         "register person", channel=channel,
     )
+    bulk.remembered(("people.person", str(person.pk)), lambda: person)
     return person
 
 
 def visible_person(user: Any, person_id: Any, *, for_update: bool = False) -> Person:
-    """The person if ``user`` may see it; the same error whether it is elsewhere or nowhere."""
-    persons = Person.objects.visible_to(user)
+    """The person if ``user`` may see it; the same error whether it is elsewhere or nowhere.
+
+    In a bulk session a person is read once and kept."""
+    if bulk.current() is not None:
+        person = bulk.remembered(("people.person", str(person_id)),
+                                 lambda: _read_person(None, person_id, for_update=True))
+        if not Person.objects.is_visible_to(person, user):
+            raise NotVisible("person not found")
+        return person
+    return _read_person(user, person_id, for_update=for_update)
+
+
+def _read_person(user: Any, person_id: Any, *, for_update: bool) -> Person:
+    persons = Person.objects.all() if user is None else Person.objects.visible_to(user)
     if for_update:
         persons = persons.select_for_update()
     try:
@@ -204,7 +216,7 @@ def visible_person(user: Any, person_id: Any, *, for_update: bool = False) -> Pe
         raise NotVisible("person not found") from None
 
 
-@transaction.atomic
+@bulk.atomic_action()
 def link_family_members(
     user: Any, person_id: Any, relative_id: Any, relation: str, *, channel: str = ""
 ) -> FamilyLink:

@@ -21,6 +21,11 @@ class PersonQuerySet(models.QuerySet["Person"]):
             return self.none()
         return self.filter(member_state_id=member_state)
 
+    def is_visible_to(self, person: Person, user: Any) -> bool:
+        """``visible_to``'s rule for a person already in memory."""
+        member_state = personal_data_member_state(user)
+        return member_state is not None and person.member_state_id == member_state
+
 
 class Sex(models.TextChoices):
     FEMALE = "F", "female"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
-
+from retour import bulk
 from retour.reference.models import LegalParameter
 
 
@@ -16,16 +15,19 @@ class MissingLegalParameter(LookupError):
 def parameter_in_force(code: str, on: date, member_state: str) -> LegalParameter | None:
     """The version of ``code`` in force on ``on``: the member state's own rule if it has one,
     else the rule of Union law."""
-    rows = (
-        LegalParameter.objects.filter(code=code, valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .filter(jurisdiction__in=[member_state, "EU"])
-        .order_by("-valid_from")
+    versions = bulk.remembered(
+        ("reference.legal_parameter", code, member_state),
+        lambda: list(
+            LegalParameter.objects.filter(code=code, jurisdiction__in=[member_state, "EU"])
+            .order_by("-valid_from")
+        ),
     )
-    national = [r for r in rows if r.jurisdiction == member_state]
-    if national:
-        return national[0]
-    return next(iter(rows), None)
+    in_force = [
+        v for v in versions
+        if v.valid_from <= on and (v.valid_until is None or v.valid_until >= on)
+    ]
+    national = [v for v in in_force if v.jurisdiction == member_state]
+    return next(iter(national or in_force), None)
 
 
 def require_parameter(code: str, on: date, member_state: str) -> LegalParameter:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q
+
+from retour import bulk
 
 
 class CountryQuerySet(models.QuerySet["Country"]):
@@ -13,6 +17,16 @@ class CountryQuerySet(models.QuerySet["Country"]):
 
     def third_countries(self) -> CountryQuerySet:
         return self.filter(is_eu_member=False, is_schengen_associated=False)
+
+    def by_code(self, codes: Iterable[str]) -> dict[str, Country]:
+        """The countries of ``codes`` that exist, by code; in a bulk session, from the whole
+        table read once."""
+        wanted = {c.upper() for c in codes}
+        if bulk.current() is None:
+            return {c.code: c for c in self.filter(code__in=wanted)}
+        table = bulk.remembered("reference.countries",
+                                lambda: {c.code: c for c in self.model.objects.all()})
+        return {code: table[code] for code in wanted if code in table}
 
 
 class Country(models.Model):

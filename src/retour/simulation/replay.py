@@ -13,9 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-
-from retour import clock
+from retour import bulk, clock
 from retour.accounts.models import User
 from retour.cases import actions
 from retour.cases.models import Decision, ReturnCase
@@ -86,14 +84,15 @@ class Replay:
     def run(self) -> dict[Any, CaseResult]:
         """Perform every step; returns each case's final stage and outcome.
 
-        One transaction for the whole run: all of it is written or, if a step is refused,
-        nothing; and no commit per action (each action is a savepoint inside it)."""
+        One bulk session for the whole run: all of it is written or, if a step is refused,
+        nothing; each action is a savepoint inside it, and the events and access-log entries
+        are written together at the end (``retour.bulk``)."""
         order = sorted(
             (step.at, h, s)
             for h, household in enumerate(self.households)
             for s, step in enumerate(household.steps)
         )
-        with transaction.atomic():
+        with bulk.bulk_session():
             for at, h, s in order:
                 with clock.frozen_at(at):
                     self._perform(h, self.households[h].steps[s])

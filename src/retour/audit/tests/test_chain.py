@@ -23,15 +23,26 @@ def _sql(statement: str, *params: Any) -> None:
         cursor.execute(statement.format(table=TABLE), params)
 
 
+def _delete_entry(sequence: int) -> None:
+    """As someone with database access would: the entry and its index rows."""
+    _sql("DELETE FROM audit_accesslogperson WHERE entry_id IN "
+         "(SELECT id FROM {table} WHERE sequence = %s)", sequence)
+    _sql("DELETE FROM {table} WHERE sequence = %s", sequence)
+
+
+# Persons the entries concern (their records need not exist for the log).
+P1, P2 = "5d0c6a3e-0000-4000-8000-000000000001", "5d0c6a3e-0000-4000-8000-000000000002"
+
+
 @pytest.fixture
 def entries(anna, ruud) -> list[AccessLogEntry]:
     with clock.frozen_at(datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)):
         return [
             record_access(anna, "search", "person", [], search_terms={"name": "Ḥaddād"},
                           reason="intake", channel="web"),
-            record_access(anna, "read", "return_case", ["c-1"], person_ids=["p-1"]),
+            record_access(anna, "read", "return_case", ["c-1"], person_ids=[P1]),
             record_access(ruud, "export", "access_log", [], reason="quarterly audit"),
-            record_access(anna, "write", "return_case", ["c-1"], person_ids=["p-1"]),
+            record_access(anna, "write", "return_case", ["c-1"], person_ids=[P1]),
         ]
 
 
@@ -76,9 +87,9 @@ def test_a_changed_field_is_found(entries):
 
 def test_a_changed_entry_with_a_recomputed_digest_breaks_the_next_link(entries):
     forged = _entry(2)
-    forged.person_ids = ["p-2"]
+    forged.person_ids = [P2]
     _sql("UPDATE {table} SET person_ids = %s, digest = %s WHERE sequence = %s",
-         '["p-2"]', digest_of(forged), 2)
+         f'["{P2}"]', digest_of(forged), 2)
     assert verify_chain() == ChainBreak(
         3, entries[2].id, "does not link to the previous entry's digest"
     )
@@ -95,12 +106,12 @@ def test_a_changed_last_entry_with_a_recomputed_digest_is_found(entries):
 
 
 def test_a_deleted_middle_entry_is_found(entries):
-    _sql("DELETE FROM {table} WHERE sequence = %s", 2)
+    _delete_entry(2)
     assert verify_chain() == ChainBreak(2, entries[2].id, "entry 2 is missing")
 
 
 def test_a_deleted_last_entry_is_found(entries):
-    _sql("DELETE FROM {table} WHERE sequence = %s", 4)
+    _delete_entry(4)
     assert verify_chain() == ChainBreak(4, None, "the log ends at 3 but 4 entries were written")
 
 

@@ -11,10 +11,8 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
 
-from retour import clock
+from retour import bulk, clock
 from retour.audit.log import record_access
 from retour.cases import milestones
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
@@ -40,6 +38,9 @@ TRACKED_FIELDS = (
     "closed_at",
 )
 
+# Rows per INSERT or UPDATE when a bulk session writes what it collected.
+BULK_BATCH = 500
+
 Change = Callable[[ReturnCase], "dict[str, Any] | None"]
 
 
@@ -53,13 +54,38 @@ def snapshot(case: ReturnCase) -> dict[str, Any]:
     return {name: _jsonable(getattr(case, name)) for name in TRACKED_FIELDS}
 
 
+def _row(case: ReturnCase) -> dict[str, Any]:
+    return {f.name: getattr(case, f.attname) for f in ReturnCase._meta.concrete_fields}
+
+
 def load_case(user: Any, case_id: Any, *, for_update: bool = False) -> ReturnCase:
-    """The case if ``user`` may see it (None means the system itself)."""
+    """The case if ``user`` may see it (None means the system itself).
+
+    In a bulk session the case is read once and kept: only the session's actions change it,
+    and its member state, which decides who may see it, never changes."""
+    session = bulk.current()
+    if session is None:
+        return _read_case(user, case_id, for_update=for_update)
+    case = session.remember(("cases.case", str(case_id)),
+                            lambda: _read_case(None, case_id, for_update=True))
+    if user is not None and not ReturnCase.objects.is_visible_to(case, user):
+        raise NotVisible("case not found")
+    return case
+
+
+def remember_case(case: ReturnCase) -> None:
+    """Keep a case just made for the rest of the bulk session, if one is in progress."""
+    bulk.remembered(("cases.case", str(case.pk)), lambda: case)
+
+
+def _read_case(user: Any, case_id: Any, *, for_update: bool) -> ReturnCase:
     cases = ReturnCase.objects.all() if user is None else ReturnCase.objects.visible_to(user)
     if for_update:
         cases = cases.select_for_update(of=("self",))
     try:
-        return cases.select_related("person", "responsible_authority").get(pk=case_id)
+        return cases.select_related("person", "responsible_authority", "milestones").get(
+            pk=case_id
+        )
     except (ReturnCase.DoesNotExist, ValidationError, ValueError, TypeError):
         raise NotVisible("case not found") from None
 
@@ -86,10 +112,12 @@ def append_event(
     old_values: dict[str, Any],
     new_values: dict[str, Any],
 ) -> CaseEvent:
-    last = case.events.aggregate(last=Max("sequence"))["last"] or 0
-    event = CaseEvent.objects.create(
+    """Append the event that brought ``case`` to its current version and fold it into the
+    case's milestone row. The event's sequence is the case's version: each version of a case
+    is made by exactly one event."""
+    event = CaseEvent(
         case=case,
-        sequence=last + 1,
+        sequence=case.version,
         occurred_at=clock.now(),
         actor=user,
         actor_authority=getattr(user, "authority", None),
@@ -98,13 +126,47 @@ def append_event(
         old_values=old_values,
         new_values=new_values,
     )
-    row = CaseMilestones.objects.get(case=case)
+    # The milestone row came with the case (``load_case``) or was made with it (``open_case``);
+    # the case row's lock covers it.
+    row = case.milestones
     milestones.apply(row, event)
-    row.save()
-    # The caller gets the case back: its cached milestone row must be this one, not the row
-    # read before the event (``close_case`` reads it to check the outcome).
-    case.milestones = row
+    session = bulk.current()
+    if session is None:
+        event.save()
+        row.save()
+    else:
+        session.collect("cases.events", event, _write_events)
+        # A row read before the session is saved once at its end.
+        session.remember(("cases.milestones", case.pk),
+                         lambda: session.collect("cases.milestones", row, _save_each))
     return event
+
+
+def start_milestones(case: ReturnCase, **values: Any) -> CaseMilestones:
+    """The milestone row of a case just opened; in a bulk session, written at its end."""
+    row = CaseMilestones(case=case, **values)
+    session = bulk.current()
+    if session is None:
+        row.save()
+    else:
+        session.remember(
+            ("cases.milestones", case.pk),
+            lambda: session.collect("cases.new_milestones", row, _write_new_milestones),
+        )
+    return row
+
+
+def _write_events(events: list[CaseEvent]) -> None:
+    CaseEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+
+
+def _write_new_milestones(rows: list[CaseMilestones]) -> None:
+    CaseMilestones.objects.bulk_create(rows, batch_size=BULK_BATCH)
+
+
+def _save_each(rows: list[CaseMilestones]) -> None:
+    for row in rows:
+        row.save()
 
 
 def perform(
@@ -124,7 +186,7 @@ def perform(
     ``user`` None is the system (a deadline that passed), which needs no capability.
     """
     transition = BY_ACTION[action]
-    with transaction.atomic():
+    with bulk.atomic_action():
         case = load_case(user, case_id, for_update=True)
         if user is not None and (
             transition.capability is None or not user.can(transition.capability)
@@ -134,13 +196,16 @@ def perform(
         why_not = refusal(transition, case)
         if why_not:
             raise TransitionRefused(why_not)
-        before = snapshot(case)
+        before, row_before = snapshot(case), _row(case)
         details = change(case) or {}
-        after = snapshot(case)
+        after, row_after = snapshot(case), _row(case)
         changed = [name for name in TRACKED_FIELDS if before[name] != after[name]]
         case.version += 1
         case.updated_at = clock.now()
-        case.save()
+        case.save(update_fields=[
+            "version", "updated_at",
+            *(name for name, value in row_after.items() if row_before[name] != value),
+        ])
         append_event(
             case,
             user,

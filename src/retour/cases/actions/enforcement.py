@@ -17,7 +17,7 @@ from retour.reference.models import Country
 
 
 def _destination(code: str, case: ReturnCase) -> Country:
-    country = Country.objects.filter(code=(code or "").upper()).first()
+    country = Country.objects.by_code([code or ""]).get((code or "").upper())
     if country is None:
         raise InvalidInput.field("destination", f"unknown country code {code!r}")
     if country.code == case.member_state_id:

@@ -6,23 +6,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-
-from retour import clock
+from retour import bulk, clock
 from retour.accounts.models import Authority, User
 from retour.accounts.roles import Capability
 from retour.audit.log import record_access
 from retour.cases.actions._core import (
     append_event,
     close_tasks,
+    load_case,
     open_task,
     perform,
+    remember_case,
     require_text,
+    start_milestones,
 )
 from retour.cases.deadlines import close_deadlines, open_deadline_from_parameter
 from retour.cases.guards import is_unaccompanied_minor
 from retour.cases.models import (
-    CaseMilestones,
     CaseNumberCounter,
     Deadline,
     Handover,
@@ -47,12 +47,36 @@ _STARTS_WITHOUT_LEGAL_STAY = {
 
 
 def _next_number(member_state: str, year: int) -> str:
+    """The next case number of the member state and year. The counter row stays locked until
+    the transaction ends; a bulk session holds it for the whole session and writes it once."""
+    session = bulk.current()
+    if session is None:
+        counter = _locked_counter(member_state, year)
+    else:
+        counter = session.remember(("cases.number_counter", member_state, year),
+                                   lambda: _kept_counter(session, member_state, year))
+    counter.last += 1
+    if session is None:
+        counter.save(update_fields=["last"])
+    return f"{member_state}-{year}-{counter.last:06d}"
+
+
+def _locked_counter(member_state: str, year: int) -> CaseNumberCounter:
     counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(
         member_state=member_state, year=year
     )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{member_state}-{year}-{counter.last:06d}"
+    return counter
+
+
+def _kept_counter(session: bulk.BulkSession, member_state: str, year: int) -> CaseNumberCounter:
+    counter = _locked_counter(member_state, year)
+    session.collect("cases.number_counters", counter, _save_counters)
+    return counter
+
+
+def _save_counters(counters: list[CaseNumberCounter]) -> None:
+    for counter in counters:
+        counter.save(update_fields=["last"])
 
 
 def _is_minor(person: Person, on: date) -> bool:
@@ -77,7 +101,7 @@ def _dimensions(person: Person, on: date) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@bulk.atomic_action()
 def open_case(
     user: Any, person_id: Any, *, origin: str, responsible_authority: str | None = None,
     origin_member_state: str | None = None, reason: str = "", channel: str = "",
@@ -126,8 +150,9 @@ def open_case(
         opened_at=now,
         updated_at=now,
     )
-    CaseMilestones.objects.create(
-        case=case, member_state=case.member_state_id, origin=origin, opened_on=today,
+    remember_case(case)
+    start_milestones(
+        case, member_state=case.member_state_id, origin=origin, opened_on=today,
         stage=Stage.REGISTERED,
     )
     values: dict[str, Any] = {
@@ -162,7 +187,9 @@ def _check_outcome(case: ReturnCase, outcome: str, reason: str) -> None:
     milestones = case.milestones
     if case.stage == Stage.DEPARTED:
         allowed = {_DEPARTURE_OUTCOMES[milestones.return_type]}
-        destination = Country.objects.filter(code=milestones.destination).first()
+        destination = Country.objects.by_code([milestones.destination]).get(
+            milestones.destination
+        )
         if destination and destination.is_member_state:
             allowed = {Outcome.LEFT_TO_OTHER_MEMBER_STATE}
         allowed.add(Outcome.DECEASED)
@@ -238,7 +265,7 @@ def assign_case(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
-@transaction.atomic
+@bulk.atomic_action()
 def record_vulnerability(
     user: Any, person_id: Any, *, kind: str, noted_on: date, reason: str = "",
     channel: str = "",
@@ -255,7 +282,8 @@ def record_vulnerability(
     if person.vulnerabilities.filter(kind=kind, ended_on__isnull=True).exists():
         raise InvalidInput.field("kind", "this vulnerability is already recorded")
     vulnerability = Vulnerability.objects.create(person=person, kind=kind, noted_on=noted_on)
-    for case in person.cases.select_for_update().filter(stage__in=OPEN_STAGES):
+    for case_id in person.cases.filter(stage__in=OPEN_STAGES).values_list("pk", flat=True):
+        case = load_case(user, case_id, for_update=True)
         case.version += 1
         case.updated_at = clock.now()
         case.save(update_fields=["version", "updated_at"])

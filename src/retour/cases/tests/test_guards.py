@@ -3,15 +3,20 @@ refused action leaves no trace."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from retour.cases import actions, guards
 from retour.cases.models import Decision
+from retour.cases.procedure import BY_ACTION, allowed_actions
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
 from retour.errors import InvalidInput, TransitionRefused
+from retour.people.models import Person
 from retour.testing.factories import person_for
 
 K = Decision.Kind
@@ -223,3 +228,83 @@ def test_verified_reception_is_only_for_an_unaccompanied_minor(anna, today):
     refused = pytest.raises(TransitionRefused, match=r"not an unaccompanied minor.*Art\. 10\(2\)")
     with s.writes_nothing(case.pk), refused:
         actions.verify_reception(anna, case.pk, decided_on=today, arrangement="aunt in Rabat")
+
+
+ASSESS = BY_ACTION["record_best_interests_assessment"]
+
+
+def _offered(case, user) -> bool:
+    return ASSESS in allowed_actions(case, user.capabilities)
+
+
+def test_best_interests_assessment_is_refused_for_an_adult(anna, today):
+    case = s.legal_stay_ended(anna)  # born 17 May 1994
+    assert not _offered(case, anna)
+    refused = pytest.raises(TransitionRefused, match=r"not a minor by the date.*Art\. 5\(a\)")
+    with s.writes_nothing(case.pk), refused:
+        actions.record_best_interests_assessment(anna, case.pk, decided_on=today, summary="x")
+
+
+@pytest.mark.parametrize(
+    ("born", "offered"),
+    [
+        ((2008, None, None), True),  # may be born as late as 31 December 2008
+        ((2008, 3, None), True),  # ... or 31 March 2008
+        ((2008, 3, 2), False),  # 18 today
+        ((2008, 3, 3), True),  # 18 tomorrow
+        ((2008, 1, 15), False),
+    ],
+)
+def test_a_partial_date_of_birth_gives_the_child_the_benefit_of_the_doubt(
+    anna, today, born, offered
+):
+    year, month, day = born
+    person = person_for(anna, birth_year=year, birth_month=month, birth_day=day)
+    case = actions.open_case(anna, person.pk, origin="irregular_stay_detected")
+    assert _offered(case, anna) is offered
+    assert (guards.concerns_a_minor(case) is None) is offered
+
+
+def test_a_person_of_unknown_age_noted_as_a_minor_can_be_assessed(anna, today):
+    person = person_for(anna, birth_year=None, birth_month=None, birth_day=None)
+    case = actions.open_case(anna, person.pk, origin="irregular_stay_detected")
+    with s.writes_nothing(case.pk), pytest.raises(
+        TransitionRefused, match=r"no date of birth recorded.*record the vulnerability 'minor'"
+    ):
+        actions.record_best_interests_assessment(anna, case.pk, decided_on=today, summary="x")
+    actions.record_vulnerability(anna, person.pk, kind="minor", noted_on=today)
+    case = actions.record_best_interests_assessment(
+        anna, case.pk, decided_on=today, summary="heard with the mother"
+    )
+    assert s.in_force(case, K.BEST_INTERESTS_ASSESSMENT).reason == "heard with the mother"
+
+
+def _born(year: int, month: int | None = None, day: int | None = None) -> Person:
+    return Person(birth_year=year, birth_month=month, birth_day=day)
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@given(
+    born=st.dates(min_value=date(1990, 1, 1), max_value=date(2026, 12, 31)),
+    on=st.dates(min_value=date(2000, 1, 1), max_value=date(2050, 12, 31)),
+)
+def test_may_be_a_child_is_true_when_some_day_the_date_allows_is_under_18(born, on):
+    """With the full date, the person is a child until the 18th birthday (born on 29 February:
+    until 1 March); with only year and month, or only the year, when any day of them would
+    make the person one."""
+    assert guards.may_be_a_child(_born(born.year, born.month, born.day), on) is (
+        _age(born, on) < 18
+    )
+    last = calendar.monthrange(born.year, born.month)[1]
+    in_month = [born.replace(day=d) for d in range(1, last + 1)]
+    assert guards.may_be_a_child(_born(born.year, born.month), on) is any(
+        _age(day, on) < 18 for day in in_month
+    )
+    in_year = [date(born.year, 1, 1) + timedelta(days=d) for d in range(366)]
+    assert guards.may_be_a_child(_born(born.year), on) is any(
+        _age(day, on) < 18 for day in in_year if day.year == born.year
+    )
+    assert guards.may_be_a_child(Person(birth_year=None), on) is False

@@ -236,9 +236,9 @@ class Casework(RuleBasedStateMachine):
         case = self.case()
         removal = action in ("schedule_removal", "record_removal")
         answer = action in ("accept_handover", "return_handover")
-        blocked = removal and (
+        blocked = (removal and (
             guards.no_suspensive_matter(case) or guards.reception_verified_for_minor(case)
-        )
+        )) or (action == "record_best_interests_assessment" and guards.concerns_a_minor(case))
         pending = case.handovers.filter(status=Handover.Status.PENDING).first() if answer else None
         if not self.act(action, self.call(action, user, drawn)):
             return

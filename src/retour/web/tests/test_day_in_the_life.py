@@ -6,11 +6,13 @@ refused, opens the return case, records the end of legal stay, issues the return
 identification. Pieter (case officer at the police) signs in, accepts the hand-over, and reads
 the history with both officers' steps. Every page is checked with axe-core and photographed.
 
-Then the main step once more with the keyboard alone.
+Then the main step once more with the keyboard alone, in a browser whose locale is set, so the
+order in which the date control takes month, day and year does not depend on the machine.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -21,7 +23,13 @@ from retour import clock
 from retour.api.tests.conftest import NOW, TODAY
 from retour.cases.models import ReturnCase
 from retour.testing.factories import case_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
+from retour.web.tests.conftest import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    assert_accessible,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -150,7 +158,28 @@ def tab_to(page: Any, wanted: str, *, limit: int = 100) -> None:
     raise AssertionError(f"{wanted!r} cannot be reached with the Tab key")
 
 
-def test_recording_the_end_of_legal_stay_with_the_keyboard_only(page, anna):
+# Chromium lays out a date control in the order of its own locale, which on Linux comes from
+# the environment (LANGUAGE, LC_ALL, LANG) and the locale packs installed, not from a
+# context's ``locale``: with German packs and LANG=de_DE a context in en-US still reads
+# day, month, year. en-US is the one pack every Chromium ships, so that is the one pinned.
+US_ENGLISH = {"LANGUAGE": "en_US", "LC_ALL": "en_US.UTF-8", "LANG": "en_US.UTF-8"}
+
+
+@pytest.fixture
+def us_english_page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """A page in a Chromium started in US English: date controls take month, day, year."""
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_FLAGS, env={**os.environ, **US_ENGLISH}
+    )
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    browser.close()
+
+
+def test_recording_the_end_of_legal_stay_with_the_keyboard_only(us_english_page, anna):
+    page = us_english_page
     case = case_for(anna)
     sign_in(page, "anna", "x-anna")
     page.goto(f"/cases/{case.pk}/")
@@ -158,8 +187,8 @@ def test_recording_the_end_of_legal_stay_with_the_keyboard_only(page, anna):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/cases/{case.pk}/actions/record-end-of-legal-stay/")
     tab_to(page, "id_decided_on")
-    day = TODAY - timedelta(days=1)
-    page.keyboard.type(f"{day.month:02d}{day.day:02d}{day.year}")  # the en-US date control
+    day = TODAY - timedelta(days=1)  # 1 March: typed in the other order it is 3 January
+    page.keyboard.type(f"{day.month:02d}{day.day:02d}{day.year}")
     tab_to(page, "id_issuing_authority")
     page.keyboard.type("Immigratie")  # a closed select follows the typed letters
     tab_to(page, "id_reference")

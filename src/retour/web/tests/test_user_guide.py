@@ -1,0 +1,456 @@
+"""The pictures of the user guide (docs/user-guide.md), taken by walking through the pages.
+
+A Dutch return service on Monday 2 March 2026 (the clock is frozen, so every picture comes
+out the same): Anna de Vries and her colleague Daan Koster hold a caseload of synthetic
+persons: the Benali family, whose return decisions were issued weeks ago; a man whose
+irregular stay was detected twelve days ago and who still waits for his return decision; an
+unaccompanied minor; a case the police handed over this morning. The walk signs in as
+Anna, finds and reads cases, fills in the decision forms, runs into a colleague's change,
+registers a person who may be known already, hands a case to the police; Pieter Bakker of the
+police answers; Sanne Jansen, the supervisor, looks at her team, and Ruud Visser, the auditor,
+at the access log. Every page is checked with axe-core before it is photographed.
+
+The pictures go to ``test-artifacts/user-guide/``; with ``RETOUR_UPDATE_USER_GUIDE=1`` (``make
+user-guide``) into ``docs/user-guide/``, where the guide finds them. The guide and the walk
+cannot drift apart: the walk must take exactly the pictures the guide shows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import make_user
+from retour import clock
+from retour.accounts.models import User
+from retour.accounts.roles import RoleCode
+from retour.api.tests.conftest import NOW, TODAY
+from retour.cases import actions
+from retour.cases.models import Decision, ReturnCase
+from retour.people.actions import NameInput, NewPerson, link_family_members, register_person
+from retour.people.models import Person
+from retour.web.tests.conftest import ARTIFACTS, assert_accessible, sign_in
+
+DOCS = Path(__file__).resolve().parents[4] / "docs"
+GUIDE = DOCS / "user-guide.md"
+PICTURES = DOCS / "user-guide"
+WIDTH = 1280
+LOCAL = ZoneInfo("Europe/Brussels")
+POLICE = "Politie – Afdeling Vreemdelingen, Identificatie en Mensenhandel"
+_IMAGE = re.compile(r"!\[[^\]]*\]\(user-guide/([^)\s]+)\)")
+
+
+def pictures_in_the_guide() -> list[str]:
+    """The file names of the pictures the guide shows, in its order."""
+    return _IMAGE.findall(GUIDE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with clock.frozen_at(NOW):
+        yield
+
+
+@contextlib.contextmanager
+def on(days_ago: int, at: str = "10:00") -> Iterator[None]:
+    """The clock set to a working hour (Brussels time) ``days_ago`` days before today."""
+    hour, minute = (int(part) for part in at.split(":"))
+    moment = datetime.combine(TODAY - timedelta(days=days_ago), time(hour, minute), LOCAL)
+    with clock.frozen_at(moment):
+        yield
+
+
+def day(days_ago: int) -> date:
+    return TODAY - timedelta(days=days_ago)
+
+
+def person(user: User, surname: str, given: str, *, sex: str, born: tuple[int, ...],
+           nationality: str, languages: list[str], original: tuple[str, str, str] | None = None,
+           vulnerabilities: list[str] | None = None, place: str = "",
+           estimated: bool = False) -> Person:
+    """A synthetic person; ``original`` is the name in its own script (surname, given, script)."""
+    names = [NameInput(surname=surname, given_names=given)]
+    if original:
+        names.append(NameInput(surname=original[0], given_names=original[1], script=original[2]))
+    year, month, day_of_month = (*born, None, None)[:3]
+    return register_person(user, NewPerson(
+        names=names, sex=sex, birth_year=year, birth_month=month, birth_day=day_of_month,
+        birth_date_estimated=estimated, place_of_birth=place, country_of_birth=nationality,
+        claimed_nationalities=[nationality], languages=languages,
+        vulnerabilities=vulnerabilities or [],
+    ))
+
+
+def in_force(case: ReturnCase, kind: str) -> int:
+    return int(case.decisions.get(kind=kind, status=Decision.Status.IN_FORCE).pk)
+
+
+def caseload(anna: User, pieter: User, sanne: User) -> dict[str, ReturnCase]:
+    """The cases of the walk, built through the actions with the clock set to when each step
+    happened, so that histories, deadlines and overdue work read as they would."""
+    daan = make_user("daan", "Daan", "Koster", "nl-dtv", (RoleCode.CASE_OFFICER,))
+    cases: dict[str, ReturnCase] = {}
+
+    with on(40, "09:12"):
+        samir = person(anna, "Benali", "Samir", sex="M", born=(1991, 8, 14), nationality="MA",
+                       languages=["ar", "fr"], original=("بن علي", "سمير", "Arab"),
+                       place="Casablanca")
+        nadia = person(anna, "Benali", "Nadia", sex="F", born=(1993, 2, 11), nationality="MA",
+                       languages=["ar", "fr"], original=("بن علي", "نادية", "Arab"))
+        yassin = person(anna, "Benali", "Yassin", sex="M", born=(2016, 4, 2), nationality="MA",
+                        languages=["ar", "nl"], original=("بن علي", "ياسين", "Arab"),
+                        vulnerabilities=["minor"])
+        link_family_members(anna, samir.pk, nadia.pk, "spouse_of")
+        link_family_members(anna, samir.pk, yassin.pk, "parent_of")
+        link_family_members(anna, nadia.pk, yassin.pk, "parent_of")
+        for name, who in (("samir", samir), ("nadia", nadia), ("yassin", yassin)):
+            cases[name] = actions.open_case(
+                anna, who.pk, origin="negative_asylum_decision",
+                reason="Asylum applications of the family refused by the IND; no further appeal.",
+            )
+    with on(39, "14:30"):
+        for name in ("samir", "nadia", "yassin"):
+            actions.assign_case(sanne, cases[name].pk, officer_username="anna")
+    with on(38, "11:05"):
+        for number, name in enumerate(("samir", "nadia", "yassin"), start=417):
+            actions.record_end_of_legal_stay(
+                anna, cases[name].pk, decided_on=day(45), issuing_authority="nl-ind",
+                reference=f"IND-2026-00{number}",
+            )
+    with on(30, "15:40"):
+        actions.record_vulnerability(anna, samir.pk, kind="serious_illness", noted_on=day(30),
+                                     reason="Medical report of the GP: diabetes, insulin.")
+    with on(25, "10:20"):
+        for name in ("samir", "nadia", "yassin"):
+            actions.issue_return_decision(
+                anna, cases[name].pk, decided_on=day(25), voluntary_departure_days=30,
+                reference=f"DTV-TB-2026-{name.upper()}",
+                reason="The family leaves together; return counselling offered.",
+            )
+    with on(20, "16:02"):
+        actions.lodge_appeal(
+            anna, cases["samir"].pk, lodged_on=day(21), suspensive=False,
+            contested_decision_id=in_force(cases["samir"], Decision.Kind.RETURN_DECISION),
+            reason="Appeal to the District Court of The Hague, no request for interim relief.",
+        )
+
+    with on(60, "09:30"):
+        rustam = person(anna, "Nazarov", "Rustam", sex="M", born=(1983, 10, 9),
+                        nationality="UZ", languages=["uz", "ru"],
+                        original=("Назаров", "Рустам", "Cyrl"))
+        cases["rustam"] = actions.open_case(anna, rustam.pk, origin="residence_permit_ended")
+        actions.record_end_of_legal_stay(anna, cases["rustam"].pk, decided_on=day(62),
+                                         issuing_authority="nl-ind")
+        actions.issue_return_decision(anna, cases["rustam"].pk, decided_on=day(60),
+                                      voluntary_departure_days=28)
+    with on(10, "13:15"):
+        actions.record_voluntary_departure(anna, cases["rustam"].pk, departed_on=day(11),
+                                           destination="UZ", assisted=True)
+        actions.close_case(anna, cases["rustam"].pk, outcome="returned_voluntarily")
+
+    with on(30, "10:45"):
+        wei = person(anna, "Li", "Wei", sex="M", born=(1979, 3, 3), nationality="CN",
+                     languages=["zh"], original=("李", "伟", "Hani"))
+        cases["wei"] = actions.open_case(anna, wei.pk, origin="ees_overstay")
+        actions.assign_case(sanne, cases["wei"].pk, officer_username="daan")
+    with on(28, "11:00"):
+        actions.issue_return_decision(daan, cases["wei"].pk, decided_on=day(28),
+                                      voluntary_departure_days=30)
+
+    with on(15, "08:50"):
+        tunde = person(anna, "Oyelaran", "Tunde", sex="M", born=(1985, 1, 30),
+                       nationality="NG", languages=["en", "yo"])
+        cases["tunde"] = actions.open_case(anna, tunde.pk, origin="residence_permit_ended")
+        actions.assign_case(sanne, cases["tunde"].pk, officer_username="daan")
+        actions.record_end_of_legal_stay(daan, cases["tunde"].pk, decided_on=day(20),
+                                         issuing_authority="nl-ind")
+    with on(14, "09:40"):
+        actions.issue_return_decision(
+            daan, cases["tunde"].pk, decided_on=day(14), voluntary_departure_days=0,
+            shortened_departure_reason="risk_of_absconding",
+            reason="Did not report to the police as required; address unknown for weeks.",
+        )
+
+    with on(12, "14:10"):
+        omid = person(anna, "Rahimi", "Omid", sex="M", born=(1998,), nationality="AF",
+                      languages=["fa-AF", "ps"], original=("رحیمی", "امید", "Arab"))
+        cases["omid"] = actions.open_case(anna, omid.pk, origin="irregular_stay_detected")
+
+    with on(6, "10:30"):
+        mariana = person(anna, "Gómez", "Mariana", sex="F", born=(1996, 7), nationality="CO",
+                         languages=["es"])
+        cases["mariana"] = actions.open_case(anna, mariana.pk, origin="ees_overstay")
+
+    with on(3, "16:20"):
+        abdi = person(anna, "Warsame", "Abdi", sex="M", born=(2009,), estimated=True,
+                      nationality="SO", languages=["so"], vulnerabilities=["unaccompanied_minor"])
+        cases["abdi"] = actions.open_case(anna, abdi.pk, origin="irregular_stay_detected")
+        actions.assign_case(sanne, cases["abdi"].pk, officer_username="daan")
+
+    with on(2, "11:30"):
+        giorgi = person(anna, "Beridze", "Giorgi", sex="M", born=(1990, 6, 21),
+                        nationality="GE", languages=["ka", "ru"],
+                        original=("ბერიძე", "გიორგი", "Geor"))
+        cases["giorgi"] = actions.open_case(anna, giorgi.pk, origin="negative_asylum_decision")
+        actions.assign_case(sanne, cases["giorgi"].pk, officer_username="anna")
+
+    with on(0, "08:15"):
+        arben = person(pieter, "Hoxha", "Arben", sex="M", born=(1987, 11, 3),
+                       nationality="AL", languages=["sq", "it"])
+        cases["arben"] = actions.open_case(pieter, arben.pk, origin="irregular_stay_detected")
+        actions.send_handover(
+            pieter, cases["arben"].pk, to_authority="nl-dtv",
+            note="Found without a residence permit at a check in Rotterdam; Albanian passport "
+                 "seized. Please issue the return decision.",
+        )
+    return cases
+
+
+class Walk:
+    """Photographs each page of the walk once, after checking it with axe-core."""
+
+    def __init__(self, page: Any, folder: Path) -> None:
+        self.page = page
+        self.folder = folder
+        self.taken: list[str] = []
+
+    def picture(self, name: str, *, whole: bool = True) -> None:
+        """The page from the top, whole or (when what matters is at the top) one screen."""
+        assert_accessible(self.page)
+        assert name not in self.taken, f"{name} taken twice"
+        # From the top: the skip link sits above the page, which a scrolled picture shows.
+        self.page.evaluate("window.scrollTo(0, 0)")
+        self.page.screenshot(path=str(self.folder / name), full_page=whole)
+        self.taken.append(name)
+
+    def done(self, text: str) -> None:
+        expect(self.page.get_by_role("status")).to_have_text(text)
+
+    def open_case(self, case: ReturnCase) -> None:
+        self.page.goto(f"/cases/{case.pk}/")
+
+    def sign_out(self) -> None:
+        self.page.get_by_role("button", name="Sign out").click()
+        self.page.wait_for_url("**/accounts/login/")
+
+
+def picture_folder() -> Path:
+    if os.environ.get("RETOUR_UPDATE_USER_GUIDE") == "1":
+        return PICTURES
+    folder = ARTIFACTS / "user-guide"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.browser
+def test_the_user_guide_walk(page, anna, pieter, sanne, ruud):
+    cases = caseload(anna, pieter, sanne)
+    page.set_viewport_size({"width": WIDTH, "height": 800})
+    walk = Walk(page, picture_folder())
+    label = page.get_by_label
+
+    # Signing in.
+    page.goto("/accounts/login/")
+    walk.picture("sign-in.png")
+    sign_in(page, "anna", "x-anna")
+
+    # The home page of a case officer.
+    expect(page.get_by_role("region", name="Open tasks")).to_contain_text("5 days overdue")
+    expect(page.get_by_role("region", name="Cases handed over to your authority")).to_contain_text(
+        "Arben Hoxha"
+    )
+    walk.picture("home-case-officer.png")
+
+    # Finding a case: a name in the script it was written in.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
+    label("Name or case number").fill("بن علي")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("status").filter(has_text="3 cases found").wait_for()
+    walk.picture("case-list.png")
+
+    # The case page.
+    page.get_by_role("link", name=cases["samir"].number).click()
+    expect(page.get_by_role("heading", name="Take into account")).to_be_visible()
+    walk.picture("case-page.png")
+
+    # Recording decisions on Giorgi Beridze's new case.
+    walk.open_case(cases["giorgi"])
+    page.get_by_role("link", name="Record end of legal stay").click()
+    label("Date of the decision that ended the legal stay").fill(day(4).isoformat())
+    label("Authority that took the decision").select_option("nl-ind")
+    label("Reference of the decision").fill("IND-2026-00913")
+    label("Note for the case history").fill("Asylum application refused; no appeal lodged.")
+    walk.picture("record-end-of-legal-stay.png")
+    page.get_by_role("button", name="Record end of legal stay").click()
+    walk.done("Record end of legal stay: done.")
+
+    page.get_by_role("link", name="Issue return decision").click()
+    days = label("Period for voluntary departure (days)")
+    label("Date of the return decision").fill(TODAY.isoformat())
+    days.fill("30")
+    label("Reference of the decision").fill("DTV-TB-2026-0377")
+    label("Note for the case history").fill("Handed to him in person, with an interpreter.")
+    walk.picture("issue-return-decision.png")
+    days.fill("45")
+    page.get_by_role("button", name="Issue return decision").click()
+    expect(page.get_by_role("alert")).to_contain_text("at most 30 days")
+    walk.picture("form-errors.png")
+    days.fill("30")
+    page.get_by_role("button", name="Issue return decision").click()
+    walk.done("Issue return decision: done.")
+
+    page.get_by_role("link", name="Issue entry ban").click()
+    label("Date of the entry ban").fill(TODAY.isoformat())
+    label("Length: years").fill("1")
+    label("Reason").fill("Earlier return decision of 2023 not complied with.")
+    walk.picture("issue-entry-ban.png")
+    page.get_by_role("button", name="Issue entry ban").click()
+    walk.done("Issue entry ban: done.")
+
+    page.get_by_role("link", name="Record appeal", exact=True).click()
+    label("Contested decision").select_option(label="Return decision of March 2, 2026")
+    label("Date the appeal was lodged").fill(TODAY.isoformat())
+    label("The appeal suspends the return (suspensive effect)").check()
+    label("Note for the case history").fill("Appeal with a request for interim relief.")
+    walk.picture("record-appeal.png")
+    page.get_by_role("link", name="Cancel").click()
+
+    # A postponement on Tunde Oyelaran's case, in forced-return preparation.
+    walk.open_case(cases["tunde"])
+    page.get_by_role("link", name="Postpone removal").click()
+    label("Ground for postponement").select_option("physical_or_mental_state")
+    label("Date of the decision").fill(TODAY.isoformat())
+    label("Postponed until (optional)").fill((TODAY + timedelta(days=28)).isoformat())
+    label("Facts behind the postponement").fill(
+        "Admitted to hospital on 27 February; fit to travel not before the end of March."
+    )
+    walk.picture("postpone-removal.png")
+    page.get_by_role("link", name="Cancel").click()
+
+    # Someone else changed the case in the meantime.
+    walk.open_case(cases["samir"])
+    page.get_by_role("link", name="Extend voluntary departure").click()
+    label("Date of the decision").fill(TODAY.isoformat())
+    label("Extension (days)").fill("14")
+    label("Circumstances that justify the extension").select_option("children_at_school")
+    label("Details").fill("Yassin finishes the school term on 20 March.")
+    actions.assign_case(sanne, cases["samir"].pk, officer_username="daan",
+                        reason="Anna is on leave from next week.")
+    page.get_by_role("button", name="Extend voluntary departure").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Sanne Jansen (Dienst Terugkeer en Vertrek) changed this case"
+    )
+    walk.picture("conflict.png")
+    page.get_by_role("button", name="Extend voluntary departure").click()
+    walk.done("Extend voluntary departure: done.")
+
+    # Registering a person who may be known already, and opening a case.
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Register a person"
+    ).click()
+    label("Surname", exact=True).fill("Benali")
+    label("Given names (optional)", exact=True).fill("Samir")
+    label("male", exact=True).check()
+    label("Year (optional)", exact=True).fill("1991")
+    label("Claimed nationalities").select_option("MA")
+    page.get_by_role("button", name="Register person").click()
+    warning = page.get_by_role("heading", name="This person may already be registered")
+    expect(warning).to_be_visible()
+    walk.picture("register-person.png", whole=False)
+    label("This is a different person from the ones listed above").check()
+    page.get_by_role("button", name="Register person").click()
+    walk.done("The person is registered.")
+    label("irregular stay detected").check()
+    label("Note for the case history").fill(
+        "Found at Schiphol without a visa; a namesake of the person of case "
+        f"{cases['samir'].number}, fingerprints differ."
+    )
+    walk.picture("open-case.png")
+    page.get_by_role("button", name="Open case").click()
+    walk.done("The case is opened.")
+
+    # Handing Tunde Oyelaran's case over to the police.
+    walk.open_case(cases["tunde"])
+    page.get_by_role("link", name="Hand over").click()
+    label("Hand over to").select_option(label=POLICE)
+    label("Note for the receiving authority").fill(
+        "No travel document: please present him to the Nigerian embassy and prepare the removal "
+        "once he is fit to travel."
+    )
+    walk.picture("handover-send.png")
+    page.get_by_role("button", name="Hand over").click()
+    expect(page.get_by_role("heading", name="Hand-over waiting for acceptance")).to_be_visible()
+    walk.sign_out()
+
+    # Pieter of the police answers.
+    sign_in(page, "pieter", "x-pieter")
+    walk.open_case(cases["tunde"])
+    expect(page.get_by_role("button", name="Accept")).to_be_visible()
+    walk.picture("handover-receive.png", whole=False)
+    page.get_by_role("button", name="Accept").click()
+    walk.done("Accept hand-over: done.")
+
+    # In Dutch.
+    label("Language").select_option("nl")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    walk.picture("language.png", whole=False)
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Wijzigen").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_role("link", name="Accessibility statement").click()
+    walk.picture("accessibility.png")
+    walk.sign_out()
+
+    # The supervisor.
+    sign_in(page, "sanne", "x-sanne")
+    expect(page.get_by_role("region", name="Open cases per officer")).to_contain_text("Daan Koster")
+    walk.picture("home-supervisor.png")
+    walk.sign_out()
+
+    # The auditor: who has seen Samir Benali's data?
+    sign_in(page, "ruud", "x-ruud")
+    page.get_by_role("link", name="Access log: who read or changed a person's data").click()
+    label("Name or case number").fill(cases["samir"].number)
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("region", name="Persons found").get_by_role(
+        "link", name="Samir Benali"
+    ).click()
+    page.get_by_role("heading", name="Access history").wait_for()
+    walk.picture("audit.png", whole=False)
+    walk.sign_out()
+
+    # The warning before the session ends, two minutes early (the browser's clock is moved on).
+    sign_in(page, "anna", "x-anna")
+    page.clock.install()
+    page.goto("/")
+    page.clock.fast_forward("28:01")
+    page.get_by_role("alertdialog").wait_for()
+    walk.picture("session-warning.png", whole=False)
+
+    assert sorted(walk.taken) == sorted(pictures_in_the_guide()), (
+        "the walk and the guide show different pictures"
+    )
+    if walk.folder == PICTURES:  # pictures the guide no longer shows go
+        for stale in PICTURES.glob("*.png"):
+            if stale.name not in walk.taken:
+                stale.unlink()
+
+
+# After the walk, which (with RETOUR_UPDATE_USER_GUIDE=1) brings the pictures up to date.
+def test_every_picture_of_the_guide_is_there_and_every_picture_there_is_in_the_guide():
+    shown = pictures_in_the_guide()
+    assert shown, "the guide shows no picture"
+    assert len(shown) == len(set(shown)), "a picture is shown twice"
+    there = sorted(p.name for p in PICTURES.iterdir())
+    assert sorted(shown) == there, "run `make user-guide` after changing the guide"
