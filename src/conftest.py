@@ -48,6 +48,16 @@ def _load_reference_data() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start_with() -> Any:
+    """Each test starts in English: a request in Dutch leaves Dutch active in the thread
+    (the locale middleware activates a language and does not put the previous one back)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request: Any) -> None:
     """Transactional tests empty every table when they end; reload the reference data the
     next test relies on."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
 
 class ActionError(Exception):
     """Base of the refusals an action function raises; nothing has been written."""
@@ -17,6 +21,11 @@ class InvalidInput(ActionError):
     @classmethod
     def field(cls, name: str, reason: str) -> InvalidInput:
         return cls({name: reason})
+
+
+def one_of(codes: Iterable[str]) -> str:
+    """The reason for a value outside a fixed set; the codes stay as the caller sends them."""
+    return _("must be one of %(codes)s") % {"codes": ", ".join(codes)}
 
 
 class TransitionRefused(ActionError):

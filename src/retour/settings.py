@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "retour.audit",
     "retour.people",
     "retour.cases",
+    "retour.identification",
     "retour.api",
     "retour.simulation",
     "retour.web",

@@ -16,6 +16,10 @@ urlpatterns = [
     path("cases/", views_cases.case_list, name="case-list"),
     path("cases/<uuid:case_id>/", views_case.case_page, name="case"),
     path("cases/<uuid:case_id>/actions/<slug:action>/", views_case.case_action, name="case-action"),
+    path(
+        "cases/<uuid:case_id>/vulnerabilities/new/", views_people.record_vulnerability,
+        name="case-vulnerability",
+    ),
     path("people/new/", views_people.new_person, name="person-new"),
     path("people/<uuid:person_id>/cases/new/", views_people.new_case, name="person-new-case"),
     path("audit/", views_audit.audit_start, name="audit"),

@@ -34,6 +34,9 @@ class Capability(models.TextChoices):
     CLOSE_CASE = "close_case", "Close cases"
     HAND_OVER = "hand_over", "Send and accept hand-overs"
     ASSIGN = "assign", "Assign cases to officers"
+    IDENTIFY = "identify", (
+        "Record identification work: documents, interviews, missions, non-cooperation"
+    )
     VIEW_AUDIT_LOG = "view_audit_log", "Read the access log"
     VIEW_STATISTICS = "view_statistics", "Read aggregated statistics"
     ADMINISTER = "administer", "Manage users and reference data"
@@ -51,6 +54,7 @@ _CASEWORK = frozenset(
         _C.RECORD_DEPARTURE,
         _C.CLOSE_CASE,
         _C.HAND_OVER,
+        _C.IDENTIFY,
     }
 )
 
@@ -58,8 +62,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     RoleCode.CASE_OFFICER: _CASEWORK,
     RoleCode.SUPERVISOR: _CASEWORK | {_C.ASSIGN, _C.VIEW_STATISTICS},
     RoleCode.RETURN_COUNSELLOR: frozenset({_C.VIEW_PERSONAL_DATA, _C.RECORD_DEPARTURE}),
-    RoleCode.IDENTIFICATION_OFFICER: frozenset({_C.VIEW_PERSONAL_DATA, _C.REGISTER_PERSON}),
-    RoleCode.DETENTION_OFFICER: frozenset({_C.VIEW_PERSONAL_DATA, _C.ENFORCE}),
+    RoleCode.IDENTIFICATION_OFFICER: frozenset(
+        {_C.VIEW_PERSONAL_DATA, _C.REGISTER_PERSON, _C.IDENTIFY}
+    ),
+    RoleCode.DETENTION_OFFICER: frozenset({_C.VIEW_PERSONAL_DATA, _C.ENFORCE, _C.IDENTIFY}),
     RoleCode.OPERATIONS_PLANNER: frozenset(
         {_C.VIEW_PERSONAL_DATA, _C.ENFORCE, _C.RECORD_DEPARTURE, _C.HAND_OVER}
     ),

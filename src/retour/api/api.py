@@ -8,7 +8,7 @@ the pages, and every change goes through the action functions.
 
 from ninja import NinjaAPI
 
-from retour.api import case_actions, cases, errors, people, tasks
+from retour.api import case_actions, cases, documents, errors, people, tasks
 from retour.api.auth import ApiTokenAuth, BrowserSessionAuth
 
 api = NinjaAPI(
@@ -28,3 +28,4 @@ api.add_router("", cases.router)
 api.add_router("", case_actions.router)
 api.add_router("", people.router)
 api.add_router("", tasks.router)
+api.add_router("", documents.router)

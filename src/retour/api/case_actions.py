@@ -30,7 +30,7 @@ from retour.cases.actions.decisions import (
     POSTPONEMENT_GROUNDS,
     SHORTENED_DEPARTURE_REASONS,
 )
-from retour.cases.models import Outcome
+from retour.cases.models import NonCooperation, Outcome
 from retour.cases.procedure import BY_ACTION
 
 router = Router(tags=["case actions"])
@@ -147,6 +147,13 @@ class CloseCase(WithReason):
     outcome: Outcome
 
 
+class RecordNonCooperation(WithReason):
+    kind: NonCooperation.Kind
+    occurred_on: date
+    evidence: Text = Field(min_length=1, description="What shows it: a report, a witness.")
+    consequence: NonCooperation.Consequence
+
+
 class AssignCase(WithReason):
     officer_username: Annotated[Text, Field(max_length=150)] | None = Field(
         description="The officer of the responsible authority; null to unassign."
@@ -177,6 +184,7 @@ BODIES: dict[str, type[ActionBody]] = {
     "return_handover": WithRequiredReason,
     "close_case": CloseCase,
     "assign_case": AssignCase,
+    "record_non_cooperation": RecordNonCooperation,
 }
 
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from retour.accounts.roles import Capability
 from retour.accounts.scoping import personal_data_member_state
@@ -50,7 +51,7 @@ class AccessFilters:
 
     def __post_init__(self) -> None:
         if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise InvalidInput.field("date_to", "must be on or after date_from")
+            raise InvalidInput.field("date_to", _("must be on or after date_from"))
 
     def search_terms(self) -> dict[str, str]:
         """The filters set, for the auditor's own entry in the access log."""
@@ -78,7 +79,7 @@ def entries_about(
     outside the user's scope exactly like one that does not exist (``NotVisible``)."""
     if user is None or not user.can(Capability.VIEW_AUDIT_LOG):
         raise PermissionRefused(
-            f"your role does not allow: {Capability.VIEW_AUDIT_LOG.label.lower()}"
+            _("your role does not allow: %(action)s") % {"action": _("read the access log")}
         )
     member_state = personal_data_member_state(user)
     if member_state is None or person.member_state_id != member_state:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from retour.cases.models import Deadline, Decision, ReturnCase
 from retour.errors import TransitionRefused
 from retour.reference.legal import MissingLegalParameter, parameter_in_force, require_parameter
@@ -22,8 +24,13 @@ def legal_parameter(case: ReturnCase, code: str, on: date) -> LegalParameter:
     """The parameter in force, or a refusal that names the missing rule (nothing is written)."""
     try:
         return require_parameter(code, on, case.member_state_id)
-    except MissingLegalParameter as exc:
-        raise TransitionRefused(str(exc)) from None
+    except MissingLegalParameter:
+        raise TransitionRefused(
+            _(
+                "no version of legal parameter '%(code)s' is in force for %(member_state)s "
+                "on %(date)s"
+            ) % {"code": code, "member_state": case.member_state_id, "date": on.isoformat()}
+        ) from None
 
 
 def open_deadline(

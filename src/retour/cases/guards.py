@@ -6,6 +6,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from retour import clock
 from retour.cases.models import Decision, Origin, ReturnCase
 from retour.people.models import Person, Vulnerability
@@ -57,14 +59,20 @@ def may_be_a_child(person: Person, on: date) -> bool:
     return on < born.replace(year=year)
 
 
-def is_minor(case: ReturnCase) -> bool:
-    """The person is noted as a minor (accompanied or not), or may be one today by the date
-    of birth recorded."""
-    noted = case.person.vulnerabilities.filter(
-        kind__in=(Vulnerability.Kind.MINOR, Vulnerability.Kind.UNACCOMPANIED_MINOR),
-        ended_on__isnull=True,
+def counts_as_a_minor(person: Person, on: date) -> bool:
+    """The person is noted as a minor (accompanied or not) on ``on``, or may be one then by
+    the date of birth recorded. The one definition the guards and the statistics share."""
+    if may_be_a_child(person, on):
+        return True
+    noted = person.vulnerabilities.filter(
+        kind__in=(Vulnerability.Kind.MINOR, Vulnerability.Kind.UNACCOMPANIED_MINOR)
     )
-    return noted.exists() or may_be_a_child(case.person, clock.today())
+    return noted.exclude(ended_on__lte=on).exists()
+
+
+def is_minor(case: ReturnCase) -> bool:
+    """The person counts as a minor today (``counts_as_a_minor``)."""
+    return counts_as_a_minor(case.person, clock.today())
 
 
 def _in_force(case: ReturnCase, kind: str) -> bool:
@@ -76,10 +84,11 @@ def legal_stay_ended_first(case: ReturnCase) -> str | None:
 
     Only for origins that start from a legal stay (asylum, residence permit)."""
     if case.stage == "registered" and case.origin not in _ORIGINS_WITHOUT_LEGAL_STAY:
-        return (
-            f"a case of origin '{Origin(case.origin).label}' needs the end of legal stay "
-            "recorded before a return decision"
-        )
+        # The origin's name is one the pages mark for translation (``retour.web.labels``).
+        return _(
+            "a case of origin '%(origin)s' needs the end of legal stay recorded before a "
+            "return decision"
+        ) % {"origin": _(Origin(case.origin).label)}
     return None
 
 
@@ -91,7 +100,7 @@ def best_interests_assessed(case: ReturnCase) -> str | None:
     if is_unaccompanied_minor(case) and not _in_force(
         case, Decision.Kind.BEST_INTERESTS_ASSESSMENT
     ):
-        return (
+        return _(
             "the person is an unaccompanied minor: record the best-interests assessment "
             "before issuing a return decision (Directive 2008/115/EC Art. 10(1))"
         )
@@ -106,9 +115,11 @@ def no_suspensive_matter(case: ReturnCase) -> str | None:
     if case.decisions.filter(
         kind=Decision.Kind.APPEAL, status=Decision.Status.PENDING, suspensive=True
     ).exists():
-        return "an appeal with suspensive effect is pending (Directive 2008/115/EC Art. 13(2))"
+        return _(
+            "an appeal with suspensive effect is pending (Directive 2008/115/EC Art. 13(2))"
+        )
     if _in_force(case, Decision.Kind.POSTPONEMENT):
-        return "removal is postponed (Directive 2008/115/EC Art. 9)"
+        return _("removal is postponed (Directive 2008/115/EC Art. 9)")
     return None
 
 
@@ -118,7 +129,7 @@ def reception_verified_for_minor(case: ReturnCase) -> str | None:
     Directive 2008/115/EC Art. 10(2): before removal the authorities are satisfied that a
     family member, a nominated guardian or adequate reception facilities receive the child."""
     if is_unaccompanied_minor(case) and not _in_force(case, Decision.Kind.RECEPTION_VERIFIED):
-        return (
+        return _(
             "the person is an unaccompanied minor: verify reception in the country of return "
             "before removal (Directive 2008/115/EC Art. 10(2))"
         )
@@ -131,7 +142,7 @@ def concerns_unaccompanied_minor(case: ReturnCase) -> str | None:
     Directive 2008/115/EC Art. 10(2): the verification of reception in the country of return
     is a safeguard for unaccompanied minors; for anyone else it records nothing meaningful."""
     if not is_unaccompanied_minor(case):
-        return "the person is not an unaccompanied minor (Directive 2008/115/EC Art. 10(2))"
+        return _("the person is not an unaccompanied minor (Directive 2008/115/EC Art. 10(2))")
     return None
 
 
@@ -145,21 +156,26 @@ def concerns_a_minor(case: ReturnCase) -> str | None:
     if is_minor(case):
         return None
     if case.person.birth_year is None:
-        return (
+        return _(
             "the person is not noted as a minor and has no date of birth recorded: a "
             "best-interests assessment concerns a child (Directive 2008/115/EC Art. 5(a)); "
             "record the vulnerability 'minor' first if the person is one"
         )
-    return (
+    return _(
         "the person is not a minor by the date of birth recorded: a best-interests assessment "
         "concerns a child (Directive 2008/115/EC Art. 5(a))"
     )
 
 
+# Guards on who the person is, not on where the case stands: a step they refuse does not
+# apply to this person as recorded, rather than waiting for the procedure to move on.
+ABOUT_THE_PERSON = frozenset({concerns_unaccompanied_minor, concerns_a_minor})
+
+
 def return_decision_in_force(case: ReturnCase) -> str | None:
     """A return decision is in force (an entry ban accompanies it, Art. 11(1))."""
     if not _in_force(case, Decision.Kind.RETURN_DECISION):
-        return "there is no return decision in force"
+        return _("there is no return decision in force")
     return None
 
 
@@ -171,5 +187,7 @@ def voluntary_departure_period_over(case: ReturnCase) -> str | None:
     Art. 3(2)(b)), so the case passes to forced return the day after."""
     ends_on = case.voluntary_departure_ends_on
     if ends_on is not None and ends_on >= clock.today():
-        return f"the voluntary-departure period runs until {ends_on.isoformat()} inclusive"
+        return _("the voluntary-departure period runs until %(date)s inclusive") % {
+            "date": ends_on.isoformat()
+        }
     return None

@@ -68,6 +68,11 @@ def apply(row: CaseMilestones, event: CaseEvent) -> None:
         row.removal_scheduled_on = _day(values.get("removal_planned_on"))
     elif action == "record_absconding":
         row.absconded_on = _day(values.get("absconded_on")) or on
+    elif action == "record_non_cooperation":
+        row.non_cooperation_count += 1
+        occurred = _day((values.get("non_cooperation") or {}).get("occurred_on")) or on
+        if row.first_non_cooperation_on is None or occurred < row.first_non_cooperation_on:
+            row.first_non_cooperation_on = occurred
     elif action in ("record_removal", "record_voluntary_departure"):
         row.departed_on = _day(values["departed_on"])
         row.return_type = "enforced" if action == "record_removal" else "voluntary"

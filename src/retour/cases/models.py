@@ -331,6 +331,52 @@ class CaseEvent(models.Model):
         raise TypeError("CaseEvent is append-only")
 
 
+class NonCooperation(models.Model):
+    """An act of non-cooperation or obstruction in the return procedure (BRIEF M10).
+
+    Lack of cooperation is a ground to extend detention (Directive 2008/115/EC Art. 15(6)(a))
+    and, in national law, an indicator of a risk of absconding (Art. 3(7)); what it led to is
+    recorded with it, and the evidence that shows it.
+    """
+
+    class Kind(models.TextChoices):
+        REFUSED_TO_ATTEND = "refused_to_attend", "refused to attend an interview or appointment"
+        FALSE_IDENTITY = "false_identity", "gave a false identity"
+        DESTROYED_DOCUMENTS = "destroyed_documents", "destroyed or concealed documents"
+        REFUSED_BIOMETRICS = "refused_biometrics", "refused to give fingerprints or a photograph"
+        RESISTANCE = "resistance", "resisted removal"
+        OTHER = "other", "other obstruction"
+
+    class Consequence(models.TextChoices):
+        NONE = "none", "none (yet)"
+        DETENTION_EXTENDED = "detention_extended", (
+            "ground to extend detention (Directive 2008/115/EC Art. 15(6)(a))"
+        )
+        RISK_OF_ABSCONDING = "risk_of_absconding", (
+            "indicator of a risk of absconding (Directive 2008/115/EC Art. 3(7))"
+        )
+        REMOVAL_FAILED = "removal_failed", "removal could not be carried out"
+        OTHER = "other", "other consequence"
+
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="non_cooperation")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    occurred_on = models.DateField()
+    evidence = models.TextField(help_text="what shows it: a report, a witness, a document")
+    consequence = models.CharField(max_length=30, choices=Consequence.choices)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        verbose_name_plural = "non-cooperation"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on}"
+
+
+
 class CaseMilestones(models.Model):
     """The accumulating-snapshot fact row of a case: its milestone dates and dimensions.
 
@@ -360,6 +406,9 @@ class CaseMilestones(models.Model):
     suspended_days = models.PositiveIntegerField(default=0)
     removal_scheduled_on = models.DateField(null=True, blank=True)
     absconded_on = models.DateField(null=True, blank=True)
+    # Non-cooperation (M10): how often, and when first (Art. 15(6)(a)).
+    non_cooperation_count = models.PositiveSmallIntegerField(default=0)
+    first_non_cooperation_on = models.DateField(null=True, blank=True)
     departed_on = models.DateField(null=True, blank=True)
     return_type = models.CharField(max_length=10, blank=True, help_text="voluntary / enforced")
     assisted = models.BooleanField(null=True, blank=True)

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from retour.accounts.roles import Capability
 from retour.cases import guards
 from retour.cases.models import ReturnCase
@@ -21,6 +24,8 @@ S = Stage
 @dataclass(frozen=True)
 class Transition:
     action: str
+    # English, as the API, the procedure document and the access log keep it; marked for the
+    # catalogue, so that a message shows it with ``gettext`` in the reader's language.
     label: str
     sources: frozenset[Stage]
     target: Stage | None  # None: stays in the stage, or as ``target_note`` explains
@@ -34,97 +39,108 @@ _C = Capability
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
-        "record_end_of_legal_stay", "Record end of legal stay",
+        "record_end_of_legal_stay", gettext_noop("Record end of legal stay"),
         frozenset({S.REGISTERED}), S.LEGAL_STAY_ENDED, _C.DECIDE,
     ),
     Transition(
-        "record_best_interests_assessment", "Record best-interests assessment",
+        "record_best_interests_assessment", gettext_noop("Record best-interests assessment"),
         frozenset({S.REGISTERED, S.LEGAL_STAY_ENDED}) | RETURN_DECISION_STAGES, None, _C.DECIDE,
         (guards.concerns_a_minor,),
     ),
     Transition(
-        "issue_return_decision", "Issue return decision",
+        "issue_return_decision", gettext_noop("Issue return decision"),
         frozenset({S.REGISTERED, S.LEGAL_STAY_ENDED}), None, _C.DECIDE,
         (guards.legal_stay_ended_first, guards.best_interests_assessed),
         "voluntary-departure period when one is granted, else forced-return preparation",
     ),
     Transition(
-        "extend_voluntary_departure", "Extend voluntary departure",
+        "extend_voluntary_departure", gettext_noop("Extend voluntary departure"),
         frozenset({S.VOLUNTARY_DEPARTURE}), None, _C.DECIDE,
     ),
     Transition(
-        "expire_voluntary_departure", "Voluntary-departure period ends without departure",
+        "expire_voluntary_departure",
+        gettext_noop("Voluntary-departure period ends without departure"),
         frozenset({S.VOLUNTARY_DEPARTURE}), S.FORCED_RETURN_PREPARATION, None,
         (guards.voluntary_departure_period_over,),
     ),
     Transition(
-        "issue_entry_ban", "Issue entry ban",
+        "issue_entry_ban", gettext_noop("Issue entry ban"),
         RETURN_DECISION_STAGES | {S.DEPARTED}, None, _C.DECIDE,
         (guards.return_decision_in_force,),
     ),
     Transition(
-        "lodge_appeal", "Record appeal",
+        "lodge_appeal", gettext_noop("Record appeal"),
         RETURN_DECISION_STAGES | {S.DEPARTED}, None, _C.RECORD_APPEAL, (),
         "suspended when the appeal has suspensive effect",
     ),
     Transition(
-        "decide_appeal", "Record appeal outcome",
+        "decide_appeal", gettext_noop("Record appeal outcome"),
         RETURN_DECISION_STAGES | {S.DEPARTED, S.LEGAL_STAY_ENDED}, None, _C.RECORD_APPEAL, (),
         "back to the stage before suspension when nothing suspensive remains; legal stay "
         "ended when the return decision is annulled (departed stays departed)",
     ),
     Transition(
-        "postpone_removal", "Postpone removal",
+        "postpone_removal", gettext_noop("Postpone removal"),
         frozenset({S.FORCED_RETURN_PREPARATION, S.REMOVAL_SCHEDULED, S.SUSPENDED}),
         S.SUSPENDED, _C.DECIDE,
     ),
     Transition(
-        "end_postponement", "End postponement",
+        "end_postponement", gettext_noop("End postponement"),
         frozenset({S.SUSPENDED}), None, _C.DECIDE, (),
         "back to the stage before suspension when nothing suspensive remains",
     ),
     Transition(
-        "verify_reception", "Record verified reception (unaccompanied minor)",
+        "verify_reception", gettext_noop("Record verified reception (unaccompanied minor)"),
         RETURN_DECISION_STAGES, None, _C.DECIDE, (guards.concerns_unaccompanied_minor,),
     ),
     Transition(
-        "schedule_removal", "Schedule removal",
+        "schedule_removal", gettext_noop("Schedule removal"),
         frozenset({S.FORCED_RETURN_PREPARATION}), S.REMOVAL_SCHEDULED, _C.ENFORCE,
         (guards.no_suspensive_matter, guards.reception_verified_for_minor),
     ),
     Transition(
-        "cancel_removal", "Cancel scheduled removal",
+        "cancel_removal", gettext_noop("Cancel scheduled removal"),
         frozenset({S.REMOVAL_SCHEDULED}), S.FORCED_RETURN_PREPARATION, _C.ENFORCE,
     ),
     Transition(
-        "record_removal", "Record removal",
+        "record_removal", gettext_noop("Record removal"),
         frozenset({S.REMOVAL_SCHEDULED}), S.DEPARTED, _C.ENFORCE,
         (guards.no_suspensive_matter, guards.reception_verified_for_minor),
     ),
     Transition(
-        "record_voluntary_departure", "Record voluntary departure",
+        "record_voluntary_departure", gettext_noop("Record voluntary departure"),
         _ENFORCEABLE, S.DEPARTED, _C.RECORD_DEPARTURE,
     ),
     Transition(
-        "record_absconding", "Record absconding",
+        "record_absconding", gettext_noop("Record absconding"),
         _ENFORCEABLE, S.ABSCONDED, _C.ENFORCE,
     ),
     Transition(
-        "record_whereabouts_known", "Record person located",
+        "record_whereabouts_known", gettext_noop("Record person located"),
         frozenset({S.ABSCONDED}), S.FORCED_RETURN_PREPARATION, _C.ENFORCE,
     ),
     Transition(
-        "withdraw_return_decision", "Withdraw return decision",
+        "withdraw_return_decision", gettext_noop("Withdraw return decision"),
         RETURN_DECISION_STAGES, S.LEGAL_STAY_ENDED, _C.DECIDE,
     ),
     Transition(
-        "close_case", "Close case",
+        "close_case", gettext_noop("Close case"),
         OPEN_STAGES, S.CLOSED, _C.CLOSE_CASE,
     ),
-    Transition("send_handover", "Hand over", OPEN_STAGES, None, _C.HAND_OVER),
-    Transition("accept_handover", "Accept hand-over", OPEN_STAGES, None, _C.HAND_OVER),
-    Transition("return_handover", "Return hand-over", OPEN_STAGES, None, _C.HAND_OVER),
-    Transition("assign_case", "Assign officer", OPEN_STAGES, None, _C.ASSIGN),
+    Transition("send_handover", gettext_noop("Hand over"), OPEN_STAGES, None, _C.HAND_OVER),
+    Transition(
+        "accept_handover", gettext_noop("Accept hand-over"),
+        OPEN_STAGES, None, _C.HAND_OVER,
+    ),
+    Transition(
+        "return_handover", gettext_noop("Return hand-over"),
+        OPEN_STAGES, None, _C.HAND_OVER,
+    ),
+    Transition("assign_case", gettext_noop("Assign officer"), OPEN_STAGES, None, _C.ASSIGN),
+    Transition(
+        "record_non_cooperation", gettext_noop("Record non-cooperation"),
+        OPEN_STAGES, None, _C.IDENTIFY,
+    ),
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
@@ -133,9 +149,10 @@ BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 def refusal(transition: Transition, case: ReturnCase) -> str | None:
     """Why ``transition`` cannot happen to ``case`` now, or None if the law allows it."""
     if case.stage not in transition.sources:
-        return (
-            f"'{transition.label}' is not possible in stage '{Stage(case.stage).label}'"
-        )
+        # The stage's name is one the pages mark for translation (``retour.web.labels``).
+        return _("'%(action)s' is not possible in stage '%(stage)s'") % {
+            "action": _(transition.label), "stage": _(Stage(case.stage).label),
+        }
     for guard in transition.guards:
         reason = guard(case)
         if reason:

@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
 
 from retour import clock
 from retour.cases.models import Deadline, Origin, ReturnCase, Task
@@ -74,7 +75,9 @@ class CaseFilters:
         for field, allowed in _CODES.items():
             value = getattr(self, field)
             if value and value not in allowed:
-                raise InvalidInput.field(field, f"must be one of: {', '.join(allowed)}")
+                raise InvalidInput.field(
+                    field, _("must be one of: %(codes)s") % {"codes": ", ".join(allowed)}
+                )
         if self.date_of_birth:
             partial_date(self.date_of_birth)
 
@@ -91,7 +94,7 @@ def partial_date(text: str) -> tuple[int, int | None, int | None]:
     """``1990`` → (1990, None, None); ``1990-04-17`` → (1990, 4, 17)."""
     match = _PARTIAL_DATE.fullmatch(text)
     if match is None:
-        raise InvalidInput.field("date_of_birth", "use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise InvalidInput.field("date_of_birth", _("use YYYY, YYYY-MM or YYYY-MM-DD"))
     year, month, day = match.groups()
     return int(year), int(month) if month else None, int(day) if day else None
 

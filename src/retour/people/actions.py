@@ -8,11 +8,12 @@ from datetime import date
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from retour import bulk, clock
 from retour.accounts.roles import Capability
 from retour.audit.log import record_access
-from retour.errors import InvalidInput, NotVisible, PermissionRefused
+from retour.errors import InvalidInput, NotVisible, PermissionRefused, one_of
 from retour.people.models import FamilyLink, Nationality, Person, PersonName, Sex, Vulnerability
 from retour.people.names import guess_script, search_key
 from retour.reference.models import Country
@@ -50,11 +51,13 @@ class NewPerson:
     vulnerabilities: list[str] = field(default_factory=list)
 
 
-def _require(user: Any, capability: Capability) -> str:
-    """The user's member state if they hold ``capability`` there; refuse otherwise."""
+def _may_register(user: Any) -> str:
+    """The user's member state if they may register and edit persons there; refuse otherwise."""
     member_state = user.member_state_code if user is not None else None
-    if not user.can(capability) or member_state is None:
-        raise PermissionRefused(f"your role does not allow: {capability.label.lower()}")
+    if not user.can(Capability.REGISTER_PERSON) or member_state is None:
+        raise PermissionRefused(
+            _("your role does not allow: %(action)s") % {"action": _("register and edit persons")}
+        )
     return str(member_state)
 
 
@@ -63,30 +66,36 @@ def _validate_birth_date(data: NewPerson, errors: dict[str, str], today: date) -
     year, month, day = data.birth_year, data.birth_month, data.birth_day
     if year is None:
         if month is not None or day is not None:
-            errors["birth_year"] = "a month or day of birth needs the year"
+            errors["birth_year"] = _("a month or day of birth needs the year")
         return
     if not 1900 <= year <= today.year:
-        errors["birth_year"] = f"must be between 1900 and {today.year}"
+        errors["birth_year"] = _("must be between 1900 and %(year)s") % {"year": today.year}
         return
     if day is not None and month is None:
-        errors["birth_month"] = "a day of birth needs the month"
+        errors["birth_month"] = _("a day of birth needs the month")
         return
     if month is None:
         return
     if not 1 <= month <= 12:
-        errors["birth_month"] = "must be between 1 and 12"
+        errors["birth_month"] = _("must be between 1 and 12")
         return
     if day is None:
         if (year, month) > (today.year, today.month):
-            errors["birth_month"] = "the month of birth is in the future"
+            errors["birth_month"] = _("the month of birth is in the future")
         return
     try:
         born = date(year, month, day)
     except ValueError:
-        errors["birth_day"] = f"{year:04d}-{month:02d} has no day {day}"
+        errors["birth_day"] = _("%(month)s has no day %(day)s") % {
+            "month": f"{year:04d}-{month:02d}", "day": day,
+        }
         return
     if born > today:
-        errors["birth_day"] = "the date of birth is in the future"
+        errors["birth_day"] = _("the date of birth is in the future")
+
+
+def _at_most(length: int) -> str:
+    return _("at most %(length)s characters") % {"length": length}
 
 
 def _countries(codes: list[str], field_name: str, errors: dict[str, str]) -> list[Country]:
@@ -94,37 +103,41 @@ def _countries(codes: list[str], field_name: str, errors: dict[str, str]) -> lis
     found = Country.objects.by_code(wanted)
     unknown = sorted(wanted - set(found))
     if unknown:
-        errors[field_name] = f"unknown country code(s): {', '.join(unknown)}"
+        errors[field_name] = _("unknown country code(s): %(codes)s") % {
+            "codes": ", ".join(unknown)
+        }
     return list(found.values())
 
 
 def _validate_new_person(data: NewPerson) -> dict[str, list[Country]]:
     errors: dict[str, str] = {}
     if not any(n.kind == PersonName.Kind.PRIMARY and n.surname.strip() for n in data.names):
-        errors["names"] = "at least one primary name with a surname is required"
+        errors["names"] = _("at least one primary name with a surname is required")
     for index, name in enumerate(data.names):
         if name.kind not in PersonName.Kind.values:
-            errors[f"names[{index}].kind"] = f"must be one of {', '.join(PersonName.Kind.values)}"
+            errors[f"names[{index}].kind"] = one_of(PersonName.Kind.values)
         if not (name.surname.strip() or name.given_names.strip()):
-            errors[f"names[{index}]"] = "a name needs a surname or given names"
+            errors[f"names[{index}]"] = _("a name needs a surname or given names")
         if name.script and not _SCRIPT_CODE.fullmatch(name.script):
-            errors[f"names[{index}].script"] = (
-                f"{name.script!r} is not an ISO 15924 code such as 'Latn' or 'Arab'"
-            )
+            errors[f"names[{index}].script"] = _(
+                "'%(script)s' is not an ISO 15924 code such as 'Latn' or 'Arab'"
+            ) % {"script": name.script}
         for part in ("surname", "given_names"):
             if len(getattr(name, part).strip()) > _NAME_LENGTH:
-                errors[f"names[{index}].{part}"] = f"at most {_NAME_LENGTH} characters"
+                errors[f"names[{index}].{part}"] = _at_most(_NAME_LENGTH)
     if len(data.place_of_birth.strip()) > _PLACE_LENGTH:
-        errors["place_of_birth"] = f"at most {_PLACE_LENGTH} characters"
+        errors["place_of_birth"] = _at_most(_PLACE_LENGTH)
     if data.sex not in Sex.values:
-        errors["sex"] = f"must be one of {', '.join(Sex.values)}"
+        errors["sex"] = one_of(Sex.values)
     _validate_birth_date(data, errors, clock.today())
     for tag in data.languages:
         if not _LANGUAGE_TAG.fullmatch(tag):
-            errors["languages"] = f"{tag!r} is not a language tag such as 'ar' or 'fa-AF'"
+            errors["languages"] = _(
+                "'%(tag)s' is not a language tag such as 'ar' or 'fa-AF'"
+            ) % {"tag": tag}
     for kind in data.vulnerabilities:
         if kind not in Vulnerability.Kind.values:
-            errors["vulnerabilities"] = f"unknown vulnerability {kind!r}"
+            errors["vulnerabilities"] = _("unknown vulnerability '%(kind)s'") % {"kind": kind}
     countries = {
         "claimed": _countries(data.claimed_nationalities, "claimed_nationalities", errors),
         "confirmed": _countries(data.confirmed_nationalities, "confirmed_nationalities", errors),
@@ -134,9 +147,9 @@ def _validate_new_person(data: NewPerson) -> dict[str, list[Country]]:
     }
     overlap = {c.code for c in countries["claimed"]} & {c.code for c in countries["confirmed"]}
     if overlap:
-        errors["claimed_nationalities"] = (
-            f"{', '.join(sorted(overlap))} also listed as confirmed: list it once"
-        )
+        errors["claimed_nationalities"] = _(
+            "%(codes)s also listed as confirmed: list it once"
+        ) % {"codes": ", ".join(sorted(overlap))}
     if errors:
         raise InvalidInput(errors)
     return countries
@@ -145,7 +158,7 @@ def _validate_new_person(data: NewPerson) -> dict[str, list[Country]]:
 @bulk.atomic_action()
 def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: str = "") -> Person:
     """Register a third-country national in the user's member state."""
-    member_state = _require(user, Capability.REGISTER_PERSON)
+    member_state = _may_register(user)
     countries = _validate_new_person(data)
     now = clock.now()
     person = Person.objects.create(
@@ -221,20 +234,18 @@ def link_family_members(
     user: Any, person_id: Any, relative_id: Any, relation: str, *, channel: str = ""
 ) -> FamilyLink:
     """Record a family tie; both persons must be of the user's member state."""
-    _require(user, Capability.REGISTER_PERSON)
+    _may_register(user)
     if relation not in FamilyLink.Relation.values:
-        raise InvalidInput.field(
-            "relation", f"must be one of {', '.join(FamilyLink.Relation.values)}"
-        )
+        raise InvalidInput.field("relation", one_of(FamilyLink.Relation.values))
     person = visible_person(user, person_id)
     try:
         relative = visible_person(user, relative_id)
     except NotVisible:
-        raise InvalidInput.field("relative_id", "no such person") from None
+        raise InvalidInput.field("relative_id", _("no such person")) from None
     if person.pk == relative.pk:
-        raise InvalidInput.field("relative_id", "a person cannot be their own relative")
+        raise InvalidInput.field("relative_id", _("a person cannot be their own relative"))
     if FamilyLink.objects.filter(person=person, relative=relative).exists():
-        raise InvalidInput.field("relative_id", "these persons are already linked")
+        raise InvalidInput.field("relative_id", _("these persons are already linked"))
     link = FamilyLink.objects.create(person=person, relative=relative, relation=relation)
     record_access(
         user, "write", "family_link", [link.id], person_ids=[person.id, relative.id],

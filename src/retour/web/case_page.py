@@ -3,7 +3,9 @@ deadlines, open tasks, a pending hand-over and the history.
 
 What may happen next is the procedure table's answer (``allowed_actions``) for this user's
 roles; a hand-over is answered only by the authority it was sent to, and sent only by the
-authority that has the case (M9), so those two come from the pending hand-over itself.
+authority that has the case (M9), so those two come from the pending hand-over itself. A step
+a guard on who the person is refuses (``guards.ABOUT_THE_PERSON``: the safeguards for minors)
+is not "not possible yet" but does not apply to this person as recorded, and is set apart.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils.translation import ngettext
 
 from retour import clock
 from retour.api.present import action_slug
+from retour.cases import guards
 from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
 from retour.cases.procedure import (
     BY_ACTION,
@@ -160,11 +163,25 @@ def _has_decision_to_act_on(case: ReturnCase, action: str) -> bool:
     return case.decisions.filter(kind=kind, status=status).exists()
 
 
-def next_steps(
-    user: Any, case: ReturnCase, pending: Handover | None
-) -> tuple[list[Step], list[Blocked]]:
+def _not_for_this_person(transition: Transition, case: ReturnCase) -> str | None:
+    """Why ``transition`` does not apply to the person as recorded, or None."""
+    for guard in transition.guards:
+        if guard in guards.ABOUT_THE_PERSON and (reason := guard(case)):
+            return reason
+    return None
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    steps: list[Step]  # what the user may do now
+    not_yet: list[Blocked]  # what the stage allows but a legal condition holds back
+    not_for_this_person: list[Blocked]  # what concerns only someone else (a minor)
+
+
+def next_steps(user: Any, case: ReturnCase, pending: Handover | None) -> NextSteps:
     """The actions this user may take now (hand-over answers are offered with the hand-over
-    itself), and those the stage would allow but a legal condition holds back."""
+    itself), those the stage would allow but a legal condition holds back, and those that do
+    not apply to this person."""
     steps = [
         Step(L.label(L.ACTIONS, t.action), action_url(case, t.action))
         for t in allowed_actions(case, user.capabilities)
@@ -172,15 +189,17 @@ def next_steps(
         and _handover_refusal(user, case, t.action, pending) is None
         and _has_decision_to_act_on(case, t.action)
     ]
-    blocked = [
-        Blocked(L.label(L.ACTIONS, t.action), reason)
-        for t in TRANSITIONS
-        if t.capability is not None
-        and user.can(t.capability)
-        and case.stage in t.sources
-        and (reason := refusal(t, case))
-    ]
-    return steps, blocked
+    not_yet: list[Blocked] = []
+    not_for_this_person: list[Blocked] = []
+    for t in TRANSITIONS:
+        if t.capability is None or not user.can(t.capability) or case.stage not in t.sources:
+            continue
+        label = L.label(L.ACTIONS, t.action)
+        if reason := _not_for_this_person(t, case):
+            not_for_this_person.append(Blocked(label, reason))
+        elif reason := refusal(t, case):
+            not_yet.append(Blocked(label, reason))
+    return NextSteps(steps, not_yet, not_for_this_person)
 
 
 def _deadlines(user: Any, case: ReturnCase, today: date) -> list[DeadlineRow]:
@@ -238,7 +257,6 @@ def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, 
     """Everything the case page shows, for ``case`` as ``user`` may see it."""
     today = clock.today()
     pending = pending_handover(case)
-    steps, blocked = next_steps(user, case, pending)
     events = CaseEvent.objects.visible_to(user).filter(case=case)
     return {
         "case": case,
@@ -247,8 +265,7 @@ def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, 
         "origin": L.label(L.ORIGINS, case.origin),
         "origin_member_state": L.country_name(case.origin_member_state),
         "outcome": L.label(L.OUTCOMES, case.outcome),
-        "steps": steps,
-        "blocked": blocked,
+        "next": next_steps(user, case, pending),
         "pending": pending,
         "answers_handover": refusal_for(user, case, BY_ACTION["accept_handover"], pending)
         is None,

@@ -368,6 +368,23 @@ class AssignCase(CaseActionForm):
         set_choices(self.fields["officer_username"], _blank(_("Nobody (unassign)")) + names)
 
 
+class RecordNonCooperation(CaseActionForm):
+    action = "record_non_cooperation"
+    kind = _choice(gettext_lazy("What happened"))
+    occurred_on = date_field(gettext_lazy("Date it happened"))
+    evidence = text_field(
+        gettext_lazy("Evidence"), required=True, long=True,
+        help_text=gettext_lazy("What shows it: a report, a witness statement, a document."),
+    )
+    consequence = _choice(gettext_lazy("Consequence"))
+    reason = _note()
+
+    def prepare(self) -> None:
+        set_choices(self.fields["kind"], _blank(_CHOOSE) + L.choices(L.NON_COOPERATION_KINDS))
+        set_choices(self.fields["consequence"],
+                    _blank(_CHOOSE) + L.choices(L.NON_COOPERATION_CONSEQUENCES))
+
+
 FORMS: dict[str, type[CaseActionForm]] = {
     form.action: form
     for form in (
@@ -376,6 +393,6 @@ FORMS: dict[str, type[CaseActionForm]] = {
         EndPostponement, VerifyReception, WithdrawReturnDecision, RecordVoluntaryDeparture,
         RecordRemoval, ScheduleRemoval, CancelRemoval, RecordAbsconding,
         RecordWhereaboutsKnown, CloseCase, SendHandover, AcceptHandover, ReturnHandover,
-        AssignCase,
+        AssignCase, RecordNonCooperation,
     )
 }

@@ -1,4 +1,4 @@
-"""Registering a person and opening a case for them.
+"""Registering a person, opening a case for them, and recording a vulnerability found later.
 
 The person form collects what ``retour.people.actions.NewPerson`` holds: the name in Latin
 script, optionally in the original script, aliases; sex; the date of birth as far as it is
@@ -20,7 +20,13 @@ from retour.people.models import Person, PersonName
 from retour.people.names import guess_script
 from retour.reference.models import Country
 from retour.web import labels as L
-from retour.web.form_support import CountryChoiceField, RetourForm, set_choices, text_field
+from retour.web.form_support import (
+    CountryChoiceField,
+    RetourForm,
+    date_field,
+    set_choices,
+    text_field,
+)
 
 # Scripts a name is commonly written in by the people return authorities meet (ISO 15924).
 SCRIPTS: L.Labels = {
@@ -192,3 +198,18 @@ class NewCaseForm(RetourForm):
             self.fields["responsible_authority"],
             [(a.code, a.name) for a in authorities.order_by("name")],
         )
+
+
+class RecordVulnerabilityForm(RetourForm):
+    """The arguments of ``retour.cases.actions.record_vulnerability``."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Vulnerability"), widget=forms.RadioSelect,
+        choices=L.choices(L.VULNERABILITIES),
+    )
+    noted_on = date_field(gettext_lazy("Date noted"))
+    reason = text_field(
+        gettext_lazy("Reason"), long=True,
+        help_text=gettext_lazy("What it rests on, for example a medical report or an age "
+                               "assessment. Kept in the history of each open case."),
+    )

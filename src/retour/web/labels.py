@@ -160,6 +160,40 @@ POSTPONEMENT_GROUNDS: Labels = {
     "technical_reasons": _("technical reasons, e.g. no transport or no identification"),
 }
 
+NON_COOPERATION_KINDS: Labels = {
+    "refused_to_attend": _("refused to attend an interview or appointment"),
+    "false_identity": _("gave a false identity"),
+    "destroyed_documents": _("destroyed or concealed documents"),
+    "refused_biometrics": _("refused to give fingerprints or a photograph"),
+    "resistance": _("resisted removal"),
+    "other": _("other obstruction"),
+}
+
+NON_COOPERATION_CONSEQUENCES: Labels = {
+    "none": _("none (yet)"),
+    "detention_extended": _("ground to extend detention (Directive 2008/115/EC Art. 15(6)(a))"),
+    "risk_of_absconding": _("indicator of a risk of absconding (Directive 2008/115/EC Art. 3(7))"),
+    "removal_failed": _("removal could not be carried out"),
+    "other": _("other consequence"),
+}
+
+DOCUMENT_KINDS: Labels = {
+    "passport": _("passport"),
+    "identity_card": _("identity card"),
+    "laissez_passer": _("laissez-passer / emergency travel document"),
+    "eu_travel_document": _("EU travel document for return"),
+    "residence_permit": _("residence permit"),
+    "birth_certificate": _("birth certificate"),
+    "driving_licence": _("driving licence"),
+    "other": _("other document"),
+}
+
+ZONE_STATUSES: Labels = {
+    "none": _("no machine-readable zone read"),
+    "verified": _("machine-readable zone checked: every check digit valid"),
+    "unverified": _("machine-readable zone unverified: check digits failed"),
+}
+
 APPEAL_OUTCOMES: Labels = {
     "dismissed": _("dismissed"),
     "granted": _("granted: the contested decision is annulled"),
@@ -170,6 +204,8 @@ APPEAL_OUTCOMES: Labels = {
 ACTIONS: Labels = {
     "case_opened": _("Case opened"),
     "vulnerability_recorded": _("Vulnerability recorded"),
+    "identity_document_recorded": _("Identity document recorded"),
+    "record_non_cooperation": _("Record non-cooperation"),
     "record_end_of_legal_stay": _("Record end of legal stay"),
     "record_best_interests_assessment": _("Record best-interests assessment"),
     "issue_return_decision": _("Issue return decision"),

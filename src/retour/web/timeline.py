@@ -49,6 +49,8 @@ FIELD_LABELS: L.Labels = {
     "minor": gettext_lazy("Minor"),
     "unaccompanied_minor": gettext_lazy("Unaccompanied minor"),
     "vulnerability": gettext_lazy("Vulnerability"),
+    "document": gettext_lazy("Document"),
+    "non_cooperation": gettext_lazy("Non-cooperation"),
 }
 _CODE_TABLES: dict[str, L.Labels] = {
     "stage": L.STAGES,
@@ -159,7 +161,11 @@ class _Names:
         }
         officer_ids = {v.get("assigned_officer_id") for v in values} - {None}
         self.officers = {u.pk: user_name(u) for u in User.objects.filter(pk__in=officer_ids)}
-        country_codes = {v.get(k) for v in values for k in _COUNTRY_KEYS} - {None, ""}
+        country_codes = {v.get(k) for v in values for k in _COUNTRY_KEYS} | {
+            v["document"].get("issuing_country") for v in values
+            if isinstance(v.get("document"), dict)
+        }
+        country_codes -= {None, ""}
         self.countries = {
             c.code: L.country_name(c) for c in Country.objects.filter(code__in=country_codes)
         }
@@ -183,6 +189,25 @@ def _handover_text(values: Mapping[str, Any], names: _Names) -> str:
     return L.label(L.HANDOVER_STATUSES, values.get("status"))
 
 
+def _document_text(values: Mapping[str, Any], names: _Names) -> str:
+    parts = [L.label(L.DOCUMENT_KINDS, values.get("kind"))]
+    country = values.get("issuing_country")
+    if country:
+        parts.append(names.countries.get(country, str(country)))
+    if values.get("expires_on"):
+        parts.append(_("valid until %(date)s") % {"date": day(values["expires_on"])})
+    parts.append(L.label(L.ZONE_STATUSES, values.get("zone_status")))
+    return "; ".join(parts)
+
+
+def _non_cooperation_text(values: Mapping[str, Any]) -> str:
+    return _("%(kind)s on %(date)s; consequence: %(consequence)s") % {
+        "kind": L.label(L.NON_COOPERATION_KINDS, values.get("kind")),
+        "date": day(values.get("occurred_on")),
+        "consequence": L.label(L.NON_COOPERATION_CONSEQUENCES, values.get("consequence")),
+    }
+
+
 def _value(key: str, value: Any, names: _Names) -> str:
     if value is None or value == "":
         return "—"
@@ -200,6 +225,10 @@ def _value(key: str, value: Any, names: _Names) -> str:
         return _decision_text(value, names)
     if key == "handover" and isinstance(value, dict):
         return _handover_text(value, names)
+    if key == "document" and isinstance(value, dict):
+        return _document_text(value, names)
+    if key == "non_cooperation" and isinstance(value, dict):
+        return _non_cooperation_text(value)
     if key.endswith("_at") and isinstance(value, str):
         return date_format(localtime(datetime.fromisoformat(value)), "DATETIME_FORMAT")
     if key.endswith("_on"):

@@ -1,5 +1,5 @@
-"""Registering a person (warning first when they may already be registered) and opening a
-return case for them."""
+"""Registering a person (warning first when they may already be registered), opening a
+return case for them, and recording a vulnerability found later, from one of their cases."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from retour import clock
 from retour.accounts.roles import Capability
 from retour.audit.log import record_access
 from retour.cases import actions as case_actions
@@ -26,8 +27,9 @@ from retour.people.names import search_key
 from retour.web import labels as L
 from retour.web.form_support import apply_refusal, signed_in
 from retour.web.forms_actions import CHANNEL
-from retour.web.forms_people import NewCaseForm, NewPersonForm
+from retour.web.forms_people import NewCaseForm, NewPersonForm, RecordVulnerabilityForm
 from retour.web.persons import ShownPerson, persons_shown, shown_person
+from retour.web.views_case import case_crumbs, visible_case
 
 
 def similar_persons(user: Any, names: list[NameInput], birth_year: int | None) -> list[Person]:
@@ -59,8 +61,11 @@ def similar_persons(user: Any, names: list[NameInput], birth_year: int | None) -
     return list(persons_shown(user).filter(pk__in=matching).order_by("created_at"))
 
 
-def _refused(request: HttpRequest, title: str, reason: str) -> HttpResponse:
-    crumbs = [(_("Home"), reverse("home")), (title, None)]
+def _refused(
+    request: HttpRequest, title: str, reason: str,
+    crumbs: list[tuple[str, str | None]] | None = None,
+) -> HttpResponse:
+    crumbs = crumbs or [(_("Home"), reverse("home")), (title, None)]
     return render(
         request, "web/people/refused.html",
         {"title": title, "reason": reason, "breadcrumbs": crumbs}, status=403,
@@ -175,3 +180,47 @@ def new_case(request: HttpRequest, person_id: Any) -> HttpResponse:
         "breadcrumbs": [(_("Home"), reverse("home")), (title, None)],
     }
     return render(request, "web/people/new_case.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record_vulnerability(request: HttpRequest, case_id: Any) -> HttpResponse:
+    """A vulnerability of the person of a case, found after registration (Directive
+    2008/115/EC Art. 3(9)); the action notes it in every open case of the person."""
+    user = signed_in(request)
+    case = visible_case(user, case_id)
+    title = _("Record a vulnerability")
+    crumbs = case_crumbs(case, (title, None))
+    if not user.can(Capability.REGISTER_PERSON):
+        return _refused(
+            request, title, _("Your role does not allow recording vulnerabilities."), crumbs
+        )
+    status = 200
+    if request.method == "POST":
+        form = RecordVulnerabilityForm(request.POST)
+        if form.is_valid():
+            try:
+                vulnerability = case_actions.record_vulnerability(
+                    user, case.person_id, **form.cleaned_data, channel=CHANNEL
+                )
+            except InvalidInput as exc:
+                apply_refusal(form, exc.errors)
+                status = 422
+            except PermissionRefused as exc:
+                return _refused(request, title, str(exc), crumbs)
+            else:
+                kind = L.label(L.VULNERABILITIES, vulnerability.kind)
+                messages.success(
+                    request, _("The vulnerability “%(kind)s” is recorded.") % {"kind": kind}
+                )
+                return redirect("case", case_id=case.pk)
+        else:
+            status = 422
+    else:
+        form = RecordVulnerabilityForm(initial={"noted_on": clock.today()})
+    person = shown_person(persons_shown(user).get(pk=case.person_id), user)
+    record_access(
+        user, "read", "person", [person.id], person_ids=person.shown_person_ids, channel=CHANNEL
+    )
+    context = {"case": case, "person": person, "form": form, "breadcrumbs": crumbs}
+    return render(request, "web/case/vulnerability.html", context, status=status)

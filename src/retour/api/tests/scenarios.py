@@ -213,4 +213,11 @@ SCENARIOS: dict[str, Scenario] = {
     "assign_case": Scenario(
         registered, _fixed({"officer_username": "anna"}), Stage.REGISTERED, actor="sanne"
     ),
+    "record_non_cooperation": Scenario(
+        forced,
+        _fixed({"kind": "refused_to_attend", "occurred_on": _iso(0),
+                "evidence": "did not attend the consular interview; summons served",
+                "consequence": "detention_extended"}),
+        Stage.FORCED_RETURN_PREPARATION,
+    ),
 }

@@ -3,6 +3,7 @@
 Views, the API, commands, importers and the simulator all call these functions.
 """
 
+from retour.cases.actions.cooperation import record_non_cooperation
 from retour.cases.actions.decisions import (
     decide_appeal,
     end_postponement,
@@ -47,6 +48,7 @@ __all__ = [
     "record_absconding",
     "record_best_interests_assessment",
     "record_end_of_legal_stay",
+    "record_non_cooperation",
     "record_removal",
     "record_voluntary_departure",
     "record_vulnerability",

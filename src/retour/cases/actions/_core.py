@@ -11,12 +11,14 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from retour import bulk, clock
 from retour.audit.log import record_access
 from retour.cases import milestones
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
 from retour.cases.procedure import BY_ACTION, refusal
+from retour.cases.stages import OPEN_STAGES
 from retour.errors import (
     InvalidInput,
     NotVisible,
@@ -95,12 +97,18 @@ def _check_version(case: ReturnCase, expected_version: int | None) -> None:
         return
     last = case.events.select_related("actor").order_by("-sequence").first()
     actor = last.actor if last else None
-    who = (actor.get_full_name() or actor.username) if actor else "the system"
+    who = (actor.get_full_name() or actor.username) if actor else _("the system")
     when = last.occurred_at.strftime("%Y-%m-%d %H:%M") if last else "?"
     raise StaleVersion(
-        f"case {case.number} was changed by {who} at {when} ({last.action if last else ''}) "
-        f"after you opened it: you had version {expected_version}, it is now version "
-        f"{case.version}; reload the case and try again"
+        _(
+            "case %(number)s was changed by %(who)s at %(when)s (%(action)s) after you opened "
+            "it: you had version %(expected)s, it is now version %(version)s; reload the case "
+            "and try again"
+        ) % {
+            "number": case.number, "who": who, "when": when,
+            "action": last.action if last else "", "expected": expected_version,
+            "version": case.version,
+        }
     )
 
 
@@ -191,7 +199,10 @@ def perform(
         if user is not None and (
             transition.capability is None or not user.can(transition.capability)
         ):
-            raise PermissionRefused(f"your role does not allow: {transition.label.lower()}")
+            raise PermissionRefused(
+                _("your role does not allow: %(action)s")
+                % {"action": _(transition.label).lower()}
+            )
         _check_version(case, expected_version)
         why_not = refusal(transition, case)
         if why_not:
@@ -222,17 +233,37 @@ def perform(
     return case
 
 
-def require_text(value: str, field: str, what: str) -> str:
+def require_text(value: str, field: str, missing: str) -> str:
+    """The text without surrounding blanks; ``missing`` (translated, a whole sentence so that
+    each language can order it) is the refusal when there is none."""
     text = (value or "").strip()
     if not text:
-        raise InvalidInput.field(field, f"{what} is required")
+        raise InvalidInput.field(field, missing)
     return text
 
 
 def not_in_future(value: date, field: str) -> date:
     if value > clock.today():
-        raise InvalidInput.field(field, f"{value.isoformat()} is in the future")
+        raise InvalidInput.field(
+            field, _("%(date)s is in the future") % {"date": value.isoformat()}
+        )
     return value
+
+
+def note_on_open_cases(
+    user: Any, person: Any, action: str, reason: str, values: dict[str, Any]
+) -> list[ReturnCase]:
+    """A fact about the person recorded outside any case (a vulnerability, a document): every
+    open case of the person gets an event with ``values``, so its timeline shows the fact."""
+    cases = []
+    for case_id in person.cases.filter(stage__in=OPEN_STAGES).values_list("pk", flat=True):
+        case = load_case(user, case_id, for_update=True)
+        case.version += 1
+        case.updated_at = clock.now()
+        case.save(update_fields=["version", "updated_at"])
+        append_event(case, user, action, reason, {}, values)
+        cases.append(case)
+    return cases
 
 
 def open_task(case: ReturnCase, kind: str, due_on: date, authority: Any = None) -> Task:

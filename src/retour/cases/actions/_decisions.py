@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from retour import clock
+from django.utils.translation import gettext as _
+
 from retour.accounts.models import Authority
 from retour.cases import guards
+from retour.cases.actions._core import not_in_future
 from retour.cases.models import Decision, ReturnCase
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput
@@ -22,18 +24,18 @@ def issuing_authority(user: Any, case: ReturnCase, code: str | None) -> Authorit
         return Authority.objects.get(code=code, member_state_id=case.member_state_id)
     except Authority.DoesNotExist:
         raise InvalidInput.field(
-            "issuing_authority", f"no authority {code!r} in {case.member_state_id}"
+            "issuing_authority",
+            _("no authority '%(code)s' in %(member_state)s")
+            % {"code": code, "member_state": case.member_state_id},
         ) from None
 
 
 def check_decision_dates(decided_on: date, notified_on: date | None) -> None:
-    if decided_on > clock.today():
-        raise InvalidInput.field("decided_on", f"{decided_on.isoformat()} is in the future")
+    not_in_future(decided_on, "decided_on")
     if notified_on is not None:
         if notified_on < decided_on:
-            raise InvalidInput.field("notified_on", "cannot be before the decision date")
-        if notified_on > clock.today():
-            raise InvalidInput.field("notified_on", f"{notified_on.isoformat()} is in the future")
+            raise InvalidInput.field("notified_on", _("cannot be before the decision date"))
+        not_in_future(notified_on, "notified_on")
 
 
 def latest(case: ReturnCase, kind: str, status: str = Decision.Status.IN_FORCE) -> Decision | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from retour import clock
 from retour.cases.actions import _decisions as d
 from retour.cases.actions._core import close_tasks, open_task, perform, require_text
@@ -17,7 +19,7 @@ from retour.cases.deadlines import (
 )
 from retour.cases.models import Deadline, Decision, Origin, ReturnCase, Task
 from retour.cases.stages import Stage
-from retour.errors import InvalidInput
+from retour.errors import InvalidInput, one_of
 from retour.reference.periods import add_period
 
 K = Decision.Kind
@@ -77,7 +79,9 @@ def record_best_interests_assessment(
     the enforcing authority (Directive 2008/115/EC Art. 5(a), 10(1); CJEU C-441/19 TQ)."""
 
     def change(case: ReturnCase) -> dict[str, Any]:
-        text = require_text(summary, "summary", "a summary of the assessment")
+        text = require_text(
+            summary, "summary", _("a summary of the assessment is required")
+        )
         d.check_decision_dates(decided_on, None)
         decision = d.record(
             case, K.BEST_INTERESTS_ASSESSMENT, d.issuing_authority(user, case, issuing_authority),
@@ -95,21 +99,25 @@ def _check_departure_period(case: ReturnCase, days: int, reason_code: str, on: d
     minimum = legal_parameter(case, "voluntary_departure.minimum", on)
     maximum = legal_parameter(case, "voluntary_departure.maximum", on)
     if days < 0:
-        raise InvalidInput.field("voluntary_departure_days", "cannot be negative")
+        raise InvalidInput.field("voluntary_departure_days", _("cannot be negative"))
     if days > maximum.value:
         raise InvalidInput.field(
             "voluntary_departure_days",
-            f"at most {maximum.value} days ({maximum.source}); extend it later if needed",
+            _("at most %(maximum)s days (%(source)s); extend it later if needed")
+            % {"maximum": maximum.value, "source": maximum.source},
         )
     if days < minimum.value and reason_code not in SHORTENED_DEPARTURE_REASONS:
         raise InvalidInput.field(
             "shortened_departure_reason",
-            f"a period under {minimum.value} days or none needs a reason: "
-            f"{', '.join(SHORTENED_DEPARTURE_REASONS)} (Directive 2008/115/EC Art. 7(4))",
+            _(
+                "a period under %(minimum)s days or none needs a reason: %(reasons)s "
+                "(Directive 2008/115/EC Art. 7(4))"
+            ) % {"minimum": minimum.value, "reasons": ", ".join(SHORTENED_DEPARTURE_REASONS)},
         )
     if days >= minimum.value and reason_code:
         raise InvalidInput.field(
-            "shortened_departure_reason", f"only for a period under {minimum.value} days"
+            "shortened_departure_reason",
+            _("only for a period under %(minimum)s days") % {"minimum": minimum.value},
         )
 
 
@@ -130,7 +138,9 @@ def issue_return_decision(
         ended = d.latest(case, K.END_OF_LEGAL_STAY)
         if ended and decided_on < ended.decided_on:
             raise InvalidInput.field(
-                "decided_on", f"cannot be before the end of legal stay ({ended.decided_on})"
+                "decided_on",
+                _("cannot be before the end of legal stay (%(date)s)")
+                % {"date": ended.decided_on.isoformat()},
             )
         _check_departure_period(case, voluntary_departure_days, shortened_departure_reason,
                                 decided_on)
@@ -180,13 +190,11 @@ def extend_voluntary_departure(
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(decided_on, None)
         if extension_days < 1:
-            raise InvalidInput.field("extension_days", "must be at least 1")
+            raise InvalidInput.field("extension_days", _("must be at least 1"))
         if extension_reason not in EXTENSION_REASONS:
-            raise InvalidInput.field(
-                "extension_reason", f"must be one of {', '.join(EXTENSION_REASONS)}"
-            )
+            raise InvalidInput.field("extension_reason", one_of(EXTENSION_REASONS))
         if extension_reason == "other":
-            require_text(reason, "reason", "for 'other', a reason")
+            require_text(reason, "reason", _("for 'other', a reason is required"))
         assert case.voluntary_departure_ends_on is not None
         new_end = add_period(case.voluntary_departure_ends_on, extension_days, "days")
         decision = d.record(
@@ -217,24 +225,26 @@ def issue_entry_ban(
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(decided_on, None)
         if ban_years < 0 or not 0 <= ban_months < 12:
-            raise InvalidInput.field("ban_months", "years ≥ 0 and months between 0 and 11")
+            raise InvalidInput.field("ban_months", _("years ≥ 0 and months between 0 and 11"))
         total_months = ban_years * 12 + ban_months
         if total_months == 0:
-            raise InvalidInput.field("ban_years", "an entry ban needs a length")
+            raise InvalidInput.field("ban_years", _("an entry ban needs a length"))
         maximum = legal_parameter(case, "entry_ban.maximum", decided_on)
         if total_months > maximum.value * 12 and not serious_threat:
             raise InvalidInput.field(
                 "ban_years",
-                f"more than {maximum.value} years only for a serious threat to public policy, "
-                f"public security or national security ({maximum.source})",
+                _(
+                    "more than %(maximum)s years only for a serious threat to public policy, "
+                    "public security or national security (%(source)s)"
+                ) % {"maximum": maximum.value, "source": maximum.source},
             )
         if serious_threat:
-            require_text(reason, "reason", "for a serious threat, the reason")
+            require_text(reason, "reason", _("for a serious threat, the reason is required"))
         try:  # its end is counted at departure; a length past the calendar would fail there
             add_period(decided_on, total_months, "months")
         except ValueError:
             raise InvalidInput.field(
-                "ban_years", "too long: it would end after the year 9999"
+                "ban_years", _("too long: it would end after the year 9999")
             ) from None
         decision = d.record(
             case, K.ENTRY_BAN, d.issuing_authority(user, case, None), decided_on=decided_on,
@@ -266,12 +276,13 @@ def lodge_appeal(
         ).first()
         if contested is None:
             raise InvalidInput.field(
-                "contested_decision_id", "not a return decision or entry ban in force on this case"
+                "contested_decision_id",
+                _("not a return decision or entry ban in force on this case"),
             )
         if lodged_on < contested.decided_on:
-            raise InvalidInput.field("lodged_on", "cannot be before the contested decision")
+            raise InvalidInput.field("lodged_on", _("cannot be before the contested decision"))
         if suspensive and case.stage == Stage.DEPARTED:
-            raise InvalidInput.field("suspensive", "the person has already departed")
+            raise InvalidInput.field("suspensive", _("the person has already departed"))
         appeal = d.record(
             case, K.APPEAL, d.issuing_authority(user, case, None), decided_on=lodged_on,
             contested=contested, suspensive=suspensive, status=Decision.Status.PENDING,
@@ -316,14 +327,14 @@ def decide_appeal(
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(decided_on, None)
         if outcome not in APPEAL_OUTCOMES:
-            raise InvalidInput.field("outcome", f"must be one of {', '.join(APPEAL_OUTCOMES)}")
+            raise InvalidInput.field("outcome", one_of(APPEAL_OUTCOMES))
         appeal = case.decisions.filter(
             pk=appeal_id, kind=K.APPEAL, status=Decision.Status.PENDING
         ).select_related("contested").first()
         if appeal is None:
-            raise InvalidInput.field("appeal_id", "not a pending appeal on this case")
+            raise InvalidInput.field("appeal_id", _("not a pending appeal on this case"))
         if decided_on < appeal.decided_on:
-            raise InvalidInput.field("decided_on", "cannot be before the appeal was lodged")
+            raise InvalidInput.field("decided_on", _("cannot be before the appeal was lodged"))
         appeal.status = Decision.Status.ENDED
         appeal.appeal_outcome = outcome
         appeal.ends_on = decided_on
@@ -356,10 +367,10 @@ def postpone_removal(
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(decided_on, None)
         if ground not in POSTPONEMENT_GROUNDS:
-            raise InvalidInput.field("ground", f"must be one of {', '.join(POSTPONEMENT_GROUNDS)}")
-        require_text(reason, "reason", "the facts behind the postponement")
+            raise InvalidInput.field("ground", one_of(POSTPONEMENT_GROUNDS))
+        require_text(reason, "reason", _("the facts behind the postponement are required"))
         if ends_on is not None and ends_on <= decided_on:
-            raise InvalidInput.field("ends_on", "must be after the decision date")
+            raise InvalidInput.field("ends_on", _("must be after the decision date"))
         basis, _mandatory = POSTPONEMENT_GROUNDS[ground]
         decision = d.record(
             case, K.POSTPONEMENT, d.issuing_authority(user, case, None), decided_on=decided_on,
@@ -384,14 +395,18 @@ def end_postponement(
 
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(ended_on, None)
-        require_text(reason, "reason", "why the ground for postponement no longer applies")
+        require_text(
+            reason, "reason", _("why the ground for postponement no longer applies is required")
+        )
         postponement = case.decisions.filter(
             pk=postponement_id, kind=K.POSTPONEMENT, status=Decision.Status.IN_FORCE
         ).first()
         if postponement is None:
-            raise InvalidInput.field("postponement_id", "not a postponement in force on this case")
+            raise InvalidInput.field(
+                "postponement_id", _("not a postponement in force on this case")
+            )
         if ended_on < postponement.decided_on:
-            raise InvalidInput.field("ended_on", "cannot be before the postponement")
+            raise InvalidInput.field("ended_on", _("cannot be before the postponement"))
         postponement.status = Decision.Status.ENDED
         postponement.ends_on = ended_on
         postponement.save(update_fields=["status", "ends_on"])
@@ -416,7 +431,9 @@ def verify_reception(
 
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(decided_on, None)
-        text = require_text(arrangement, "arrangement", "the reception arrangement")
+        text = require_text(
+            arrangement, "arrangement", _("the reception arrangement is required")
+        )
         decision = d.record(
             case, K.RECEPTION_VERIFIED, d.issuing_authority(user, case, None),
             decided_on=decided_on, reason=text, legal_basis="Directive 2008/115/EC Art. 10(2)",
@@ -436,7 +453,7 @@ def withdraw_return_decision(
 
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(decided_on, None)
-        text = require_text(reason, "reason", "the reason for the withdrawal")
+        text = require_text(reason, "reason", _("the reason for the withdrawal is required"))
         decision = d.record(
             case, K.WITHDRAWAL, d.issuing_authority(user, case, None), decided_on=decided_on,
             reason=text, legal_basis="Withdrawal of the return decision",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from retour import clock
 from retour.cases.actions import _decisions as d
 from retour.cases.actions._core import close_tasks, not_in_future, open_task, perform, require_text
@@ -19,9 +21,13 @@ from retour.reference.models import Country
 def _destination(code: str, case: ReturnCase) -> Country:
     country = Country.objects.by_code([code or ""]).get((code or "").upper())
     if country is None:
-        raise InvalidInput.field("destination", f"unknown country code {code!r}")
+        raise InvalidInput.field(
+            "destination", _("unknown country code '%(code)s'") % {"code": code}
+        )
     if country.code == case.member_state_id:
-        raise InvalidInput.field("destination", "cannot be the member state the person leaves")
+        raise InvalidInput.field(
+            "destination", _("cannot be the member state the person leaves")
+        )
     return country
 
 
@@ -31,7 +37,7 @@ def _record_departure(
     not_in_future(departed_on, "departed_on")
     decision = d.latest(case, Decision.Kind.RETURN_DECISION)
     if decision and departed_on < decision.decided_on:
-        raise InvalidInput.field("departed_on", "cannot be before the return decision")
+        raise InvalidInput.field("departed_on", _("cannot be before the return decision"))
     country = _destination(destination, case)
     close_deadlines(case, Deadline.Status.MET, departed_on, Deadline.Kind.VOLUNTARY_DEPARTURE_END)
     close_tasks(case, Task.Kind.PREPARE_FORCED_RETURN)
@@ -76,7 +82,7 @@ def schedule_removal(
 
     def change(case: ReturnCase) -> dict[str, Any]:
         if planned_on < clock.today():
-            raise InvalidInput.field("planned_on", "a removal cannot be planned in the past")
+            raise InvalidInput.field("planned_on", _("a removal cannot be planned in the past"))
         case.removal_planned_on = planned_on
         case.stage = Stage.REMOVAL_SCHEDULED
         return {}
@@ -92,7 +98,7 @@ def cancel_removal(
     """Call off a planned removal (e.g. flight cancelled, failed attempt)."""
 
     def change(case: ReturnCase) -> dict[str, Any]:
-        require_text(reason, "reason", "why the removal is called off")
+        require_text(reason, "reason", _("why the removal is called off is required"))
         case.removal_planned_on = None
         case.stage = Stage.FORCED_RETURN_PREPARATION
         return {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from retour import clock
 from retour.accounts.models import Authority
 from retour.cases.actions._core import close_tasks, open_task, perform, require_text
@@ -25,21 +27,28 @@ def send_handover(
 
     def change(case: ReturnCase) -> dict[str, Any]:
         if user.authority_id != case.responsible_authority_id:
-            raise PermissionRefused("only the responsible authority can hand the case over")
-        text = require_text(note, "note", "a note for the receiving authority")
+            raise PermissionRefused(_("only the responsible authority can hand the case over"))
+        text = require_text(
+            note, "note", _("a note for the receiving authority is required")
+        )
         receiver = Authority.objects.filter(
             code=to_authority, member_state_id=case.member_state_id
         ).first()
         if receiver is None:
             raise InvalidInput.field(
-                "to_authority", f"no authority {to_authority!r} in {case.member_state_id}"
+                "to_authority",
+                _("no authority '%(code)s' in %(member_state)s")
+                % {"code": to_authority, "member_state": case.member_state_id},
             )
         if receiver.pk == case.responsible_authority_id:
-            raise InvalidInput.field("to_authority", "the case is already with this authority")
+            raise InvalidInput.field(
+                "to_authority", _("the case is already with this authority")
+            )
         pending = _pending(case)
         if pending is not None:
             raise TransitionRefused(
-                f"a hand-over to {pending.to_authority.name} is already waiting for acceptance"
+                _("a hand-over to %(authority)s is already waiting for acceptance")
+                % {"authority": pending.to_authority.name}
             )
         handover = Handover.objects.create(
             case=case, from_authority=case.responsible_authority, to_authority=receiver,
@@ -57,9 +66,12 @@ def send_handover(
 def _answerable(user: Any, case: ReturnCase) -> Handover:
     pending = _pending(case)
     if pending is None:
-        raise TransitionRefused("no hand-over is waiting for acceptance")
+        raise TransitionRefused(_("no hand-over is waiting for acceptance"))
     if user.authority_id != pending.to_authority_id:
-        raise PermissionRefused(f"only {pending.to_authority.name} can answer this hand-over")
+        raise PermissionRefused(
+            _("only %(authority)s can answer this hand-over")
+            % {"authority": pending.to_authority.name}
+        )
     return pending
 
 
@@ -99,7 +111,9 @@ def return_handover(
 
     def change(case: ReturnCase) -> dict[str, Any]:
         handover = _answerable(user, case)
-        text = require_text(reason, "reason", "the reason for returning the hand-over")
+        text = require_text(
+            reason, "reason", _("the reason for returning the hand-over is required")
+        )
         _answer(case, user, handover, Handover.Status.RETURNED, text)
         return {"handover": {"id": handover.pk, "status": "returned"}}
 

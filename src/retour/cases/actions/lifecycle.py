@@ -6,14 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from retour import bulk, clock
 from retour.accounts.models import Authority, User
 from retour.accounts.roles import Capability
 from retour.audit.log import record_access
+from retour.cases import guards
 from retour.cases.actions._core import (
     append_event,
     close_tasks,
     load_case,
+    not_in_future,
     open_task,
     perform,
     remember_case,
@@ -21,7 +25,7 @@ from retour.cases.actions._core import (
     start_milestones,
 )
 from retour.cases.deadlines import close_deadlines, open_deadline_from_parameter
-from retour.cases.guards import is_unaccompanied_minor
+from retour.cases.guards import counts_as_a_minor, is_unaccompanied_minor
 from retour.cases.models import (
     CaseNumberCounter,
     Deadline,
@@ -33,7 +37,7 @@ from retour.cases.models import (
 )
 from retour.cases.procedure import TRANSITIONS
 from retour.cases.stages import OPEN_STAGES, Stage
-from retour.errors import InvalidInput, PermissionRefused
+from retour.errors import InvalidInput, PermissionRefused, one_of
 from retour.people.actions import visible_person
 from retour.people.models import Person, Vulnerability
 from retour.reference.models import Country
@@ -62,7 +66,7 @@ def _next_number(member_state: str, year: int) -> str:
 
 
 def _locked_counter(member_state: str, year: int) -> CaseNumberCounter:
-    counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(
         member_state=member_state, year=year
     )
     return counter
@@ -79,22 +83,15 @@ def _save_counters(counters: list[CaseNumberCounter]) -> None:
         counter.save(update_fields=["last"])
 
 
-def _is_minor(person: Person, on: date) -> bool:
-    if person.vulnerabilities.filter(kind__in=["minor", "unaccompanied_minor"]).exists():
-        return True
-    if person.birth_year is None:
-        return False
-    born = date(person.birth_year, person.birth_month or 1, person.birth_day or 1)
-    return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < 18
-
-
 def _dimensions(person: Person, on: date) -> dict[str, Any]:
     confirmed = person.nationalities.order_by("status", "country_id").first()
     return {
         "citizenship": confirmed.country_id if confirmed else "",
         "sex": person.sex,
         "birth_year": person.birth_year,
-        "minor": _is_minor(person, on),
+        # As the guards count it, so a partial date of birth gives the same benefit of the
+        # doubt in the statistics as in the procedure.
+        "minor": counts_as_a_minor(person, on),
         "unaccompanied_minor": person.vulnerabilities.filter(
             kind=Vulnerability.Kind.UNACCOMPANIED_MINOR, ended_on__isnull=True
         ).exists(),
@@ -108,16 +105,20 @@ def open_case(
 ) -> ReturnCase:
     """Open a return case for a person of the user's member state, recording its origin."""
     if not user.can(Capability.OPEN_CASE):
-        raise PermissionRefused("your role does not allow: open return cases")
+        raise PermissionRefused(
+            _("your role does not allow: %(action)s") % {"action": _("open return cases")}
+        )
     person = visible_person(user, person_id, for_update=True)
     if origin not in Origin.values:
-        raise InvalidInput.field("origin", f"must be one of {', '.join(Origin.values)}")
+        raise InvalidInput.field("origin", one_of(Origin.values))
     open_case_number = person.cases.filter(stage__in=OPEN_STAGES).values_list(
         "number", flat=True
     ).first()
     if open_case_number:
         raise InvalidInput.field(
-            "person_id", f"this person already has an open return case ({open_case_number})"
+            "person_id",
+            _("this person already has an open return case (%(number)s)")
+            % {"number": open_case_number},
         )
     authority = user.authority
     if responsible_authority:
@@ -127,17 +128,19 @@ def open_case(
         if authority is None:
             raise InvalidInput.field(
                 "responsible_authority",
-                f"no authority {responsible_authority!r} in {person.member_state_id}",
+                _("no authority '%(code)s' in %(member_state)s")
+                % {"code": responsible_authority, "member_state": person.member_state_id},
             )
     recognised = None
     if origin == Origin.MUTUAL_RECOGNITION:
         recognised = Country.objects.member_states().filter(code=origin_member_state or "").first()
         if recognised is None or recognised.code == person.member_state_id:
             raise InvalidInput.field(
-                "origin_member_state", "name the other member state whose decision is recognised"
+                "origin_member_state",
+                _("name the other member state whose decision is recognised"),
             )
     elif origin_member_state:
-        raise InvalidInput.field("origin_member_state", "only for mutual recognition")
+        raise InvalidInput.field("origin_member_state", _("only for mutual recognition"))
     now = clock.now()
     today = clock.today()
     case = ReturnCase.objects.create(
@@ -183,7 +186,7 @@ _NEEDS_STAGE = {"absconded": Stage.ABSCONDED}
 
 def _check_outcome(case: ReturnCase, outcome: str, reason: str) -> None:
     if outcome not in Outcome.values:
-        raise InvalidInput.field("outcome", f"must be one of {', '.join(Outcome.values)}")
+        raise InvalidInput.field("outcome", one_of(Outcome.values))
     milestones = case.milestones
     if case.stage == Stage.DEPARTED:
         allowed = {_DEPARTURE_OUTCOMES[milestones.return_type]}
@@ -195,14 +198,16 @@ def _check_outcome(case: ReturnCase, outcome: str, reason: str) -> None:
         allowed.add(Outcome.DECEASED)
         if outcome not in allowed:
             raise InvalidInput.field(
-                "outcome", f"the recorded departure allows only: {', '.join(sorted(allowed))}"
+                "outcome",
+                _("the recorded departure allows only: %(outcomes)s")
+                % {"outcomes": ", ".join(sorted(allowed))},
             )
     elif outcome in _DEPARTURE_OUTCOMES.values() or outcome == Outcome.LEFT_TO_OTHER_MEMBER_STATE:
-        raise InvalidInput.field("outcome", "record the departure first")
+        raise InvalidInput.field("outcome", _("record the departure first"))
     if outcome in _NEEDS_STAGE and case.stage != _NEEDS_STAGE[outcome]:
-        raise InvalidInput.field("outcome", "record the absconding first")
+        raise InvalidInput.field("outcome", _("record the absconding first"))
     if outcome == Outcome.OTHER:
-        require_text(reason, "reason", "for 'other', the reason")
+        require_text(reason, "reason", _("for 'other', the reason is required"))
 
 
 def close_case(
@@ -255,14 +260,30 @@ def assign_case(
         ):
             raise InvalidInput.field(
                 "officer_username",
-                f"no active officer {officer_username!r} in {case.responsible_authority.name} "
-                "who works cases",
+                _("no active officer '%(username)s' in %(authority)s who works cases")
+                % {"username": officer_username, "authority": case.responsible_authority.name},
             )
         case.assigned_officer = officer
         return {}
 
     return perform(user, case_id, "assign_case", change,
                    expected_version=expected_version, reason=reason, channel=channel)
+
+
+def _call_off_removal_of_unaccompanied_minor(
+    case: ReturnCase, values: dict[str, Any]
+) -> dict[str, Any]:
+    """A removal scheduled before the person was known to be an unaccompanied minor is called
+    off until reception in the country of return is verified (Directive 2008/115/EC Art.
+    10(2)); the case goes back to forced-return preparation. Returns the values it changed."""
+    if case.stage != Stage.REMOVAL_SCHEDULED or guards.reception_verified_for_minor(case) is None:
+        return {}
+    old_values = {"stage": case.stage, "removal_planned_on": case.removal_planned_on.isoformat()
+                  if case.removal_planned_on else None}
+    case.stage = Stage.FORCED_RETURN_PREPARATION
+    case.removal_planned_on = None
+    values.update(stage=case.stage, removal_planned_on=None)
+    return old_values
 
 
 @bulk.atomic_action()
@@ -273,22 +294,24 @@ def record_vulnerability(
     """Record a vulnerability (Directive 2008/115/EC Art. 3(9)); every open case of the person
     gets an event, and an unaccompanied minor's case a best-interests task."""
     if not user.can(Capability.REGISTER_PERSON):
-        raise PermissionRefused("your role does not allow: register and edit persons")
+        raise PermissionRefused(
+            _("your role does not allow: %(action)s") % {"action": _("register and edit persons")}
+        )
     person = visible_person(user, person_id, for_update=True)
     if kind not in Vulnerability.Kind.values:
-        raise InvalidInput.field("kind", f"must be one of {', '.join(Vulnerability.Kind.values)}")
-    if noted_on > clock.today():
-        raise InvalidInput.field("noted_on", f"{noted_on.isoformat()} is in the future")
+        raise InvalidInput.field("kind", one_of(Vulnerability.Kind.values))
+    not_in_future(noted_on, "noted_on")
     if person.vulnerabilities.filter(kind=kind, ended_on__isnull=True).exists():
-        raise InvalidInput.field("kind", "this vulnerability is already recorded")
+        raise InvalidInput.field("kind", _("this vulnerability is already recorded"))
     vulnerability = Vulnerability.objects.create(person=person, kind=kind, noted_on=noted_on)
     for case_id in person.cases.filter(stage__in=OPEN_STAGES).values_list("pk", flat=True):
         case = load_case(user, case_id, for_update=True)
+        values: dict[str, Any] = {"vulnerability": kind, **_dimensions(person, noted_on)}
+        old_values = _call_off_removal_of_unaccompanied_minor(case, values)
         case.version += 1
         case.updated_at = clock.now()
-        case.save(update_fields=["version", "updated_at"])
-        values = {"vulnerability": kind, **_dimensions(person, noted_on)}
-        append_event(case, user, "vulnerability_recorded", reason, {}, values)
+        case.save(update_fields=["version", "updated_at", "stage", "removal_planned_on"])
+        append_event(case, user, "vulnerability_recorded", reason, old_values, values)
         if kind == Vulnerability.Kind.UNACCOMPANIED_MINOR and is_unaccompanied_minor(case):
             open_task(case, Task.Kind.ASSESS_BEST_INTERESTS, noted_on)
     record_access(user, "write", "person", [person.pk], person_ids=[person.pk],

@@ -187,6 +187,10 @@ def _arguments(action: str, today: date) -> dict[str, Any]:
         "accept_handover": {},
         "return_handover": {"reason": "not ours"},
         "assign_case": {"officer_username": "anna"},
+        "record_non_cooperation": {
+            "kind": "false_identity", "occurred_on": today, "consequence": "none",
+            "evidence": "fingerprint match with another identity",
+        },
     }
     return arguments[action]
 

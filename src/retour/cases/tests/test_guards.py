@@ -84,12 +84,14 @@ def test_no_removal_of_unaccompanied_minor_before_reception_is_verified(anna, to
 
 
 def test_minority_found_after_scheduling_blocks_the_removal(anna, today):
+    """The scheduled removal is called off (``test_vulnerability``), and it cannot be planned
+    again before reception is verified."""
     case = s.removal_scheduled(anna)
     actions.record_vulnerability(
         anna, case.person_id, kind="unaccompanied_minor", noted_on=today
     )
     with s.writes_nothing(case.pk), pytest.raises(TransitionRefused, match=r"Art\. 10\(2\)"):
-        actions.record_removal(anna, case.pk, departed_on=today, destination="MA")
+        actions.schedule_removal(anna, case.pk, planned_on=today + timedelta(days=3))
 
 
 def test_suspensive_appeal_blocks_removal(anna, today):

@@ -312,6 +312,17 @@ def test_assign_case(anna, sanne, today):
     assert case.assigned_officer is None
 
 
+@exercises("record_non_cooperation")
+def test_non_cooperation_is_recorded_in_any_open_stage_without_moving_the_case(anna, today):
+    case = s.forced_return_preparation(anna)
+    case = actions.record_non_cooperation(
+        anna, case.pk, kind="resistance", occurred_on=today, consequence="removal_failed",
+        evidence="escort report: resisted boarding",
+    )
+    assert case.stage == Stage.FORCED_RETURN_PREPARATION
+    assert case.non_cooperation.get().kind == "resistance"
+
+
 def test_every_transition_of_the_table_is_exercised():
     assert set(EXERCISED) == set(BY_ACTION)
 

@@ -42,6 +42,7 @@ from retour.cases.models import (
     CaseMilestones,
     Decision,
     Handover,
+    NonCooperation,
     Origin,
     Outcome,
     ReturnCase,
@@ -158,6 +159,11 @@ ARGUMENTS: dict[str, Any] = {
     "assign_case": st.fixed_dictionaries(
         {"officer_username": st.sampled_from([None, "anna", "pieter", "sanne", "ruud"])}
     ),
+    "record_non_cooperation": st.fixed_dictionaries({
+        "kind": one_of_weighted(st.sampled_from(NonCooperation.Kind.values), st.just("rude")),
+        "occurred_on": past, "evidence": texts,
+        "consequence": st.sampled_from(NonCooperation.Consequence.values),
+    }),
     "record_vulnerability": st.fixed_dictionaries(
         {"kind": st.sampled_from(Vulnerability.Kind.values), "noted_on": past}
     ),

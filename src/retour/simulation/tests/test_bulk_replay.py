@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from retour import bulk
+from retour.accounts.models import User
 from retour.audit.log import verify_chain
 from retour.audit.models import AccessLogEntry, AccessLogPerson
 from retour.cases import actions, milestones
@@ -24,8 +25,22 @@ _IDENTIFIERS = {"id", "case", "person", "decision", "contested", "object_ids", "
 
 
 def _row(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields
-            if f.name not in _IDENTIFIERS}
+    """The row's values; users by name, since their keys differ between runs on PostgreSQL
+    (a sequence does not roll back)."""
+    return {
+        f.name: (getattr(obj, f.name).username
+                 if f.related_model is User and getattr(obj, f.attname) else
+                 _without_ids(getattr(obj, f.attname)))
+        for f in obj._meta.concrete_fields if f.name not in _IDENTIFIERS
+    }
+
+
+def _without_ids(value: Any) -> Any:
+    """Event values name the rows they made or refer to by key (``{"decision": {"id": ...,
+    "contested": ...}}``); the keys differ between runs."""
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k not in ("id", "contested")}
+    return value
 
 
 def _written() -> dict[str, Any]:
@@ -36,8 +51,7 @@ def _written() -> dict[str, Any]:
             (
                 _row(case),
                 _row(case.milestones),
-                [(_row(e), {k: v for k, v in e.new_values.items() if k != "decision"})
-                 for e in case.events.order_by("sequence")],
+                [_row(e) for e in case.events.order_by("sequence")],
                 sorted(str(_row(d)) for d in case.decisions.all()),
                 sorted(str(_row(d)) for d in case.deadlines.all()),
                 sorted(str(_row(t)) for t in case.tasks.all()),

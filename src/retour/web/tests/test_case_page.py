@@ -28,6 +28,7 @@ from retour.cases.models import (
     Deadline,
     Decision,
     Handover,
+    NonCooperation,
     Origin,
     Outcome,
     ReturnCase,
@@ -35,6 +36,7 @@ from retour.cases.models import (
 )
 from retour.cases.procedure import TRANSITIONS
 from retour.cases.stages import Stage
+from retour.identification.models import IdentityDocument
 from retour.people.actions import NameInput, link_family_members
 from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
 from retour.testing.factories import case_for, case_in_voluntary_departure, person_for
@@ -197,7 +199,12 @@ def test_every_form_field_is_an_argument_of_its_action():
         (L.VULNERABILITIES, Vulnerability.Kind.values),
         (L.RELATIONS, FamilyLink.Relation.values),
         (L.RELATIONS_SEEN_FROM_RELATIVE, FamilyLink.Relation.values),
-        (L.ACTIONS, [t.action for t in TRANSITIONS] + ["case_opened", "vulnerability_recorded"]),
+        (L.NON_COOPERATION_KINDS, NonCooperation.Kind.values),
+        (L.NON_COOPERATION_CONSEQUENCES, NonCooperation.Consequence.values),
+        (L.DOCUMENT_KINDS, IdentityDocument.Kind.values),
+        (L.ZONE_STATUSES, IdentityDocument.ZoneStatus.values),
+        (L.ACTIONS, [t.action for t in TRANSITIONS]
+         + ["case_opened", "vulnerability_recorded", "identity_document_recorded"]),
     ],
 )
 def test_every_code_of_the_domain_has_its_words(table, codes):
@@ -281,6 +288,59 @@ def test_a_guard_that_holds_an_action_back_is_explained(anna):
     assert "Issue return decision" in blocked[: blocked.index("</ul>")]
     assert "best-interests assessment" in blocked[: blocked.index("</ul>")]
     assert f'href="{form_url(case, "issue_return_decision")}"' not in html
+
+
+def _between(html: str, start: str, end: str) -> str:
+    """The part of ``html`` from ``start`` to the next ``end`` ("" when ``start`` is absent)."""
+    if start not in html:
+        return ""
+    part = html[html.index(start):]
+    return part[: part.index(end)]
+
+
+def test_steps_for_minors_do_not_wait_for_an_adult_but_are_set_apart(anna):
+    case = case_in_voluntary_departure(anna, decided_on=TODAY)  # born 1994
+    html = client_of(anna).get(case_url(case)).content.decode()
+    assert _between(html, "Not possible yet", "</ul>") == ""
+    apart = _between(html, "<details", "</details>")
+    assert "Steps that do not apply to this person" in apart
+    assert "Record best-interests assessment</strong>: the person is not a minor" in apart
+    assert "(unaccompanied minor)</strong>: the person is not an unaccompanied minor" in apart
+
+
+def test_a_minor_sees_the_steps_for_minors_and_what_holds_them_back(anna):
+    case = case_in_voluntary_departure(anna, decided_on=TODAY, birth_year=2012)
+    html = client_of(anna).get(case_url(case)).content.decode()
+    assert f'href="{form_url(case, "record_best_interests_assessment")}"' in html
+    # Not noted as unaccompanied: the verification of reception does not concern them.
+    apart = _between(html, "<details", "</details>")
+    assert "Record verified reception" in apart and "best-interests" not in apart
+    not_yet = _between(html, "Not possible yet", "</ul>")
+    assert "Issue return decision" not in not_yet  # past that stage, not "not yet"
+    assert "Record best-interests assessment" not in not_yet
+
+
+def test_a_step_a_guard_on_the_case_holds_back_is_not_yet_possible(anna):
+    case = case_for(anna, unaccompanied_minor=True)
+    actions.record_end_of_legal_stay(anna, case.pk, decided_on=TODAY)
+    html = client_of(anna).get(case_url(case)).content.decode()
+    assert "Issue return decision" in _between(html, "Not possible yet", "</ul>")
+    assert "<details" not in html  # every step of the stage concerns this child
+
+
+def test_the_hand_over_sentence_reads_well_whatever_the_time(personas):
+    case = handed_over(personas)
+    client = client_of(personas["pieter"])
+    english = client.get(case_url(case)).content.decode()
+    sentence = _between(english, "On March 2, 2026, 10", "</p>")
+    assert "a.m.. " not in sentence and "..." not in sentence
+    assert "Anna de Vries (Dienst Terugkeer en Vertrek) handed this case over to Politie" in (
+        sentence
+    )
+    dutch = client.get(case_url(case), headers={"accept-language": "nl"}).content.decode()
+    assert "Op 2 maart 2026 10:00 heeft Anna de Vries (Dienst Terugkeer en Vertrek) deze zaak" in (
+        dutch
+    )
 
 
 def test_case_page_records_the_read(anna):
@@ -374,6 +434,8 @@ BAD_INPUT: dict[str, tuple[str, Any, str]] = {
     "return_handover": ("reason", "", "This field is required."),
     "close_case": ("outcome", "returned_voluntarily", "record the departure first"),
     "assign_case": ("officer_username", "tom", "Select a valid choice."),
+    "record_non_cooperation": ("occurred_on", (TODAY + timedelta(days=1)).isoformat(),
+                               "is in the future"),
 }
 
 

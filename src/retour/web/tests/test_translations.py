@@ -1,12 +1,25 @@
-"""English and Dutch are complete: every message has a Dutch translation, and the compiled
-catalogue that ships is the one built from the source catalogue."""
+"""English and Dutch are complete: every message the code and the templates mark has a Dutch
+translation, and the compiled catalogue that ships is the one built from the source
+catalogue."""
 
 from __future__ import annotations
 
+import gettext
+import json
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale" / "nl" / "LC_MESSAGES"
+import pytest
+from django.utils import translation
+
+from retour.cases.models import Origin
+from retour.cases.stages import Stage
+
+SOURCE = Path(__file__).resolve().parents[2]
+LOCALE = SOURCE / "locale" / "nl" / "LC_MESSAGES"
 
 
 def test_every_message_has_a_dutch_translation():
@@ -25,3 +38,78 @@ def test_compiled_catalogue_matches_its_source(tmp_path):
         "src/retour/locale/nl/LC_MESSAGES/django.po"
     )
 
+
+def _catalogue(po: Path, into: Path) -> set[str]:
+    """The messages ``po`` translates (untranslated and fuzzy entries are left out, as the
+    compiled catalogue leaves them out), each as ``context\\x04msgid`` or ``msgid``."""
+    subprocess.run(["msgfmt", "-o", str(into), str(po)], check=True)
+    with into.open("rb") as compiled:
+        keys = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    return {key[0] if isinstance(key, tuple) else key for key in keys} - {""}
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory) -> set[str]:
+    """Every message marked in the code and the templates, extracted by ``makemessages`` from
+    a copy of the source into a temporary folder: the repository's catalogue is another
+    helper's to edit and is never rewritten by a test."""
+    root = tmp_path_factory.mktemp("extraction")
+    tree, locale = root / "retour", root / "locale"
+    shutil.copytree(
+        SOURCE, tree, ignore=shutil.ignore_patterns("locale", "tests", "static", "__pycache__")
+    )
+    locale.mkdir()
+    # Only this folder is a locale path, so the extraction cannot write anywhere else.
+    (root / "extraction_settings.py").write_text(
+        f"from retour.test_settings import *  # noqa: F403\nLOCALE_PATHS = [{str(locale)!r}]\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "--locale", "nl", "--verbosity", "0"],
+        cwd=tree, check=True,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "extraction_settings",
+            "PYTHONPATH": os.pathsep.join([str(root), str(SOURCE.parent)]),
+        },
+    )
+    extracted = locale / "nl" / "LC_MESSAGES" / "django.po"
+    # Each message as its own "translation", so that the compiled catalogue lists them all.
+    subprocess.run(["msgen", "-o", str(root / "en.po"), str(extracted)], check=True)
+    return _catalogue(root / "en.po", root / "marked.mo")
+
+
+def _untranslated(marked: set[str], po: Path, tmp_path: Path) -> list[str]:
+    return sorted(marked - _catalogue(po, tmp_path / "django.mo"))
+
+
+def test_every_marked_message_is_translated_in_the_catalogue(marked, tmp_path):
+    missing = _untranslated(marked, LOCALE / "django.po", tmp_path)
+    assert not missing, (
+        "marked for translation but not translated in src/retour/locale/nl/LC_MESSAGES/"
+        "django.po:\n" + "\n".join(missing)
+    )
+
+
+def _msgid(entry: str) -> str:
+    lines = entry[entry.index("msgid "):entry.index("\nmsgstr")].split("\n")
+    return "".join(json.loads(line[line.index('"'):]) for line in lines)
+
+
+def test_a_marked_message_missing_from_the_catalogue_is_found(marked, tmp_path):
+    entries = (LOCALE / "django.po").read_text(encoding="utf-8").split("\n\n")
+    dropped = next(
+        e for e in reversed(entries)
+        if e.startswith("#:") and "msgctxt" not in e and _msgid(e) in marked
+    )
+    without = tmp_path / "without.po"
+    without.write_text("\n\n".join(e for e in entries if e is not dropped), encoding="utf-8")
+    before = set(_untranslated(marked, LOCALE / "django.po", tmp_path))
+    assert set(_untranslated(marked, without, tmp_path)) - before == {_msgid(dropped)}
+
+
+@pytest.mark.parametrize("label", [*Stage.labels, *Origin.labels])
+def test_names_the_domain_messages_quote_are_translated(label):
+    # A refusal names the stage or the origin by its label and translates it when raised;
+    # the pages mark the same words (``retour.web.labels``), so the catalogue has them.
+    with translation.override("nl"):
+        assert translation.gettext(label) != label

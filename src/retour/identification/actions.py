@@ -1,0 +1,159 @@
+"""Recording identity and travel documents: the one write path for documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from retour import bulk, clock
+from retour.accounts.roles import Capability
+from retour.audit.log import record_access
+from retour.cases.actions._core import note_on_open_cases
+from retour.errors import InvalidInput, PermissionRefused, one_of
+from retour.identification.models import IdentityDocument
+from retour.identification.mrz import Mrz, NotAnMrz, parse
+from retour.identification.reading import as_field_errors, describe_code
+from retour.people.actions import visible_person
+from retour.reference.models import Country
+
+K = IdentityDocument.Kind
+# Documents that always carry a number (a birth certificate or "other" may not).
+_NUMBERED = {K.PASSPORT, K.IDENTITY_CARD, K.LAISSEZ_PASSER, K.EU_TRAVEL_DOCUMENT,
+             K.RESIDENCE_PERMIT, K.DRIVING_LICENCE}
+
+
+# The check digits of a zone (``mrz.Mrz.check_digits``), as a refusal names them.
+CHECK_NAMES = {
+    "document_number": gettext_lazy("document number"),
+    "birth_date": gettext_lazy("date of birth"),
+    "expiry_date": gettext_lazy("date of expiry"),
+    "optional_data": gettext_lazy("personal number"),
+    "composite": gettext_lazy("composite check digit"),
+}
+
+
+@dataclass
+class NewDocument:
+    kind: str
+    form: str
+    number: str = ""
+    issuing_country: str = ""  # ISO 3166-1 alpha-2
+    issued_on: date | None = None
+    expires_on: date | None = None
+    kept_at: str = ""
+    zone: list[str] = field(default_factory=list)
+    # The officer has seen the failed check digits and records the zone anyway.
+    confirm_unverified: bool = False
+
+
+def _read_zone(data: NewDocument, errors: dict[str, str]) -> Mrz | None:
+    lines = [line for line in data.zone if line.strip()]
+    if not lines:
+        return None
+    try:
+        zone = parse(lines, today=clock.today())
+    except NotAnMrz as exc:
+        errors.update(as_field_errors(exc, field="zone"))
+        return None
+    if not zone.valid and not data.confirm_unverified:
+        failed = [
+            _("%(check)s (printed %(found)s, computed %(computed)s)") % {
+                "check": CHECK_NAMES.get(name, name), "found": c.found, "computed": c.computed}
+            for name, c in zone.check_digits.items() if not c.valid
+        ]
+        errors["zone"] = _(
+            "the zone does not check: %(failed)s. Correct it, or confirm that it is recorded "
+            "as unverified"
+        ) % {"failed": "; ".join(failed) or _("a date that is not in the calendar")}
+    return zone
+
+
+def _agree(errors: dict[str, str], name: str, given: Any, read: Any) -> Any:
+    """The value given, or the zone's if none was; a disagreement is an error on the field."""
+    if read in (None, ""):
+        return given
+    if given in (None, "") or given == read:
+        return read
+    shown = read.isoformat() if isinstance(read, date) else getattr(read, "code", read)
+    errors[name] = _("the machine-readable zone says %(value)s") % {"value": shown}
+    return given
+
+
+def _validate(data: NewDocument) -> tuple[dict[str, Any], Mrz | None]:
+    errors: dict[str, str] = {}
+    if data.kind not in K.values:
+        errors["kind"] = one_of(K.values)
+    if data.form not in IdentityDocument.Form.values:
+        errors["form"] = one_of(IdentityDocument.Form.values)
+    zone = _read_zone(data, errors)
+    number = data.number.strip().upper()
+    country = None
+    if data.issuing_country:
+        country = Country.objects.by_code([data.issuing_country]).get(
+            data.issuing_country.upper())
+        if country is None:
+            errors["issuing_country"] = _("unknown country code '%(code)s'") % {
+                "code": data.issuing_country}
+    issuing_code = ""
+    expires_on = data.expires_on
+    if zone is not None:
+        number = _agree(errors, "number", number, zone.document_number)
+        described = describe_code(zone.issuing_state)
+        issuing_code = described["code"]
+        read_country = Country.objects.by_code([described["country"]]).get(
+            described["country"]) if described["country"] else None
+        country = _agree(errors, "issuing_country", country, read_country)
+        expires_on = _agree(errors, "expires_on", expires_on, zone.expiry_date.value)
+    # Without a readable zone, what it would have said is unknown: its error comes alone.
+    zone_unreadable = any(name.startswith("zone") for name in errors)
+    if data.kind in _NUMBERED and not number and not zone_unreadable:
+        errors["number"] = _("a %(kind)s has a number") % {"kind": K(data.kind).label}
+    if data.issued_on and data.issued_on > clock.today():
+        errors["issued_on"] = _("%(date)s is in the future") % {"date": data.issued_on}
+    if data.issued_on and expires_on and expires_on < data.issued_on:
+        errors["expires_on"] = _("cannot be before the date of issue")
+    if errors:
+        raise InvalidInput(errors)
+    return {"number": number, "issuing_country": country, "issuing_code": issuing_code,
+            "expires_on": expires_on}, zone
+
+
+@bulk.atomic_action()
+def record_identity_document(
+    user: Any, person_id: Any, data: NewDocument, *, reason: str = "", channel: str = "",
+) -> IdentityDocument:
+    """Record a document of the person. A machine-readable zone, if given, is parsed and
+    checked (ICAO Doc 9303); fields left empty are taken from it, fields that disagree with it
+    are refused. A zone whose check digits fail is stored only when the officer confirms it,
+    marked unverified; lines that are not a zone are never stored."""
+    if not user.can(Capability.IDENTIFY):
+        raise PermissionRefused(
+            _("your role does not allow: %(action)s") % {"action": _("record identification work")}
+        )
+    person = visible_person(user, person_id, for_update=True)
+    values, zone = _validate(data)
+    status = IdentityDocument.ZoneStatus.NONE
+    if zone is not None:
+        status = (IdentityDocument.ZoneStatus.VERIFIED if zone.valid
+                  else IdentityDocument.ZoneStatus.UNVERIFIED)
+    document = IdentityDocument.objects.create(
+        person=person, kind=data.kind, form=data.form, issued_on=data.issued_on,
+        kept_at=data.kept_at.strip(), zone="\n".join(zone.lines) if zone else "",
+        zone_status=status, recorded_by=user, recorded_at=clock.now(), **values,
+    )
+    note_on_open_cases(user, person, "identity_document_recorded", reason, {
+        "document": {
+            "id": str(document.pk), "kind": document.kind, "form": document.form,
+            "issuing_country": document.issuing_country_id or document.issuing_code,
+            "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+            "zone_status": document.zone_status,
+        },
+    })
+    record_access(user, "write", "identity_document", [document.pk], person_ids=[person.pk],
+                  reason=reason or "record identity document", channel=channel)
+    return document
+
