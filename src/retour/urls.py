@@ -3,7 +3,15 @@ from django.urls import include, path
 
 from retour.accounts.admin import site as admin_site
 from retour.api.api import api
-from retour.web import views, views_audit, views_case, views_cases, views_home, views_people
+from retour.web import (
+    views,
+    views_audit,
+    views_case,
+    views_cases,
+    views_documents,
+    views_home,
+    views_people,
+)
 
 urlpatterns = [
     path("", views_home.home, name="home"),
@@ -19,6 +27,14 @@ urlpatterns = [
     path(
         "cases/<uuid:case_id>/vulnerabilities/new/", views_people.record_vulnerability,
         name="case-vulnerability",
+    ),
+    path(
+        "cases/<uuid:case_id>/documents/new/", views_documents.record_document,
+        name="case-document",
+    ),
+    path(
+        "cases/<uuid:case_id>/documents/zone/", views_documents.read_zone,
+        name="case-document-zone",
     ),
     path("people/new/", views_people.new_person, name="person-new"),
     path("people/<uuid:person_id>/cases/new/", views_people.new_case, name="person-new-case"),

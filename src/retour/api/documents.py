@@ -10,14 +10,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from retour import clock
 from retour.accounts.roles import Capability
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.types import CountryCode, Text
 from retour.errors import InvalidInput, PermissionRefused
-from retour.identification import actions
-from retour.identification.models import IdentityDocument
+from retour.identification import actions, dossier
+from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.identification.reading import NotAnMrz, as_field_errors, read_mrz
 from retour.people.actions import visible_person
 
@@ -170,3 +171,86 @@ def record_identity_document(
     document = actions.record_identity_document(
         caller(request), person_id, data, reason=body.reason, channel=CHANNEL)
     return Status(201, _out(document))
+
+
+class EvidenceIn(Schema):
+    kind: IdentityEvidence.Kind
+    taken_on: date
+    nationality: CountryCode | None = None
+    reference: Annotated[Text, Field(max_length=100)] = Field(
+        "", description="The reference in the system that holds it (biometrics: required).")
+    quality: IdentityEvidence.Quality | None = None
+    summary: Text = ""
+    reason: Text = ""
+
+
+class EvidenceOut(Schema):
+    id: UUID
+    kind: IdentityEvidence.Kind
+    taken_on: date
+    nationality: str | None
+    reference: str
+    quality: str
+    summary: str
+
+
+@router.post(
+    "/people/{person_id}/evidence",
+    response=responses(201, EvidenceOut, [400, 403, 404, 422]),
+    operation_id="record_identity_evidence",
+)
+def record_identity_evidence(
+    request: HttpRequest, person_id: UUID, body: EvidenceIn
+) -> Status[EvidenceOut]:
+    """Record evidence of identity or nationality other than a document (interviews, language
+    analysis, declared identity, the reference of biometric data taken)."""
+    fields = body.model_dump(exclude={"reason", "nationality", "quality"})
+    data = actions.NewEvidence(**fields, nationality=body.nationality or "",
+                               quality=body.quality or "")
+    evidence = actions.record_identity_evidence(
+        caller(request), person_id, data, reason=body.reason, channel=CHANNEL)
+    return Status(201, EvidenceOut(
+        id=evidence.pk, kind=IdentityEvidence.Kind(evidence.kind), taken_on=evidence.taken_on,
+        nationality=evidence.nationality_id, reference=evidence.reference,
+        quality=evidence.quality, summary=evidence.summary,
+    ))
+
+
+class DossierItemOut(Schema):
+    source: str = Field(description="document or evidence")
+    id: str
+    kind: str
+    counts_as: str = Field(description="proof, prima_facie or supporting")
+    why: str
+
+
+class DossierOut(Schema):
+    country: str
+    status: str = Field(description="complete, prima_facie or incomplete")
+    items: list[DossierItemOut]
+    missing: list[str]
+    rules_source: str
+    rules_verified: bool
+    warnings: list[str]
+
+
+@router.get(
+    "/people/{person_id}/dossier", response=responses(200, DossierOut, [404, 422]),
+    operation_id="identification_dossier",
+)
+def identification_dossier(
+    request: HttpRequest, person_id: UUID, country: CountryCode, reason: ReadReason = ""
+) -> DossierOut:
+    """Whether what shows the person's identity and nationality is enough for return to
+    ``country`` under its evidence rules, and what is missing."""
+    user = caller(request)
+    person = visible_person(user, person_id)
+    result = dossier.evaluate(person, country, clock.today())
+    log_read(user, "read", "identification_dossier", [person.pk], person_ids=[person.pk],
+             reason=reason)
+    return DossierOut(
+        country=result.country, status=result.status,
+        items=[DossierItemOut(**vars(i)) for i in result.items], missing=result.missing,
+        rules_source=result.rule.source, rules_verified=result.rule.verified,
+        warnings=result.warnings,
+    )

@@ -14,7 +14,7 @@ from retour.accounts.roles import Capability
 from retour.audit.log import record_access
 from retour.cases.actions._core import note_on_open_cases
 from retour.errors import InvalidInput, PermissionRefused, one_of
-from retour.identification.models import IdentityDocument
+from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.identification.mrz import Mrz, NotAnMrz, parse
 from retour.identification.reading import as_field_errors, describe_code
 from retour.people.actions import visible_person
@@ -157,3 +157,57 @@ def record_identity_document(
                   reason=reason or "record identity document", channel=channel)
     return document
 
+
+
+@dataclass
+class NewEvidence:
+    kind: str
+    taken_on: date
+    nationality: str = ""  # ISO 3166-1 alpha-2: the nationality the evidence points to
+    reference: str = ""
+    quality: str = ""
+    summary: str = ""
+
+
+@bulk.atomic_action()
+def record_identity_evidence(
+    user: Any, person_id: Any, data: NewEvidence, *, reason: str = "", channel: str = "",
+) -> IdentityEvidence:
+    """Record evidence of identity or nationality other than a document: an interview,
+    a language analysis, the identity declared, biometric data taken (only the reference to the
+    national biometric system, its date and quality: no images here)."""
+    if not user.can(Capability.IDENTIFY):
+        raise PermissionRefused(
+            _("your role does not allow: %(action)s") % {"action": _("record identification work")}
+        )
+    person = visible_person(user, person_id, for_update=True)
+    errors: dict[str, str] = {}
+    if data.kind not in IdentityEvidence.Kind.values:
+        errors["kind"] = one_of(IdentityEvidence.Kind.values)
+    if data.taken_on > clock.today():
+        errors["taken_on"] = _("%(date)s is in the future") % {"date": data.taken_on.isoformat()}
+    if data.quality and data.quality not in IdentityEvidence.Quality.values:
+        errors["quality"] = one_of(IdentityEvidence.Quality.values)
+    if data.kind == IdentityEvidence.Kind.BIOMETRICS and not data.reference.strip():
+        errors["reference"] = _("give the reference in the national biometric system")
+    country = None
+    if data.nationality:
+        country = Country.objects.by_code([data.nationality]).get(data.nationality.upper())
+        if country is None:
+            errors["nationality"] = _("unknown country code '%(code)s'") % {
+                "code": data.nationality}
+    if errors:
+        raise InvalidInput(errors)
+    evidence = IdentityEvidence.objects.create(
+        person=person, kind=data.kind, taken_on=data.taken_on, nationality=country,
+        reference=data.reference.strip(), quality=data.quality, summary=data.summary.strip(),
+        recorded_by=user, recorded_at=clock.now(),
+    )
+    note_on_open_cases(user, person, "identity_evidence_recorded", reason, {
+        "evidence": {"id": str(evidence.pk), "kind": evidence.kind,
+                     "taken_on": evidence.taken_on.isoformat(),
+                     "nationality": evidence.nationality_id},
+    })
+    record_access(user, "write", "identity_evidence", [evidence.pk], person_ids=[person.pk],
+                  reason=reason or "record identity evidence", channel=channel)
+    return evidence

@@ -10,8 +10,8 @@ from django.db import models
 from retour.accounts.scoping import personal_data_member_state
 
 
-class DocumentQuerySet(models.QuerySet["IdentityDocument"]):
-    def visible_to(self, user: Any) -> DocumentQuerySet:
+class PersonDataQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> PersonDataQuerySet:
         """Visible when the person is (``people.Person.objects.visible_to``)."""
         member_state = personal_data_member_state(user)
         if member_state is None:
@@ -69,7 +69,7 @@ class IdentityDocument(models.Model):
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
-    objects = DocumentQuerySet.as_manager()
+    objects = PersonDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["recorded_at", "id"]
@@ -78,3 +78,53 @@ class IdentityDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.id}"
 
+
+
+class IdentityEvidence(models.Model):
+    """Evidence of identity or nationality other than a document: the individual assessment
+    (interviews, language analysis, the identity the person declares) and biometric data taken.
+
+    Biometric data stay in the national biometric system; only its reference, date and quality
+    are kept here (GDPR Art. 9: no raw images or templates in the case system).
+    """
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", "identification interview"
+        CONSULAR_INTERVIEW = "consular_interview", "interview by the consulate or a delegation"
+        LANGUAGE_ANALYSIS = "language_analysis", "language analysis"
+        DECLARED_IDENTITY = "declared_identity", "identity declared by the person"
+        BIOMETRICS = "biometrics", "biometric data taken"
+        WITNESS_STATEMENT = "witness_statement", "witness statement"
+        OTHER = "other", "other evidence"
+
+    class Quality(models.TextChoices):
+        GOOD = "good", "good"
+        USABLE = "usable", "usable"
+        POOR = "poor", "poor"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="identity_evidence")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    taken_on = models.DateField()
+    nationality = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="the nationality the evidence points to, if any",
+    )
+    reference = models.CharField(
+        max_length=100, blank=True,
+        help_text="reference in the system that holds it (e.g. the national biometric system)",
+    )
+    quality = models.CharField(max_length=10, choices=Quality.choices, blank=True)
+    summary = models.TextField(blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    objects = PersonDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["taken_on", "recorded_at"]
+        verbose_name_plural = "identity evidence"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.taken_on}"

@@ -1,5 +1,6 @@
-"""What the case page shows: the person, the stage and what may happen next, decisions,
-deadlines, open tasks, a pending hand-over and the history.
+"""What the case page shows: the person and their identity documents, the stage and what may
+happen next, decisions, deadlines, open tasks, a pending hand-over, acts of non-cooperation and
+the history.
 
 What may happen next is the procedure table's answer (``allowed_actions``) for this user's
 roles; a hand-over is answered only by the authority it was sent to, and sent only by the
@@ -10,18 +11,27 @@ is not "not possible yet" but does not apply to this person as recorded, and is 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from retour import clock
-from retour.api.present import action_slug
+from retour.api.present import action_slug, user_name
 from retour.cases import guards
-from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
+from retour.cases.models import (
+    CaseEvent,
+    Deadline,
+    Decision,
+    Handover,
+    NonCooperation,
+    ReturnCase,
+    Task,
+)
 from retour.cases.procedure import (
     BY_ACTION,
     TRANSITIONS,
@@ -29,7 +39,9 @@ from retour.cases.procedure import (
     allowed_actions,
     refusal,
 )
+from retour.identification.models import IdentityDocument
 from retour.web import labels as L
+from retour.web.forms_documents import DOCUMENT_FORMS
 from retour.web.persons import ShownPerson
 from retour.web.timeline import decision_details, shown_events
 
@@ -42,6 +54,13 @@ _ACTS_ON: dict[str, tuple[str, str]] = {
 # Periods that run for the person (to appeal, the entry ban), not work an authority owes:
 # when they pass nothing is overdue.
 _PERIODS_OF_THE_PERSON = frozenset({Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.ENTRY_BAN_END})
+# The zone's status in a column headed "Machine-readable zone" (``L.ZONE_STATUSES`` says it in
+# full, for the history).
+_ZONE_STATUSES_SHORT: L.Labels = {
+    "none": pgettext_lazy("machine-readable zone", "not read"),
+    "verified": pgettext_lazy("machine-readable zone", "verified"),
+    "unverified": pgettext_lazy("machine-readable zone", "unverified"),
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,30 @@ class DecisionRow:
     status: str
     details: list[str]
     reason: str
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: uuid.UUID
+    kind: str
+    number: str
+    issuing_country: str
+    expires_on: date | None
+    expired: bool
+    form: str
+    kept_at: str
+    zone_status: str  # the code: the page marks an unverified zone
+    zone: str
+
+
+@dataclass(frozen=True)
+class NonCooperationRow:
+    kind: str
+    occurred_on: date
+    consequence: str
+    evidence: str
+    recorded_by: str
+    recorded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -253,6 +296,43 @@ def _decisions(user: Any, case: ReturnCase) -> list[DecisionRow]:
     ]
 
 
+def _documents(user: Any, person_id: Any, today: date) -> list[DocumentRow]:
+    """The person's identity and travel documents, in the order they were recorded. A
+    document past its date of expiry is marked: it may still show who the person is, but it
+    is no longer one to travel on."""
+    found = IdentityDocument.objects.visible_to(user).filter(person_id=person_id)
+    return [
+        DocumentRow(
+            id=d.pk,
+            kind=L.label(L.DOCUMENT_KINDS, d.kind),
+            number=d.number,
+            issuing_country=L.country_name(d.issuing_country) or d.issuing_code,
+            expires_on=d.expires_on,
+            expired=d.expires_on is not None and d.expires_on < today,
+            form=L.label(DOCUMENT_FORMS, d.form),
+            kept_at=d.kept_at,
+            zone_status=d.zone_status,
+            zone=L.label(_ZONE_STATUSES_SHORT, d.zone_status),
+        )
+        for d in found.select_related("issuing_country")
+    ]
+
+
+def _non_cooperation(user: Any, case: ReturnCase) -> list[NonCooperationRow]:
+    acts = NonCooperation.objects.visible_to(user).filter(case=case)
+    return [
+        NonCooperationRow(
+            kind=L.label(L.NON_COOPERATION_KINDS, a.kind),
+            occurred_on=a.occurred_on,
+            consequence=L.label(L.NON_COOPERATION_CONSEQUENCES, a.consequence),
+            evidence=a.evidence,
+            recorded_by=user_name(a.recorded_by),
+            recorded_at=a.recorded_at,
+        )
+        for a in acts.select_related("recorded_by")
+    ]
+
+
 def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, Any]:
     """Everything the case page shows, for ``case`` as ``user`` may see it."""
     today = clock.today()
@@ -272,5 +352,7 @@ def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, 
         "deadlines": _deadlines(user, case, today),
         "tasks": _tasks(user, case, today),
         "decisions": _decisions(user, case),
+        "documents": _documents(user, case.person_id, today),
+        "non_cooperation": _non_cooperation(user, case),
         "events": shown_events(events.select_related("actor", "actor_authority")),
     }

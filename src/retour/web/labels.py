@@ -188,6 +188,16 @@ DOCUMENT_KINDS: Labels = {
     "other": _("other document"),
 }
 
+EVIDENCE_KINDS: Labels = {
+    "interview": _("identification interview"),
+    "consular_interview": _("interview by the consulate or a delegation"),
+    "language_analysis": _("language analysis"),
+    "declared_identity": _("identity declared by the person"),
+    "biometrics": _("biometric data taken"),
+    "witness_statement": _("witness statement"),
+    "other": _("other evidence"),
+}
+
 ZONE_STATUSES: Labels = {
     "none": _("no machine-readable zone read"),
     "verified": _("machine-readable zone checked: every check digit valid"),
@@ -205,6 +215,7 @@ ACTIONS: Labels = {
     "case_opened": _("Case opened"),
     "vulnerability_recorded": _("Vulnerability recorded"),
     "identity_document_recorded": _("Identity document recorded"),
+    "identity_evidence_recorded": _("Identity evidence recorded"),
     "record_non_cooperation": _("Record non-cooperation"),
     "record_end_of_legal_stay": _("Record end of legal stay"),
     "record_best_interests_assessment": _("Record best-interests assessment"),

@@ -50,6 +50,7 @@ FIELD_LABELS: L.Labels = {
     "unaccompanied_minor": gettext_lazy("Unaccompanied minor"),
     "vulnerability": gettext_lazy("Vulnerability"),
     "document": gettext_lazy("Document"),
+    "evidence": gettext_lazy("Evidence"),
     "non_cooperation": gettext_lazy("Non-cooperation"),
 }
 _CODE_TABLES: dict[str, L.Labels] = {
@@ -227,6 +228,11 @@ def _value(key: str, value: Any, names: _Names) -> str:
         return _handover_text(value, names)
     if key == "document" and isinstance(value, dict):
         return _document_text(value, names)
+    if key == "evidence" and isinstance(value, dict):
+        return _("%(kind)s of %(date)s") % {
+            "kind": L.label(L.EVIDENCE_KINDS, value.get("kind")),
+            "date": day(value.get("taken_on")),
+        }
     if key == "non_cooperation" and isinstance(value, dict):
         return _non_cooperation_text(value)
     if key.endswith("_at") and isinstance(value, str):

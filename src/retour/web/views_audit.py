@@ -37,6 +37,7 @@ from retour.audit.models import AccessLogEntry
 from retour.audit.queries import AccessFilters, entries_about, usernames_about
 from retour.cases.models import ReturnCase
 from retour.cases.search import CaseFilters, find_cases
+from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.people.models import Person
 from retour.web import labels as L
 from retour.web.form_support import signed_in
@@ -64,6 +65,9 @@ OBJECT_TYPES: L.Labels = {
     "family_link": pgettext_lazy("access log", "family link"),
     "task": pgettext_lazy("access log", "task"),
     "access_log": pgettext_lazy("access log", "access history"),
+    "identity_document": pgettext_lazy("access log", "identity document"),
+    "identity_evidence": pgettext_lazy("access log", "identity evidence"),
+    "identification_dossier": pgettext_lazy("access log", "identification dossier"),
 }
 CHANNELS: L.Labels = {
     "web": pgettext_lazy("access log", "web"),
@@ -186,6 +190,12 @@ def _audited_person(user: User, person_id: Any) -> AuditedPerson:
     cases = ReturnCase.objects.visible_to(user).filter(person=person).order_by("opened_at")
     records = {str(person.pk): _("this person")}
     records.update((str(case.pk), case.number) for case in cases)
+    # The person's documents and evidence are theirs too: named by kind, not counted as
+    # someone else's records.
+    for document in IdentityDocument.objects.visible_to(user).filter(person=person):
+        records[str(document.pk)] = L.label(L.DOCUMENT_KINDS, document.kind)
+    for evidence in IdentityEvidence.objects.visible_to(user).filter(person=person):
+        records[str(evidence.pk)] = L.label(L.EVIDENCE_KINDS, evidence.kind)
     return AuditedPerson(
         person=person,
         name=display_name(person.names.all()),

@@ -84,6 +84,13 @@ def case_page(request: HttpRequest, case_id: Any) -> HttpResponse:
             initial=initial, case=case, prefix=CASE_PAGE_PREFIXES["return_handover"]
         )
     _record_read(user, case, person)
+    # The documents are the person's, not the case's: an entry of their own names each one
+    # read, as the API's list of documents writes it.
+    if context["documents"]:
+        record_access(
+            user, "read", "identity_document", [d.id for d in context["documents"]],
+            person_ids=[person.id], channel=CHANNEL,
+        )
     return render(
         request, "web/case/case.html", {**context, "breadcrumbs": case_crumbs(case)}
     )

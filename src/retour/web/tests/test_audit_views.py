@@ -327,3 +327,14 @@ def test_a_long_history_is_paged_keeping_the_filters(ruud, karim, pieter, monkey
 
 def test_every_operation_of_the_log_has_words():
     assert set(OPERATIONS) == set(AccessLogEntry.Operation.values)
+
+
+def test_the_persons_documents_are_named_as_theirs(ruud, anna, karim):
+    from retour.identification.actions import NewDocument, record_identity_document
+
+    document = record_identity_document(anna, karim.person_id, NewDocument(
+        kind="passport", form="copy", number="M1234567", issuing_country="MA"))
+    html = client_of(ruud).get(history_url(karim)).content.decode()
+    assert "identity document: passport" in html
+    assert "identity_document" not in html
+    assert str(document.pk) not in html

@@ -5,7 +5,8 @@ out the same): Anna de Vries and her colleague Daan Koster hold a caseload of sy
 persons: the Benali family, whose return decisions were issued weeks ago; a man whose
 irregular stay was detected twelve days ago and who still waits for his return decision; an
 unaccompanied minor; a case the police handed over this morning. The walk signs in as
-Anna, finds and reads cases, fills in the decision forms, runs into a colleague's change,
+Anna, finds and reads cases, fills in the decision forms, records a passport from its
+machine-readable zone and a missed appointment at an embassy, runs into a colleague's change,
 registers a person who may be known already, hands a case to the police; Pieter Bakker of the
 police answers; Sanne Jansen, the supervisor, looks at her team, and Ruud Visser, the auditor,
 at the access log. Every page is checked with axe-core before it is photographed.
@@ -36,6 +37,7 @@ from retour.accounts.roles import RoleCode
 from retour.api.tests.conftest import NOW, TODAY
 from retour.cases import actions
 from retour.cases.models import Decision, ReturnCase
+from retour.identification.actions import NewDocument, record_identity_document
 from retour.people.actions import NameInput, NewPerson, link_family_members, register_person
 from retour.people.models import Person
 from retour.web.tests.conftest import ARTIFACTS, assert_accessible, sign_in
@@ -47,6 +49,11 @@ WIDTH = 1280
 LOCAL = ZoneInfo("Europe/Brussels")
 POLICE = "Politie – Afdeling Vreemdelingen, Identificatie en Mensenhandel"
 _IMAGE = re.compile(r"!\[[^\]]*\]\(user-guide/([^)\s]+)\)")
+# Machine-readable zones of synthetic passports, with correct check digits (ICAO Doc 9303).
+SAMIR_PASSPORT = ["P<MARBENALI<<SAMIR<<<<<<<<<<<<<<<<<<<<<<<<<<",
+                  "UZ88412350MAR9108149M2906117<<<<<<<<<<<<<<<6"]
+OMID_PASSPORT = ["P<AFGRAHIMI<<OMID<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+                 "P044179826AFG9803156M2509046<<<<<<<<<<<<<<<0"]
 
 
 def pictures_in_the_guide() -> list[str]:
@@ -117,6 +124,9 @@ def caseload(anna: User, pieter: User, sanne: User) -> dict[str, ReturnCase]:
                 anna, who.pk, origin="negative_asylum_decision",
                 reason="Asylum applications of the family refused by the IND; no further appeal.",
             )
+        record_identity_document(anna, samir.pk, NewDocument(
+            kind="passport", form="copy", kept_at="case file", zone=SAMIR_PASSPORT,
+        ), reason="Copy from the asylum file of the IND.")
     with on(39, "14:30"):
         for name in ("samir", "nadia", "yassin"):
             actions.assign_case(sanne, cases[name].pk, officer_username="anna")
@@ -223,13 +233,17 @@ class Walk:
         self.folder = folder
         self.taken: list[str] = []
 
-    def picture(self, name: str, *, whole: bool = True) -> None:
-        """The page from the top, whole or (when what matters is at the top) one screen."""
+    def picture(self, name: str, *, whole: bool = True, part: Any = None) -> None:
+        """The page from the top, whole or (when what matters is at the top) one screen; or
+        only ``part`` of it (a locator), when what matters is one section of a long page."""
         assert_accessible(self.page)
         assert name not in self.taken, f"{name} taken twice"
-        # From the top: the skip link sits above the page, which a scrolled picture shows.
-        self.page.evaluate("window.scrollTo(0, 0)")
-        self.page.screenshot(path=str(self.folder / name), full_page=whole)
+        if part is not None:
+            part.screenshot(path=str(self.folder / name))
+        else:
+            # From the top: the skip link sits above the page, which a scrolled picture shows.
+            self.page.evaluate("window.scrollTo(0, 0)")
+            self.page.screenshot(path=str(self.folder / name), full_page=whole)
         self.taken.append(name)
 
     def done(self, text: str) -> None:
@@ -335,6 +349,36 @@ def test_the_user_guide_walk(page, anna, pieter, sanne, ruud):
     )
     walk.picture("postpone-removal.png")
     page.get_by_role("link", name="Cancel").click()
+
+    # Omid Rahimi's expired passport, from its machine-readable zone; then a missed appointment
+    # at the embassy that was to issue him a laissez-passer.
+    walk.open_case(cases["omid"])
+    page.get_by_role("region", name="Identity documents").first.get_by_role(
+        "link", name="Record a document"
+    ).click()
+    label("Kind of document").select_option("passport")
+    label("copy", exact=True).check()
+    label("Machine-readable zone").fill("\n".join(OMID_PASSPORT))
+    label("Where the document is kept").fill("case file")
+    label("Note for the case history").fill("Copy found on his phone at the interview.")
+    page.get_by_role("button", name="Read the zone").click()
+    expect(page.locator("#zone-preview")).to_contain_text("every check digit is valid")
+    walk.picture("record-document.png")
+    page.get_by_role("button", name="Record document").click()
+    walk.done("The document “passport” is recorded.")
+    expect(page.get_by_role("region", name="Identity documents").first).to_contain_text("expired")
+    walk.picture("case-documents.png", part=page.locator("section", has=page.get_by_role(
+        "heading", name="Identity documents", exact=True)))
+    page.get_by_role("link", name="Record non-cooperation").click()
+    label("What happened").select_option("refused_to_attend")
+    label("Date it happened").fill(day(1).isoformat())
+    label("Evidence").fill("Did not come to the appointment at the embassy of Afghanistan to "
+                           "apply for a laissez-passer; report of the escort service.")
+    label("Consequence").select_option("risk_of_absconding")
+    page.get_by_role("button", name="Record non-cooperation").click()
+    walk.done("Record non-cooperation: done.")
+    walk.picture("case-non-cooperation.png", part=page.locator("section", has=page.get_by_role(
+        "heading", name="Non-cooperation", exact=True)))
 
     # Someone else changed the case in the meantime.
     walk.open_case(cases["samir"])

@@ -1,0 +1,156 @@
+"""The identification dossier: what shows who the person is and of which country, and whether
+that is enough for the country of return under its evidence rules.
+
+Readmission agreements accept documents that prove nationality, documents and other evidence
+that give prima facie evidence of it, and often an interview by the consulate where there is
+none (e.g. EU–Pakistan readmission agreement, Council Decision 2010/649/EU, Annexes I and II).
+The rules per country are data; ``EvidenceRules`` is the seam through which the readmission
+instruments (modelled as data elsewhere) can supply them instead of the shipped file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.utils.translation import gettext as _
+
+from retour.identification.models import IdentityDocument, IdentityEvidence
+
+RULES_FILE = Path(__file__).parent / "data" / "evidence_rules.toml"
+PROOF, PRIMA_FACIE, SUPPORTING = "proof", "prima_facie", "supporting"
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    country: str
+    source: str
+    verified: bool
+    proof: frozenset[str]
+    prima_facie_documents: frozenset[str]
+    prima_facie_copies: bool
+    prima_facie_evidence: frozenset[str]
+    interview_replaces_evidence: bool
+    expired_proof_is_prima_facie: bool = False
+
+
+class EvidenceRules(Protocol):
+    def rule_for(self, country: str, on: date) -> EvidenceRule: ...
+
+
+@cache
+def _rows(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+class RulesFromFile:
+    """The shipped rules: a row per country where one is known, else the default row."""
+
+    def __init__(self, path: Path = RULES_FILE) -> None:
+        self.path = path
+
+    def rule_for(self, country: str, on: date) -> EvidenceRule:
+        rows = _rows(self.path)
+        row = rows.get("countries", {}).get(country) or rows["default"]
+        return EvidenceRule(
+            country=country, source=row["source"], verified=row["verified"],
+            proof=frozenset(row["proof"]),
+            prima_facie_documents=frozenset(row["prima_facie_documents"]),
+            prima_facie_copies=row["prima_facie_copies"],
+            prima_facie_evidence=frozenset(row["prima_facie_evidence"]),
+            interview_replaces_evidence=row["interview_replaces_evidence"],
+            expired_proof_is_prima_facie=row.get("expired_proof_is_prima_facie", False),
+        )
+
+
+_rules: list[EvidenceRules] = [RulesFromFile()]
+
+
+def use_rules(rules: EvidenceRules) -> None:
+    """Plug in another source of evidence rules (the readmission instruments)."""
+    _rules[0] = rules
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of the dossier and what it counts as for this country, and why."""
+
+    source: str  # "document" or "evidence"
+    id: str
+    kind: str
+    counts_as: str  # proof, prima_facie or supporting
+    why: str
+
+
+@dataclass
+class Dossier:
+    country: str
+    status: str  # complete, prima_facie, incomplete
+    items: list[Item]
+    missing: list[str]
+    rule: EvidenceRule
+    warnings: list[str] = field(default_factory=list)
+
+
+def _document_counts(document: IdentityDocument, rule: EvidenceRule, on: date) -> Item | None:
+    def item(counts_as: str, why: str) -> Item:
+        return Item("document", str(document.pk), document.kind, counts_as, why)
+
+    if document.issuing_country_id != rule.country:
+        return None
+    if document.kind in rule.proof:
+        if document.form == IdentityDocument.Form.COPY:
+            return item(PRIMA_FACIE, "a copy") if rule.prima_facie_copies else None
+        if document.zone_status == IdentityDocument.ZoneStatus.UNVERIFIED:
+            return item(PRIMA_FACIE, "its machine-readable zone did not check")
+        if rule.expired_proof_is_prima_facie and document.expires_on and document.expires_on < on:
+            return item(PRIMA_FACIE, f"expired on {document.expires_on.isoformat()}")
+        return item(PROOF, "an original document that proves nationality")
+    if document.kind in rule.prima_facie_documents:
+        return item(PRIMA_FACIE, "a document that gives prima facie evidence")
+    return None
+
+
+def _evidence_counts(evidence: IdentityEvidence, rule: EvidenceRule) -> Item | None:
+    def item(counts_as: str, why: str) -> Item:
+        return Item("evidence", str(evidence.pk), evidence.kind, counts_as, why)
+
+    if evidence.kind == IdentityEvidence.Kind.BIOMETRICS:
+        return item(SUPPORTING, "biometric data support matching, not nationality")
+    if evidence.nationality_id != rule.country:
+        return None
+    if evidence.kind == IdentityEvidence.Kind.CONSULAR_INTERVIEW:
+        if rule.interview_replaces_evidence:
+            return item(PROOF, "the country's own interview identified the person")
+        return item(PRIMA_FACIE, "an interview by the country's consulate")
+    if evidence.kind in rule.prima_facie_evidence:
+        return item(PRIMA_FACIE, "evidence that gives prima facie evidence")
+    return item(SUPPORTING, "recorded, but not evidence of nationality for this country")
+
+
+def evaluate(person: Any, country: str, on: date) -> Dossier:
+    """The dossier of ``person`` for return to ``country`` (ISO alpha-2) as it stands on ``on``."""
+    rule = replace(_rules[0].rule_for(country, on), country=country)
+    items = [i for d in person.documents.all() if (i := _document_counts(d, rule, on))]
+    items += [i for e in person.identity_evidence.all() if (i := _evidence_counts(e, rule))]
+    counted = {i.counts_as for i in items}
+    status = ("complete" if PROOF in counted
+              else "prima_facie" if PRIMA_FACIE in counted else "incomplete")
+    missing: list[str] = []
+    if status != "complete":
+        missing.append(
+            _("a document that proves nationality, issued by %(country)s: %(kinds)s")
+            % {"country": country, "kinds": ", ".join(sorted(rule.proof))}
+        )
+        if rule.interview_replaces_evidence:
+            missing.append(_("or an identification interview by the consulate of %(country)s")
+                           % {"country": country})
+    warnings = [] if rule.verified else [
+        _("the evidence rules for %(country)s are not verified against the instrument's text "
+          "(%(source)s)") % {"country": country, "source": rule.source}]
+    return Dossier(country, status, items, missing, rule, warnings)
