@@ -8,7 +8,7 @@ the pages, and every change goes through the action functions.
 
 from ninja import NinjaAPI
 
-from retour.api import case_actions, cases, documents, errors, people, tasks
+from retour.api import case_actions, cases, documents, errors, matching, missions, people, tasks
 from retour.api.auth import ApiTokenAuth, BrowserSessionAuth
 
 api = NinjaAPI(
@@ -26,6 +26,8 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", cases.router)
 api.add_router("", case_actions.router)
+api.add_router("", matching.router)
 api.add_router("", people.router)
 api.add_router("", tasks.router)
 api.add_router("", documents.router)
+api.add_router("", missions.router)

@@ -128,3 +128,107 @@ class IdentityEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.taken_on}"
+
+
+class MissionQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> MissionQuerySet:
+        """A mission is planned by one member state and lists its persons: visible where they
+        are (``personal_data_member_state``)."""
+        member_state = personal_data_member_state(user)
+        if member_state is None:
+            return self.none()
+        return self.filter(member_state_id=member_state)
+
+
+class IdentificationMission(models.Model):
+    """An interview by a third country's consulate or an identification mission of its
+    delegation, to which persons are presented so the country identifies them as its nationals
+    (the consular interview of the readmission agreements' annexes, e.g. EU–Pakistan
+    agreement, Council Decision 2010/649/EU, Annex II)."""
+
+    class Kind(models.TextChoices):
+        CONSULAR_INTERVIEW = "consular_interview", "consular interview at the consulate"
+        DELEGATION_MISSION = "delegation_mission", "identification mission of a delegation"
+        VIDEO_INTERVIEW = "video_interview", "video interview"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "planned"
+        HELD = "held", "held"
+        CANCELLED = "cancelled", "cancelled"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member_state = models.ForeignKey("reference.Country", on_delete=models.PROTECT,
+                                     related_name="+")
+    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+",
+                                help_text="the country whose consulate or delegation interviews")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    place = models.CharField(max_length=200)
+    interpreter_languages = models.JSONField(default=list, blank=True,
+                                             help_text="BCP 47 language tags")
+    interpreter = models.CharField(max_length=200, blank=True,
+                                   help_text="the interpreter's name or agency")
+    notes = models.TextField(blank=True)
+    organised_by = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "created_at"]
+        indexes = [models.Index(fields=["member_state", "country", "starts_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.country_id} {self.starts_on}"
+
+
+class MissionPresentation(models.Model):
+    """A person presented to a mission, and what the country's officials concluded."""
+
+    class Availability(models.TextChoices):
+        IN_DETENTION = "in_detention", "in detention"
+        REPORTING = "reporting", "reporting to the authorities"
+        AT_LIBERTY = "at_liberty", "at liberty"
+        WHEREABOUTS_UNKNOWN = "whereabouts_unknown", "whereabouts unknown"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "pending"
+        IDENTIFIED = "identified", "identified"
+        NOT_IDENTIFIED = "not_identified", "not identified"
+        NEEDS_MORE_EVIDENCE = "needs_more_evidence", "needs more evidence"
+        DID_NOT_APPEAR = "did_not_appear", "did not appear"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mission = models.ForeignKey(IdentificationMission, on_delete=models.PROTECT,
+                                related_name="presentations")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="mission_presentations")
+    case = models.ForeignKey("cases.ReturnCase", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")
+    availability = models.CharField(max_length=20, choices=Availability.choices,
+                                    help_text="where the person was when presented")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    evidence = models.OneToOneField(
+        IdentityEvidence, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="the consular interview recorded when the person was identified",
+    )
+    presented_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT,
+                                     related_name="+")
+    presented_at = models.DateTimeField()
+
+    objects = PersonDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["presented_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "person"], name="presented_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.id}"

@@ -18,7 +18,7 @@ from retour.people.models import FamilyLink, Nationality, Person, PersonName, Se
 from retour.people.names import guess_script, search_key
 from retour.reference.models import Country
 
-_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _SCRIPT_CODE = re.compile(r"[A-Z][a-z]{3}")
 # Checked here so that SQLite, which does not enforce column lengths, refuses what
 # PostgreSQL would.
@@ -131,7 +131,7 @@ def _validate_new_person(data: NewPerson) -> dict[str, list[Country]]:
         errors["sex"] = one_of(Sex.values)
     _validate_birth_date(data, errors, clock.today())
     for tag in data.languages:
-        if not _LANGUAGE_TAG.fullmatch(tag):
+        if not LANGUAGE_TAG.fullmatch(tag):
             errors["languages"] = _(
                 "'%(tag)s' is not a language tag such as 'ar' or 'fa-AF'"
             ) % {"tag": tag}

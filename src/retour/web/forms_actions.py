@@ -33,10 +33,10 @@ from retour.web.form_support import (
 
 CHANNEL = "web"
 _NOTE = gettext_lazy("Note for the case history")
-_CHOOSE = gettext_lazy("Choose…")
+CHOOSE = gettext_lazy("Choose…")
 
 
-def _note(label: Any = _NOTE, *, required: bool = False) -> forms.CharField:
+def note_field(label: Any = _NOTE, *, required: bool = False) -> forms.CharField:
     return text_field(label, required=required, long=True)
 
 
@@ -121,7 +121,7 @@ class RecordEndOfLegalStay(_IssuedByForm):
         gettext_lazy("Legal basis"), max_length=200,
         help_text=gettext_lazy("Leave empty for a national decision ending legal stay."),
     )
-    reason = _note()
+    reason = note_field()
 
 
 class RecordBestInterestsAssessment(_IssuedByForm):
@@ -131,7 +131,7 @@ class RecordBestInterestsAssessment(_IssuedByForm):
         gettext_lazy("Body that made the assessment"), required=False,
         help_text=gettext_lazy("A body other than the authority that enforces the return."),
     )
-    summary = _note(gettext_lazy("Summary of the assessment"), required=True)
+    summary = note_field(gettext_lazy("Summary of the assessment"), required=True)
 
 
 class IssueReturnDecision(_IssuedByForm):
@@ -156,7 +156,7 @@ class IssueReturnDecision(_IssuedByForm):
         gettext_lazy("Legal basis"), max_length=200,
         help_text=gettext_lazy("Leave empty for the usual legal basis of a return decision."),
     )
-    reason = _note()
+    reason = note_field()
 
     def prepare(self) -> None:
         super().prepare()
@@ -180,11 +180,11 @@ class ExtendVoluntaryDeparture(CaseActionForm):
     decided_on = date_field(gettext_lazy("Date of the decision"))
     extension_days = forms.IntegerField(label=gettext_lazy("Extension (days)"))
     extension_reason = _choice(gettext_lazy("Circumstances that justify the extension"))
-    reason = _note(gettext_lazy("Details"))
+    reason = note_field(gettext_lazy("Details"))
 
     def prepare(self) -> None:
         set_choices(
-            self.fields["extension_reason"], _blank(_CHOOSE) + L.choices(L.EXTENSION_REASONS)
+            self.fields["extension_reason"], _blank(CHOOSE) + L.choices(L.EXTENSION_REASONS)
         )
 
 
@@ -200,7 +200,7 @@ class IssueEntryBan(CaseActionForm):
         ),
         required=False,
     )
-    reason = _note(gettext_lazy("Reason"))
+    reason = note_field(gettext_lazy("Reason"))
 
     def prepare(self) -> None:
         maximum = parameter_in_force(
@@ -219,7 +219,7 @@ class LodgeAppeal(CaseActionForm):
     suspensive = forms.BooleanField(
         label=gettext_lazy("The appeal suspends the return (suspensive effect)"), required=False
     )
-    reason = _note()
+    reason = note_field()
 
     def prepare(self) -> None:
         contestable = self.decisions(Decision.Kind.RETURN_DECISION, Decision.Kind.ENTRY_BAN)
@@ -231,12 +231,12 @@ class DecideAppeal(CaseActionForm):
     appeal_id = _decision_choice(gettext_lazy("Appeal"))
     outcome = _choice(gettext_lazy("Outcome"))
     decided_on = date_field(gettext_lazy("Date of the ruling"))
-    reason = _note()
+    reason = note_field()
 
     def prepare(self) -> None:
         pending = self.decisions(Decision.Kind.APPEAL, status=Decision.Status.PENDING)
         set_choices(self.fields["appeal_id"], pending)
-        set_choices(self.fields["outcome"], _blank(_CHOOSE) + L.choices(L.APPEAL_OUTCOMES))
+        set_choices(self.fields["outcome"], _blank(CHOOSE) + L.choices(L.APPEAL_OUTCOMES))
 
 
 class PostponeRemoval(CaseActionForm):
@@ -247,17 +247,17 @@ class PostponeRemoval(CaseActionForm):
         gettext_lazy("Postponed until"), required=False,
         help_text=gettext_lazy("Leave empty if the end is not known yet."),
     )
-    reason = _note(gettext_lazy("Facts behind the postponement"), required=True)
+    reason = note_field(gettext_lazy("Facts behind the postponement"), required=True)
 
     def prepare(self) -> None:
-        set_choices(self.fields["ground"], _blank(_CHOOSE) + L.choices(L.POSTPONEMENT_GROUNDS))
+        set_choices(self.fields["ground"], _blank(CHOOSE) + L.choices(L.POSTPONEMENT_GROUNDS))
 
 
 class EndPostponement(CaseActionForm):
     action = "end_postponement"
     postponement_id = _decision_choice(gettext_lazy("Postponement"))
     ended_on = date_field(gettext_lazy("Ended on"))
-    reason = _note(gettext_lazy("Why the ground no longer applies"), required=True)
+    reason = note_field(gettext_lazy("Why the ground no longer applies"), required=True)
 
     def prepare(self) -> None:
         set_choices(self.fields["postponement_id"], self.decisions(Decision.Kind.POSTPONEMENT))
@@ -266,7 +266,7 @@ class EndPostponement(CaseActionForm):
 class VerifyReception(CaseActionForm):
     action = "verify_reception"
     decided_on = date_field(gettext_lazy("Date of the verification"))
-    arrangement = _note(
+    arrangement = note_field(
         gettext_lazy("Who receives the child in the country of return"), required=True
     )
 
@@ -274,7 +274,7 @@ class VerifyReception(CaseActionForm):
 class WithdrawReturnDecision(CaseActionForm):
     action = "withdraw_return_decision"
     decided_on = date_field(gettext_lazy("Date of the withdrawal"))
-    reason = _note(gettext_lazy("Reason for the withdrawal"), required=True)
+    reason = note_field(gettext_lazy("Reason for the withdrawal"), required=True)
 
 
 class _DepartureForm(CaseActionForm):
@@ -283,12 +283,12 @@ class _DepartureForm(CaseActionForm):
     assisted = forms.BooleanField(
         label=gettext_lazy("Assisted (return and reintegration support)"), required=False
     )
-    reason = _note()
+    reason = note_field()
 
     def prepare(self) -> None:
         countries = Country.objects.exclude(code=self.case.member_state_id)
         by_name = sorted(((c.code, L.country_name(c)) for c in countries), key=lambda c: c[1])
-        set_choices(self.fields["destination"], _blank(_CHOOSE) + by_name)
+        set_choices(self.fields["destination"], _blank(CHOOSE) + by_name)
 
 
 class RecordVoluntaryDeparture(_DepartureForm):
@@ -302,59 +302,59 @@ class RecordRemoval(_DepartureForm):
 class ScheduleRemoval(CaseActionForm):
     action = "schedule_removal"
     planned_on = date_field(gettext_lazy("Planned date of removal"))
-    reason = _note()
+    reason = note_field()
 
 
 class CancelRemoval(CaseActionForm):
     action = "cancel_removal"
-    reason = _note(gettext_lazy("Why the removal is called off"), required=True)
+    reason = note_field(gettext_lazy("Why the removal is called off"), required=True)
 
 
 class RecordAbsconding(CaseActionForm):
     action = "record_absconding"
     absconded_on = date_field(gettext_lazy("Whereabouts unknown since"))
-    reason = _note()
+    reason = note_field()
 
 
 class RecordWhereaboutsKnown(CaseActionForm):
     action = "record_whereabouts_known"
     located_on = date_field(gettext_lazy("Located on"))
-    reason = _note()
+    reason = note_field()
 
 
 class CloseCase(CaseActionForm):
     action = "close_case"
     outcome = _choice(gettext_lazy("Outcome"))
-    reason = _note(gettext_lazy("Reason"))
+    reason = note_field(gettext_lazy("Reason"))
 
     def prepare(self) -> None:
-        set_choices(self.fields["outcome"], _blank(_CHOOSE) + L.choices(L.OUTCOMES))
+        set_choices(self.fields["outcome"], _blank(CHOOSE) + L.choices(L.OUTCOMES))
 
 
 class SendHandover(CaseActionForm):
     action = "send_handover"
     to_authority = _choice(gettext_lazy("Hand over to"))
-    note = _note(gettext_lazy("Note for the receiving authority"), required=True)
+    note = note_field(gettext_lazy("Note for the receiving authority"), required=True)
 
     def prepare(self) -> None:
         others = self.authorities(but=self.case.responsible_authority_id)
-        set_choices(self.fields["to_authority"], _blank(_CHOOSE) + others)
+        set_choices(self.fields["to_authority"], _blank(CHOOSE) + others)
 
 
 class AcceptHandover(CaseActionForm):
     action = "accept_handover"
-    reason = _note()
+    reason = note_field()
 
 
 class ReturnHandover(CaseActionForm):
     action = "return_handover"
-    reason = _note(gettext_lazy("Why you return the hand-over"), required=True)
+    reason = note_field(gettext_lazy("Why you return the hand-over"), required=True)
 
 
 class AssignCase(CaseActionForm):
     action = "assign_case"
     officer_username = _choice(gettext_lazy("Officer"), required=False)
-    reason = _note()
+    reason = note_field()
 
     def prepare(self) -> None:
         officers = User.objects.filter(
@@ -377,12 +377,12 @@ class RecordNonCooperation(CaseActionForm):
         help_text=gettext_lazy("What shows it: a report, a witness statement, a document."),
     )
     consequence = _choice(gettext_lazy("Consequence"))
-    reason = _note()
+    reason = note_field()
 
     def prepare(self) -> None:
-        set_choices(self.fields["kind"], _blank(_CHOOSE) + L.choices(L.NON_COOPERATION_KINDS))
+        set_choices(self.fields["kind"], _blank(CHOOSE) + L.choices(L.NON_COOPERATION_KINDS))
         set_choices(self.fields["consequence"],
-                    _blank(_CHOOSE) + L.choices(L.NON_COOPERATION_CONSEQUENCES))
+                    _blank(CHOOSE) + L.choices(L.NON_COOPERATION_CONSEQUENCES))
 
 
 FORMS: dict[str, type[CaseActionForm]] = {

@@ -23,8 +23,8 @@ from retour.web.form_support import (
     set_choices,
     text_field,
 )
-from retour.web.forms_actions import _CHOOSE, _note
-from retour.web.forms_people import _countries
+from retour.web.forms_actions import CHOOSE, note_field
+from retour.web.forms_people import country_choices
 
 # ``IdentityDocument.Form``: whether the authority holds the document itself or a copy.
 DOCUMENT_FORMS: L.Labels = {
@@ -84,16 +84,16 @@ class RecordDocumentForm(ZoneForm):
             "forged or damaged. The document is then marked as unverified."
         ),
     )
-    reason = _note()
+    reason = note_field()
 
     field_order = ["kind", "form", "zone", "confirm_unverified", "number", "issuing_country",
                    "issued_on", "expires_on", "kept_at", "reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self.fields["kind"], [("", _CHOOSE), *L.choices(L.DOCUMENT_KINDS)])
+        set_choices(self.fields["kind"], [("", CHOOSE), *L.choices(L.DOCUMENT_KINDS)])
         set_choices(self.fields["issuing_country"], [("", _("Unknown or from the zone")),
-                                                     *_countries()])
+                                                     *country_choices()])
 
     def new_document(self) -> NewDocument:
         data = self.cleaned_data

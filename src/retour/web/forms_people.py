@@ -46,7 +46,7 @@ SCRIPTS: L.Labels = {
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
-def _countries(*, but: str | None = None) -> list[tuple[str, str]]:
+def country_choices(*, but: str | None = None) -> list[tuple[str, str]]:
     countries = Country.objects.exclude(code=but) if but else Country.objects.all()
     return sorted(((c.code, L.country_name(c)) for c in countries), key=lambda c: c[1])
 
@@ -99,7 +99,7 @@ class NewPersonForm(RetourForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = _countries()
+        countries = country_choices()
         set_choices(self.fields["country_of_birth"], [("", _("Unknown")), *countries])
         set_choices(self.fields["claimed_nationalities"], countries)
         # The names in the order ``new_person`` lists them, with the field each came from.

@@ -204,6 +204,35 @@ ZONE_STATUSES: Labels = {
     "unverified": _("machine-readable zone unverified: check digits failed"),
 }
 
+MISSION_KINDS: Labels = {
+    "consular_interview": _("consular interview at the consulate"),
+    "delegation_mission": _("identification mission of a delegation"),
+    "video_interview": _("video interview"),
+}
+
+MISSION_STATUSES: Labels = {
+    "planned": _("planned"),
+    "held": _("held"),
+    "cancelled": _("cancelled"),
+}
+
+# Where a person is when presented to a mission; "unknown" only in the planning list.
+AVAILABILITIES: Labels = {
+    "in_detention": _("in detention"),
+    "reporting": _("reporting to the authorities"),
+    "at_liberty": _("at liberty"),
+    "whereabouts_unknown": _("whereabouts unknown"),
+    "unknown": _("not recorded"),
+}
+
+PRESENTATION_OUTCOMES: Labels = {
+    "pending": _("awaiting the outcome"),
+    "identified": _("identified"),
+    "not_identified": _("not identified"),
+    "needs_more_evidence": _("needs more evidence"),
+    "did_not_appear": _("did not appear"),
+}
+
 APPEAL_OUTCOMES: Labels = {
     "dismissed": _("dismissed"),
     "granted": _("granted: the contested decision is annulled"),
@@ -216,6 +245,8 @@ ACTIONS: Labels = {
     "vulnerability_recorded": _("Vulnerability recorded"),
     "identity_document_recorded": _("Identity document recorded"),
     "identity_evidence_recorded": _("Identity evidence recorded"),
+    "presented_to_mission": _("Presented to an identification mission"),
+    "mission_outcome_recorded": _("Identification mission outcome recorded"),
     "record_non_cooperation": _("Record non-cooperation"),
     "record_end_of_legal_stay": _("Record end of legal stay"),
     "record_best_interests_assessment": _("Record best-interests assessment"),

@@ -68,6 +68,8 @@ OBJECT_TYPES: L.Labels = {
     "identity_document": pgettext_lazy("access log", "identity document"),
     "identity_evidence": pgettext_lazy("access log", "identity evidence"),
     "identification_dossier": pgettext_lazy("access log", "identification dossier"),
+    "identification_mission": pgettext_lazy("access log", "identification mission"),
+    "mission_presentation": pgettext_lazy("access log", "presentation to a mission"),
 }
 CHANNELS: L.Labels = {
     "web": pgettext_lazy("access log", "web"),

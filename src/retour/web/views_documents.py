@@ -38,7 +38,7 @@ from retour.web.forms_actions import CHANNEL
 from retour.web.forms_documents import RecordDocumentForm, ZoneForm
 from retour.web.persons import date_of_birth
 from retour.web.views_case import case_crumbs, visible_case
-from retour.web.views_people import _refused
+from retour.web.views_people import refused_page
 
 # What the first letter of the document code says (``mrz.DOCUMENT_KINDS``).
 ZONE_DOCUMENT_KINDS: L.Labels = {
@@ -143,7 +143,7 @@ def read_zone(request: HttpRequest, case_id: Any) -> HttpResponse:
     user = signed_in(request)
     case = visible_case(user, case_id)
     if not user.can(Capability.IDENTIFY):
-        return _refused(request, _("Record a document"),
+        return refused_page(request, _("Record a document"),
                         _("Your role does not allow recording documents."))
     # No access-log entry: the preview shows only what the officer typed or pasted, not data
     # of the person stored in Retour; the case is loaded to keep the reading within the cases
@@ -164,7 +164,7 @@ def record_document(request: HttpRequest, case_id: Any) -> HttpResponse:
     title = _("Record a document")
     crumbs = case_crumbs(case, (title, None))
     if not user.can(Capability.IDENTIFY):
-        return _refused(request, title, _("Your role does not allow recording documents."),
+        return refused_page(request, title, _("Your role does not allow recording documents."),
                         crumbs)
     status, preview, zone_read = 200, None, False
     offer_unverified = request.method == "POST" and "confirm_unverified" in request.POST
@@ -189,7 +189,7 @@ def record_document(request: HttpRequest, case_id: Any) -> HttpResponse:
                 )
                 status = 422
             except PermissionRefused as exc:
-                return _refused(request, title, str(exc), crumbs)
+                return refused_page(request, title, str(exc), crumbs)
             else:
                 kind = L.label(L.DOCUMENT_KINDS, document.kind)
                 messages.success(request, _("The document “%(kind)s” is recorded.") % {

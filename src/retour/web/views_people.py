@@ -61,7 +61,7 @@ def similar_persons(user: Any, names: list[NameInput], birth_year: int | None) -
     return list(persons_shown(user).filter(pk__in=matching).order_by("created_at"))
 
 
-def _refused(
+def refused_page(
     request: HttpRequest, title: str, reason: str,
     crumbs: list[tuple[str, str | None]] | None = None,
 ) -> HttpResponse:
@@ -83,7 +83,7 @@ def new_person(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     title = _("Register a person")
     if not user.can(Capability.REGISTER_PERSON):
-        return _refused(request, title, _("Your role does not allow registering persons."))
+        return refused_page(request, title, _("Your role does not allow registering persons."))
     similar: list[Person] = []
     status = 200
     if request.method == "POST":
@@ -100,7 +100,7 @@ def new_person(request: HttpRequest) -> HttpResponse:
                     apply_refusal(form, exc.errors, form.field_for)
                     status = 422
                 except PermissionRefused as exc:
-                    return _refused(request, title, str(exc))
+                    return refused_page(request, title, str(exc))
                 else:
                     messages.success(request, _("The person is registered."))
                     return redirect("person-new-case", person_id=person.pk)
@@ -146,7 +146,7 @@ def new_case(request: HttpRequest, person_id: Any) -> HttpResponse:
         raise Http404
     title = _("Open a return case")
     if not user.can(Capability.OPEN_CASE):
-        return _refused(request, title, _("Your role does not allow opening return cases."))
+        return refused_page(request, title, _("Your role does not allow opening return cases."))
     status = 200
     if request.method == "POST":
         form = NewCaseForm(request.POST, person=row)
@@ -159,7 +159,7 @@ def new_case(request: HttpRequest, person_id: Any) -> HttpResponse:
                 apply_refusal(form, exc.errors)
                 status = 422
             except PermissionRefused as exc:
-                return _refused(request, title, str(exc))
+                return refused_page(request, title, str(exc))
             else:
                 messages.success(request, _("The case is opened."))
                 return redirect("case", case_id=case.pk)
@@ -192,7 +192,7 @@ def record_vulnerability(request: HttpRequest, case_id: Any) -> HttpResponse:
     title = _("Record a vulnerability")
     crumbs = case_crumbs(case, (title, None))
     if not user.can(Capability.REGISTER_PERSON):
-        return _refused(
+        return refused_page(
             request, title, _("Your role does not allow recording vulnerabilities."), crumbs
         )
     status = 200
@@ -207,7 +207,7 @@ def record_vulnerability(request: HttpRequest, case_id: Any) -> HttpResponse:
                 apply_refusal(form, exc.errors)
                 status = 422
             except PermissionRefused as exc:
-                return _refused(request, title, str(exc), crumbs)
+                return refused_page(request, title, str(exc), crumbs)
             else:
                 kind = L.label(L.VULNERABILITIES, vulnerability.kind)
                 messages.success(

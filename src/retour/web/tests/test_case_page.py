@@ -36,7 +36,13 @@ from retour.cases.models import (
 )
 from retour.cases.procedure import TRANSITIONS
 from retour.cases.stages import Stage
-from retour.identification.models import IdentityDocument, IdentityEvidence
+from retour.identification import missions
+from retour.identification.models import (
+    IdentificationMission,
+    IdentityDocument,
+    IdentityEvidence,
+    MissionPresentation,
+)
 from retour.people.actions import NameInput, link_family_members
 from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
 from retour.testing.factories import case_for, case_in_voluntary_departure, person_for
@@ -205,8 +211,12 @@ def test_every_form_field_is_an_argument_of_its_action():
         (L.ZONE_STATUSES, IdentityDocument.ZoneStatus.values),
         (L.ACTIONS, [t.action for t in TRANSITIONS]
          + ["case_opened", "vulnerability_recorded", "identity_document_recorded",
-            "identity_evidence_recorded"]),
+            "identity_evidence_recorded", "presented_to_mission", "mission_outcome_recorded"]),
         (L.EVIDENCE_KINDS, IdentityEvidence.Kind.values),
+        (L.MISSION_KINDS, IdentificationMission.Kind.values),
+        (L.MISSION_STATUSES, IdentificationMission.Status.values),
+        (L.AVAILABILITIES, [*MissionPresentation.Availability.values, missions.UNKNOWN]),
+        (L.PRESENTATION_OUTCOMES, MissionPresentation.Outcome.values),
     ],
 )
 def test_every_code_of_the_domain_has_its_words(table, codes):

@@ -1,0 +1,119 @@
+"""``POST /people/match``: is this person already known in your member state?"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from retour.api.access import ReadReason, log_read
+from retour.api.auth import caller
+from retour.api.errors import responses
+from retour.api.types import CountryCode, Matches, SmallNumber, Text
+from retour.identification.matching.candidates import PersonQuery, QueryName, find_candidates
+from retour.identification.matching.compare import Reason
+from retour.people.models import Person, PersonName, Sex
+from retour.people.names import search_key
+
+router = Router(tags=["people"])
+
+
+class MatchNameIn(Schema):
+    surname: Annotated[Text, Field(max_length=200)]
+    given_names: Annotated[Text, Field(max_length=200)] = ""
+    script: Annotated[str, Matches(r"^([A-Z][a-z]{3})?$", "an ISO 15924 code such as Latn")] = (
+        Field("", description="ISO 15924 code (Latn, Arab, Cyrl…); guessed when left empty.")
+    )
+
+
+class MatchIn(Schema):
+    names: list[MatchNameIn] = Field(min_length=1, max_length=20)
+    birth_year: SmallNumber | None = None
+    birth_month: int | None = Field(None, ge=1, le=12)
+    birth_day: int | None = Field(None, ge=1, le=31)
+    sex: Sex | None = None
+    nationalities: list[CountryCode] = Field([], max_length=20)
+    document_numbers: list[Annotated[Text, Field(max_length=50)]] = Field([], max_length=20)
+    limit: int = Field(10, ge=1, le=50)
+
+    def query(self) -> PersonQuery:
+        return PersonQuery(
+            names=[QueryName(n.surname, n.given_names, n.script) for n in self.names],
+            birth_year=self.birth_year, birth_month=self.birth_month, birth_day=self.birth_day,
+            sex=self.sex or "", nationalities=list(self.nationalities),
+            document_numbers=list(self.document_numbers),
+        )
+
+
+class FieldReason(Schema):
+    score: float = Field(ge=0, le=1)
+    why: str
+
+
+class Reasons(Schema):
+    name: FieldReason | None = None
+    birth_date: FieldReason | None = None
+    sex: FieldReason | None = None
+    nationality: FieldReason | None = None
+    document: FieldReason | None = None
+
+
+class CandidateOut(Schema):
+    person_id: UUID
+    name: str = Field(description="The first primary name, as written.")
+    date_of_birth: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD; ~ when estimated.")
+    score: float = Field(ge=0, le=1)
+    reasons: Reasons
+
+
+class MatchOut(Schema):
+    candidates: list[CandidateOut]
+
+
+def _reason(reason: Reason | None) -> FieldReason | None:
+    return None if reason is None else FieldReason(score=reason.score, why=reason.why)
+
+
+@router.post(
+    "/people/match", response=responses(200, MatchOut, [400, 403, 422]),
+    operation_id="match_person",
+)
+def match_person(request: HttpRequest, body: MatchIn, reason: ReadReason = "") -> MatchOut:
+    """Persons of your member state who may be this person, best first, with a score in
+    [0, 1] and the reason per field (name across scripts and spellings, date of birth with
+    tolerance, sex, nationality, document number)."""
+    user = caller(request)
+    found = find_candidates(user, body.query(), limit=body.limit)
+    ids = [c.person.pk for c in found]
+    # The access log keeps what identifies the search (name keys, year of birth, how many
+    # document numbers), not the whole record: full dates and document numbers of the
+    # searched person would make the log a second register of personal data.
+    log_read(
+        user, "search", "person", ids, person_ids=ids, reason=reason,
+        search_terms={
+            "names": [search_key(n.given_names, n.surname) for n in body.names],
+            "birth_year": body.birth_year,
+            "document_numbers": len(body.document_numbers),
+        },
+    )
+    return MatchOut(candidates=[
+        CandidateOut(
+            person_id=c.person.pk,
+            name=_display_name(c.person),
+            date_of_birth=c.person.date_of_birth_display,
+            score=c.comparison.total,
+            reasons=Reasons(**{
+                f: _reason(c.comparison.reasons.get(f))
+                for f in ("name", "birth_date", "sex", "nationality", "document")
+            }),
+        )
+        for c in found
+    ])
+
+
+def _display_name(person: Person) -> str:
+    names = list(person.names.all())
+    primary = [n for n in names if n.kind == PersonName.Kind.PRIMARY] or names
+    return str(primary[0]) if primary else ""

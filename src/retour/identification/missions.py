@@ -1,0 +1,288 @@
+"""Identification interviews and missions: planning a consular interview or a delegation's
+identification mission, presenting persons to it, recording what the country concluded; and
+the planning list of persons ready to be presented to a country.
+
+Readmission agreements let the requested state interview a person when no document proves
+nationality (e.g. EU–Pakistan readmission agreement, Council Decision 2010/649/EU, Annex II);
+where the evidence rules say so, its identification proves nationality (``dossier``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from retour import bulk, clock
+from retour.accounts.roles import Capability
+from retour.accounts.scoping import personal_data_member_state
+from retour.audit.log import record_access
+from retour.cases.actions._core import load_case, note_on_open_cases
+from retour.cases.models import ReturnCase
+from retour.cases.stages import OPEN_STAGES, Stage
+from retour.errors import InvalidInput, NotVisible, PermissionRefused, one_of
+from retour.identification import dossier
+from retour.identification.actions import NewEvidence, record_identity_evidence
+from retour.identification.models import (
+    IdentificationMission,
+    IdentityEvidence,
+    MissionPresentation,
+)
+from retour.people.actions import LANGUAGE_TAG, visible_person
+from retour.people.models import Nationality, Person
+from retour.reference.models import Country
+
+Availability = MissionPresentation.Availability
+Outcome = MissionPresentation.Outcome
+# The planning list's availability of a person about whom nothing is recorded.
+UNKNOWN = "unknown"
+
+
+def _require_identify(user: Any) -> None:
+    if not user.can(Capability.IDENTIFY):
+        raise PermissionRefused(
+            _("your role does not allow: %(action)s") % {"action": _("record identification work")}
+        )
+
+
+def _country(code: str, name: str, errors: dict[str, str]) -> Country | None:
+    country = Country.objects.by_code([code]).get(code.upper()) if code else None
+    if country is None:
+        errors[name] = _("unknown country code '%(code)s'") % {"code": code}
+    return country
+
+
+def visible_mission(user: Any, mission_id: Any, *, for_update: bool = False) -> Any:
+    """The mission if ``user`` may see it: the same error whether it is elsewhere or nowhere."""
+    missions = IdentificationMission.objects.visible_to(user)
+    if for_update:
+        missions = missions.select_for_update()
+    try:
+        return missions.select_related("country").get(pk=mission_id)
+    except (IdentificationMission.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise NotVisible("mission not found") from None
+
+
+@dataclass
+class NewMission:
+    country: str  # ISO 3166-1 alpha-2: the country whose officials interview
+    kind: str
+    starts_on: date
+    ends_on: date
+    place: str
+    interpreter_languages: list[str] = field(default_factory=list)
+    interpreter: str = ""  # name or agency
+    notes: str = ""
+
+
+@bulk.atomic_action()
+def plan_mission(
+    user: Any, data: NewMission, *, reason: str = "", channel: str = "",
+) -> IdentificationMission:
+    """Plan a consular interview or an identification mission for the user's member state,
+    organised by the user's authority."""
+    _require_identify(user)
+    member_state = personal_data_member_state(user)
+    if member_state is None:
+        raise PermissionRefused(_("your role does not allow: %(action)s") % {
+            "action": _("see persons and their cases")})
+    errors: dict[str, str] = {}
+    country = _country(data.country, "country", errors)
+    if country is not None and country.pk == member_state:
+        errors["country"] = _("must be a third country, not your own member state")
+    if data.kind not in IdentificationMission.Kind.values:
+        errors["kind"] = one_of(IdentificationMission.Kind.values)
+    if data.ends_on < data.starts_on:
+        errors["ends_on"] = _("cannot be before the first day")
+    if not data.place.strip():
+        errors["place"] = _("say where the interviews take place")
+    for tag in data.interpreter_languages:
+        if not LANGUAGE_TAG.fullmatch(tag):
+            errors["interpreter_languages"] = _(
+                "'%(tag)s' is not a language tag such as 'ar' or 'fa-AF'"
+            ) % {"tag": tag}
+    if errors or country is None:
+        raise InvalidInput(errors)
+    mission = IdentificationMission.objects.create(
+        member_state_id=member_state, country=country, kind=data.kind,
+        starts_on=data.starts_on, ends_on=data.ends_on, place=data.place.strip(),
+        interpreter_languages=list(dict.fromkeys(data.interpreter_languages)),
+        interpreter=data.interpreter.strip(), notes=data.notes.strip(),
+        organised_by=user.authority, created_by=user, created_at=clock.now(),
+    )
+    # No person is named yet; the entry records who planned what.
+    record_access(user, "write", "identification_mission", [mission.pk],
+                  reason=reason or "plan identification mission", channel=channel)
+    return mission
+
+
+def _claims(person: Person, country: str) -> bool:
+    return person.nationalities.filter(
+        country_id=country, status__in=Nationality.Status.values).exists()
+
+
+@bulk.atomic_action()
+def present_person(
+    user: Any, mission_id: Any, person_id: Any, *, availability: str, case_id: Any = None,
+    reason: str = "", channel: str = "",
+) -> MissionPresentation:
+    """Put a person on the list of a mission. The person must be of the mission's member state
+    and claim (or have confirmed) the nationality of the mission's country: a country
+    interviews only those said to be its nationals."""
+    _require_identify(user)
+    mission = visible_mission(user, mission_id, for_update=True)
+    person = visible_person(user, person_id, for_update=True)
+    errors: dict[str, str] = {}
+    if mission.status == IdentificationMission.Status.CANCELLED:
+        errors["mission_id"] = _("the mission was cancelled")
+    if availability not in Availability.values:
+        errors["availability"] = one_of(Availability.values)
+    if not _claims(person, mission.country_id):
+        errors["person_id"] = _(
+            "the person has no claimed or confirmed nationality of %(country)s"
+        ) % {"country": mission.country_id}
+    elif mission.presentations.filter(person=person).exists():
+        errors["person_id"] = _("the person is already on this mission's list")
+    case = None
+    if case_id is not None:
+        try:
+            case = load_case(user, case_id)
+        except NotVisible:
+            errors["case_id"] = _("case not found")
+        else:
+            if case.person_id != person.pk:
+                errors["case_id"] = _("the case is not the person's")
+    if errors:
+        raise InvalidInput(errors)
+    presentation = MissionPresentation.objects.create(
+        mission=mission, person=person, case=case, availability=availability,
+        presented_by=user, presented_at=clock.now(),
+    )
+    note_on_open_cases(user, person, "presented_to_mission", reason, {
+        "mission": {"id": str(mission.pk), "kind": mission.kind, "country": mission.country_id,
+                    "starts_on": mission.starts_on.isoformat()},
+        "availability": availability,
+    })
+    record_access(user, "write", "mission_presentation", [presentation.pk],
+                  person_ids=[person.pk], reason=reason or "present person to mission",
+                  channel=channel)
+    return presentation
+
+
+@bulk.atomic_action()
+def record_presentation_outcome(
+    user: Any, presentation_id: Any, *, outcome: str, outcome_on: date, notes: str = "",
+    reason: str = "", channel: str = "",
+) -> MissionPresentation:
+    """Record what the country's officials concluded about a person presented to them.
+
+    "identified" also records a consular interview pointing to the mission's country as
+    identity evidence, so the dossier counts it as the rules for that country say (proof where
+    the interview replaces missing evidence). "did_not_appear" may point to a lack of
+    cooperation (Directive 2008/115/EC Art. 15(6)(a)), but it is not recorded as
+    non-cooperation here: the person may have been ill, not summoned or not transported, and
+    recording non-cooperation is the officer's own decision on the case. An outcome means the
+    mission was held."""
+    _require_identify(user)
+    try:
+        presentation = (MissionPresentation.objects.visible_to(user).select_for_update()
+                        .select_related("mission").get(pk=presentation_id))
+    except (MissionPresentation.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise NotVisible("presentation not found") from None
+    mission = presentation.mission
+    errors: dict[str, str] = {}
+    if outcome not in Outcome.values or outcome == Outcome.PENDING:
+        errors["outcome"] = one_of(v for v in Outcome.values if v != Outcome.PENDING)
+    if outcome_on > clock.today():
+        errors["outcome_on"] = _("%(date)s is in the future") % {"date": outcome_on.isoformat()}
+    elif outcome_on < mission.starts_on:
+        errors["outcome_on"] = _("cannot be before the mission starts (%(date)s)") % {
+            "date": mission.starts_on.isoformat()}
+    if mission.status == IdentificationMission.Status.CANCELLED:
+        errors["outcome"] = _("the mission was cancelled")
+    elif presentation.outcome != Outcome.PENDING:
+        errors["outcome"] = _("an outcome was recorded already")
+    if errors:
+        raise InvalidInput(errors)
+    if outcome == Outcome.IDENTIFIED:
+        presentation.evidence = record_identity_evidence(
+            user, presentation.person_id, NewEvidence(
+                kind=IdentityEvidence.Kind.CONSULAR_INTERVIEW, taken_on=outcome_on,
+                nationality=mission.country_id, summary=notes,
+                reference=f"identification mission {mission.pk}",
+            ), reason=reason, channel=channel)
+    presentation.outcome = outcome
+    presentation.outcome_on = outcome_on
+    presentation.notes = notes.strip()
+    presentation.save(update_fields=["outcome", "outcome_on", "notes", "evidence"])
+    if mission.status == IdentificationMission.Status.PLANNED:
+        mission.status = IdentificationMission.Status.HELD
+        mission.save(update_fields=["status"])
+    person = visible_person(user, presentation.person_id, for_update=True)
+    note_on_open_cases(user, person, "mission_outcome_recorded", reason, {
+        "mission": {"id": str(mission.pk), "country": mission.country_id},
+        "outcome": outcome, "outcome_on": outcome_on.isoformat(),
+    })
+    record_access(user, "write", "mission_presentation", [presentation.pk],
+                  person_ids=[person.pk], reason=reason or "record mission outcome",
+                  channel=channel)
+    return presentation
+
+
+@dataclass(frozen=True)
+class ReadyPerson:
+    """A person who may be presented to the country's officials, with the case that brings
+    them there, their dossier for that country and where they are likely to be."""
+
+    person: Person
+    case: ReturnCase
+    dossier: dossier.Dossier
+    availability: str  # an Availability value, or UNKNOWN
+
+
+def _availability(case: ReturnCase, earlier: list[MissionPresentation]) -> str:
+    if case.stage == Stage.ABSCONDED:
+        return Availability.WHEREABOUTS_UNKNOWN
+    return earlier[-1].availability if earlier else UNKNOWN
+
+
+def persons_ready_for(user: Any, country: str, on: date) -> list[ReadyPerson]:
+    """The user's member state's persons with an open case who claim (or have confirmed) the
+    nationality of ``country``, whose dossier for it is not complete on ``on``, and who are
+    not on a list of that country's mission still awaiting its outcome; oldest case first,
+    one row per person. Availability: whereabouts unknown while the case is in the absconded
+    stage, otherwise what was recorded when last presented, else unknown. The caller logs
+    the read."""
+    _require_identify(user)
+    country = country.upper()
+    awaiting = (MissionPresentation.objects.filter(outcome=Outcome.PENDING,
+                                                   mission__country_id=country)
+                .exclude(mission__status=IdentificationMission.Status.CANCELLED)
+                .values("person_id"))
+    cases = (
+        ReturnCase.objects.visible_to(user)
+        .filter(stage__in=OPEN_STAGES, person__nationalities__country_id=country,
+                person__nationalities__status__in=Nationality.Status.values)
+        .exclude(person_id__in=awaiting)
+        .select_related("person")
+        # what the dossier and the list read, a query each (presentations in their order)
+        .prefetch_related("person__names", "person__documents", "person__identity_evidence",
+                          "person__mission_presentations")
+        .order_by("opened_at", "number")
+        .distinct()
+    )
+    ready: list[ReadyPerson] = []
+    seen: set[Any] = set()
+    for case in cases:
+        if case.person_id in seen:
+            continue
+        seen.add(case.person_id)
+        result = dossier.evaluate(case.person, country, on)
+        if result.status == "complete":
+            continue
+        earlier = list(case.person.mission_presentations.all())
+        ready.append(ReadyPerson(case.person, case, result, _availability(case, earlier)))
+    return ready
