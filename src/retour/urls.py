@@ -10,6 +10,7 @@ from retour.web import (
     views_cases,
     views_documents,
     views_home,
+    views_missions,
     views_people,
 )
 
@@ -38,6 +39,15 @@ urlpatterns = [
     ),
     path("people/new/", views_people.new_person, name="person-new"),
     path("people/<uuid:person_id>/cases/new/", views_people.new_case, name="person-new-case"),
+    path("missions/", views_missions.mission_list, name="missions"),
+    path("missions/new/", views_missions.new_mission, name="mission-new"),
+    path("missions/<uuid:mission_id>/", views_missions.mission_page, name="mission"),
+    path("missions/<uuid:mission_id>/presentations/new/", views_missions.present,
+         name="mission-present"),
+    path(
+        "missions/<uuid:mission_id>/presentations/<uuid:presentation_id>/outcome/",
+        views_missions.record_outcome, name="mission-outcome",
+    ),
     path("audit/", views_audit.audit_start, name="audit"),
     path("audit/persons/<uuid:person_id>/", views_audit.person_access, name="audit-person"),
     path(
