@@ -94,9 +94,8 @@ def _record_of(person: Person) -> Record:
         birth_day=person.birth_day, sex=person.sex,
         nationalities=frozenset(n.country_id for n in person.nationalities.all()),
         document_numbers=frozenset(
-            # ``documents`` is the related name of IdentityDocument.person (prefetched).
             document_number(d.number)
-            for d in person.documents.all()  # type: ignore[attr-defined]
+            for d in person.documents.all()  # prefetched
             if d.number
         ),
     )
