@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from retour.api.access import ReadReason, log_read
+from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.types import CountryCode, Matches, SmallNumber, Text
+from retour.identification import reviews
 from retour.identification.matching.candidates import PersonQuery, QueryName, find_candidates
 from retour.identification.matching.compare import Reason
+from retour.identification.models import MatchReview
 from retour.people.models import Person, PersonName, Sex
 from retour.people.names import search_key
 
@@ -117,3 +120,83 @@ def _display_name(person: Person) -> str:
     names = list(person.names.all())
     primary = [n for n in names if n.kind == PersonName.Kind.PRIMARY] or names
     return str(primary[0]) if primary else ""
+
+
+class MatchReviewOut(Schema):
+    id: UUID
+    person_id: UUID
+    candidate_id: UUID
+    score: float
+    reasons: Reasons
+    decision: MatchReview.Decision
+    reason: str
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+def _review_out(review: MatchReview) -> MatchReviewOut:
+    return MatchReviewOut(
+        id=review.pk, person_id=review.person_id, candidate_id=review.candidate_id,
+        score=review.score,
+        reasons=Reasons(**{k: FieldReason(**v) for k, v in review.reasons.items()}),
+        decision=MatchReview.Decision(review.decision), reason=review.reason,
+        decided_by=review.decided_by.username if review.decided_by else None,
+        decided_at=review.decided_at,
+    )
+
+
+class QueueIn(Schema):
+    threshold: float = Field(reviews.REVIEW_THRESHOLD, ge=0.3, le=1.0)
+    reason: Text = ""
+
+
+@router.post(
+    "/people/{person_id}/match-reviews",
+    response=responses(201, list[MatchReviewOut], [400, 403, 404, 422]),
+    operation_id="queue_possible_matches",
+)
+def queue_possible_matches(
+    request: HttpRequest, person_id: UUID, body: QueueIn
+) -> Status[list[MatchReviewOut]]:
+    """Check whether the person is already known under another record, and queue every
+    candidate not reviewed before for an officer's decision. Nothing is merged."""
+    queued = reviews.queue_possible_matches(
+        caller(request), person_id, threshold=body.threshold, reason=body.reason,
+        channel=CHANNEL)
+    return Status(201, [_review_out(r) for r in queued])
+
+
+@router.get(
+    "/match-reviews", response=responses(200, list[MatchReviewOut], [403, 422]),
+    operation_id="list_match_reviews",
+)
+def list_match_reviews(
+    request: HttpRequest, decision: MatchReview.Decision = MatchReview.Decision.PENDING,
+    reason: ReadReason = "",
+) -> list[MatchReviewOut]:
+    """The review queue: possible matches by decision (pending first by default), the
+    highest score first."""
+    user = caller(request)
+    found = list(reviews.reviews_visible_to(user).filter(decision=decision)
+                 .select_related("decided_by")[:200])
+    log_read(user, "read", "match_review", [r.pk for r in found],
+             person_ids=sorted({p for r in found for p in (r.person_id, r.candidate_id)},
+                               key=str), reason=reason)
+    return [_review_out(r) for r in found]
+
+
+class DecisionIn(Schema):
+    decision: Annotated[str, Field(description="same_person, different_persons or unsure")]
+    reason: Text = Field(min_length=1, description="Why: which fields agree or differ.")
+
+
+@router.post(
+    "/match-reviews/{review_id}/decision",
+    response=responses(200, MatchReviewOut, [400, 403, 404, 422]),
+    operation_id="decide_match",
+)
+def decide_match(request: HttpRequest, review_id: UUID, body: DecisionIn) -> MatchReviewOut:
+    """Decide a possible match, with the reason; the records are never merged."""
+    review = reviews.decide_match(caller(request), review_id, decision=body.decision,
+                                  reason=body.reason, channel=CHANNEL)
+    return _review_out(review)

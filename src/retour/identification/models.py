@@ -232,3 +232,40 @@ class MissionPresentation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.id}"
+
+
+class MatchReview(models.Model):
+    """A possible match between two persons of a member state, waiting for or carrying an
+    officer's decision. Persons are never merged: the decision records what the officer found
+    and why, and both records stay as they are."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "waiting for review"
+        SAME_PERSON = "same_person", "the same person"
+        DIFFERENT_PERSONS = "different_persons", "different persons"
+        UNSURE = "unsure", "unsure"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=dict, help_text="per field: score and why")
+    decision = models.CharField(max_length=20, choices=Decision.choices,
+                                default=Decision.PENDING)
+    reason = models.TextField(blank=True)
+    queued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    queued_at = models.DateTimeField()
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "queued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "candidate"], name="match_review_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"match review {self.id}: {self.decision}"

@@ -70,6 +70,7 @@ OBJECT_TYPES: L.Labels = {
     "identification_dossier": pgettext_lazy("access log", "identification dossier"),
     "identification_mission": pgettext_lazy("access log", "identification mission"),
     "mission_presentation": pgettext_lazy("access log", "presentation to a mission"),
+    "match_review": pgettext_lazy("access log", "review of a possible match"),
 }
 CHANNELS: L.Labels = {
     "web": pgettext_lazy("access log", "web"),

@@ -1,0 +1,118 @@
+"""The review queue of possible matches: is this person already known under another record?
+
+A person is checked against the member state's persons (``matching.candidates``); each
+candidate scoring at least the threshold waits for an officer's decision, same person,
+different persons or unsure, with the reason. Records are never merged automatically: a
+wrong merge would join two people's procedures, and the decision is the officer's to take and
+to justify (GDPR Art. 5(1)(d), accuracy; Art. 22, no decision based solely on automated
+processing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from retour import bulk, clock
+from retour.accounts.roles import Capability
+from retour.audit.log import record_access
+from retour.errors import InvalidInput, NotVisible, PermissionRefused, one_of
+from retour.identification.matching.candidates import PersonQuery, QueryName, find_candidates
+from retour.identification.models import MatchReview
+from retour.people.actions import visible_person
+from retour.people.models import Person
+
+D = MatchReview.Decision
+# A pair scoring less is not worth an officer's time; the API may ask for a higher bar.
+REVIEW_THRESHOLD = 0.7
+
+
+def _require_identify(user: Any) -> None:
+    if not user.can(Capability.IDENTIFY):
+        raise PermissionRefused(
+            _("your role does not allow: %(action)s") % {"action": _("record identification work")}
+        )
+
+
+def query_of(person: Person) -> PersonQuery:
+    """The person's own record as a matching query."""
+    return PersonQuery(
+        names=[QueryName(n.surname, n.given_names, n.script) for n in person.names.all()],
+        birth_year=person.birth_year, birth_month=person.birth_month,
+        birth_day=person.birth_day, sex=person.sex,
+        nationalities=[n.country_id for n in person.nationalities.all()],
+        document_numbers=[d.number for d in person.documents.all() if d.number],
+    )
+
+
+@bulk.atomic_action()
+def queue_possible_matches(
+    user: Any, person_id: Any, *, threshold: float = REVIEW_THRESHOLD, reason: str = "",
+    channel: str = "",
+) -> list[MatchReview]:
+    """Look for the person among the member state's other persons and queue every candidate
+    not reviewed before (in either direction) for a decision."""
+    _require_identify(user)
+    person = visible_person(user, person_id)
+    candidates = [c for c in find_candidates(user, query_of(person), limit=20,
+                                             threshold=threshold)
+                  if c.person.pk != person.pk]
+    known = {
+        frozenset((r.person_id, r.candidate_id))
+        for r in MatchReview.objects.filter(
+            Q(person=person) | Q(candidate=person)
+        ).only("person_id", "candidate_id")
+    }
+    queued = [
+        MatchReview.objects.create(
+            person=person, candidate=c.person, score=round(c.comparison.total, 4),
+            reasons={name: asdict(r) for name, r in c.comparison.reasons.items()},
+            queued_by=user, queued_at=clock.now(),
+        )
+        for c in candidates
+        if frozenset((person.pk, c.person.pk)) not in known
+    ]
+    record_access(
+        user, "search", "person", [c.person.pk for c in candidates],
+        person_ids=[person.pk, *(c.person.pk for c in candidates)],
+        search_terms={"possible_matches_of": str(person.pk)},
+        reason=reason or "check for an earlier record", channel=channel,
+    )
+    return queued
+
+
+def reviews_visible_to(user: Any) -> Any:
+    """The member state's reviews, for users who may do identification work."""
+    _require_identify(user)
+    return MatchReview.objects.visible_to(user)
+
+
+@bulk.atomic_action()
+def decide_match(
+    user: Any, review_id: Any, *, decision: str, reason: str, channel: str = "",
+) -> MatchReview:
+    """Record the officer's decision on a possible match, with the reason. Nothing is merged;
+    a decision that was "unsure" may be taken again, a firm one stands."""
+    review = reviews_visible_to(user).select_for_update().filter(pk=review_id).first()
+    if review is None:
+        raise NotVisible("match review not found")
+    errors: dict[str, str] = {}
+    if decision not in (D.SAME_PERSON, D.DIFFERENT_PERSONS, D.UNSURE):
+        errors["decision"] = one_of([D.SAME_PERSON, D.DIFFERENT_PERSONS, D.UNSURE])
+    if not reason.strip():
+        errors["reason"] = _("say why: which fields agree or differ, what was checked")
+    if review.decision not in (D.PENDING, D.UNSURE):
+        errors["decision"] = _("this pair was already decided: %(decision)s") % {
+            "decision": review.decision}
+    if errors:
+        raise InvalidInput(errors)
+    review.decision, review.reason = decision, reason.strip()
+    review.decided_by, review.decided_at = user, clock.now()
+    review.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+    record_access(user, "write", "match_review", [review.pk],
+                  person_ids=[review.person_id, review.candidate_id],
+                  reason=reason.strip(), channel=channel)
+    return review
