@@ -10,6 +10,7 @@ from retour.web import (
     views_cases,
     views_documents,
     views_home,
+    views_matches,
     views_missions,
     views_people,
 )
@@ -48,6 +49,8 @@ urlpatterns = [
         "missions/<uuid:mission_id>/presentations/<uuid:presentation_id>/outcome/",
         views_missions.record_outcome, name="mission-outcome",
     ),
+    path("matches/", views_matches.match_queue, name="matches"),
+    path("matches/<uuid:review_id>/", views_matches.match_review, name="match"),
     path("audit/", views_audit.audit_start, name="audit"),
     path("audit/persons/<uuid:person_id>/", views_audit.person_access, name="audit-person"),
     path(

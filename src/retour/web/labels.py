@@ -233,6 +233,14 @@ PRESENTATION_OUTCOMES: Labels = {
     "did_not_appear": _("did not appear"),
 }
 
+# The officer's decision on a possible match (``identification.MatchReview.Decision``).
+MATCH_DECISIONS: Labels = {
+    "pending": _("waiting for review"),
+    "same_person": _("same person"),
+    "different_persons": _("different persons"),
+    "unsure": _("unsure"),
+}
+
 APPEAL_OUTCOMES: Labels = {
     "dismissed": _("dismissed"),
     "granted": _("granted: the contested decision is annulled"),

@@ -41,6 +41,7 @@ from retour.identification.models import (
     IdentificationMission,
     IdentityDocument,
     IdentityEvidence,
+    MatchReview,
     MissionPresentation,
 )
 from retour.people.actions import NameInput, link_family_members
@@ -217,6 +218,7 @@ def test_every_form_field_is_an_argument_of_its_action():
         (L.MISSION_STATUSES, IdentificationMission.Status.values),
         (L.AVAILABILITIES, [*MissionPresentation.Availability.values, missions.UNKNOWN]),
         (L.PRESENTATION_OUTCOMES, MissionPresentation.Outcome.values),
+        (L.MATCH_DECISIONS, MatchReview.Decision.values),
     ],
 )
 def test_every_code_of_the_domain_has_its_words(table, codes):
