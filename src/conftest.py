@@ -47,6 +47,17 @@ def _load_reference_data() -> None:
         Role.objects.get_or_create(code=code)
 
 
+@pytest.fixture
+def frozen_clock() -> Any:
+    """The clock stopped at the moment most tests live at (``retour.api.tests.conftest.NOW``);
+    a module asks for it with ``pytestmark = pytest.mark.usefixtures("frozen_clock")``."""
+    from retour import clock
+    from retour.api.tests.conftest import NOW
+
+    with clock.frozen_at(NOW):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _english_to_start_with() -> Any:
     """Each test starts in English: a request in Dutch leaves Dutch active in the thread

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from retour import clock
 from retour.accounts.models import ApiToken, User
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -17,9 +16,8 @@ TODAY = NOW.date()
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+def _every_api_test_at_now(frozen_clock: None) -> None:
+    """Every API test runs with the clock at ``NOW`` (the root conftest's ``frozen_clock``)."""
 
 
 def bearer(user: User) -> dict[str, str]:

@@ -3,7 +3,6 @@ the planning list per country; scoping, audit and the API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,14 +29,10 @@ from retour.identification.missions import (
 from retour.identification.models import IdentificationMission, MissionPresentation
 from retour.testing.factories import case_for, case_in_forced_return, person_for
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
 
 
 def _mission(user: Any, country: str = "MA", **fields: Any) -> IdentificationMission:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,16 +22,12 @@ from retour.testing.factories import case_for
 from retour.web.tests.test_case_page import client_of
 from retour.web.views_audit import OPERATIONS, REASON
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 YESTERDAY = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
 START = "/audit/"
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ queries per page."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,15 +22,11 @@ from retour.testing.factories import case_for, case_in_voluntary_departure
 from retour.web.forms_search import SORT_CHOICES
 from retour.web.views_cases import PAGE_SIZE
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
 URL = "/cases/"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
 
 
 def signed_in(user) -> Client:

@@ -9,7 +9,6 @@ answers 404 to anyone outside the case's member state.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -50,11 +49,7 @@ from retour.testing.factories import case_for, case_in_voluntary_departure, pers
 from retour.web import labels as L
 from retour.web.forms_actions import FORMS
 
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture

@@ -3,25 +3,17 @@ narrow screen, errors announced next to the field, a conflicting change explaine
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from retour import clock
-from retour.api.tests.conftest import NOW, TODAY
+from retour.api.tests.conftest import TODAY
 from retour.cases import actions
 from retour.people.actions import NameInput, link_family_members
 from retour.testing.factories import case_for, person_for
 from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_case_page_with_everything_on_it_is_accessible(page, anna, pieter):

@@ -19,8 +19,7 @@ from typing import Any
 
 import pytest
 
-from retour import clock
-from retour.api.tests.conftest import NOW, TODAY
+from retour.api.tests.conftest import TODAY
 from retour.cases.models import ReturnCase
 from retour.testing.factories import case_for
 from retour.web.tests.conftest import (
@@ -31,15 +30,9 @@ from retour.web.tests.conftest import (
     sign_in,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 
 POLICE = "Politie – Afdeling Vreemdelingen, Identificatie en Mensenhandel"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
 
 
 def step(page: Any, name: str) -> None:

@@ -5,27 +5,19 @@ its button and shown in its section and the history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from retour import clock
-from retour.api.tests.conftest import NOW, TODAY
+from retour.api.tests.conftest import TODAY
 from retour.identification.models import IdentityDocument
 from retour.identification.tests.test_documents import passport_zone
 from retour.testing.factories import case_for
 from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 from retour.web.tests.test_documents_pages import wrong_check_digit
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_recording_a_passport_by_its_zone_and_an_act_of_non_cooperation(page, anna):

@@ -6,7 +6,6 @@ and reads a zone without storing anything."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,11 +29,7 @@ from retour.web.tests.test_case_page import (
     form_values,
 )
 
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def page_url(case: ReturnCase) -> str:

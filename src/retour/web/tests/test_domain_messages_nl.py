@@ -5,7 +5,6 @@ procedure document, the history) stays English."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,17 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from retour import clock
 from retour.accounts.models import User
-from retour.api.tests.conftest import NOW, TODAY
+from retour.api.tests.conftest import TODAY
 from retour.api.tests.scenarios import SCENARIOS, Personas, legal_stay_ended, registered
 from retour.cases import actions
 from retour.cases.procedure_doc import procedure_markdown
 from retour.testing.factories import case_for
 from retour.web.tests.test_case_page import case_url, field_error, filled_in, form_url, writes
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 DOC = Path(__file__).resolve().parents[4] / "docs" / "procedure.md"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
 
 
 @pytest.fixture

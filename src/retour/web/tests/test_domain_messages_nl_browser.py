@@ -3,23 +3,14 @@ next to the field it concerns, with its legal source, and the page stays accessi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from retour import clock
-from retour.api.tests.conftest import NOW, TODAY
+from retour.api.tests.conftest import TODAY
 from retour.cases import actions
 from retour.testing.factories import case_for
 from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_a_dutch_user_reads_the_refusal_in_dutch_next_to_the_field(page, anna):

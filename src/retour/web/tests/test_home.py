@@ -4,7 +4,6 @@ no person to the roles that read aggregates only."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,14 +17,10 @@ from retour.cases import actions
 from retour.people.actions import NameInput
 from retour.testing.factories import case_for, case_in_voluntary_departure
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
 
 
 def home_of(user) -> str:

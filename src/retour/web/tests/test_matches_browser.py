@@ -4,26 +4,16 @@ reason and sees the confirmation back in the queue (accessible)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import expect
 
-from retour import clock
-from retour.api.tests.conftest import NOW
 from retour.identification.models import MatchReview
 from retour.identification.reviews import queue_possible_matches
 from retour.people.actions import NameInput
 from retour.testing.factories import person_for
 from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_deciding_a_possible_match_in_the_queue(page, anna):

@@ -4,13 +4,9 @@ that nothing is ever merged."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from retour import clock
 from retour.accounts.roles import Capability
-from retour.api.tests.conftest import NOW
 from retour.audit.models import AccessLogEntry
 from retour.identification.models import MatchReview
 from retour.identification.reviews import decide_match, queue_possible_matches
@@ -19,11 +15,7 @@ from retour.people.models import Person
 from retour.testing.factories import case_for, person_for
 from retour.web.tests.test_case_page import client_of, field_error
 
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 PEOPLE = {

@@ -4,23 +4,14 @@ that the delegation identified them; the mission page shows it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import expect
 
-from retour import clock
-from retour.api.tests.conftest import NOW, TODAY
+from retour.api.tests.conftest import TODAY
 from retour.testing.factories import case_for
 from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_planning_a_mission_presenting_a_person_and_recording_identified(page, anna):

@@ -5,15 +5,13 @@ the refusals next to the fields and the access log."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from retour import clock
 from retour.accounts.roles import Capability
-from retour.api.tests.conftest import NOW, TODAY
+from retour.api.tests.conftest import TODAY
 from retour.audit.models import AccessLogEntry
 from retour.cases.actions import record_absconding
 from retour.identification import dossier
@@ -22,11 +20,7 @@ from retour.identification.models import IdentificationMission, MissionPresentat
 from retour.testing.factories import case_for, case_in_forced_return
 from retour.web.tests.test_case_page import client_of, field_error
 
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def _mission(user: Any, country: str = "MA", **fields: Any) -> IdentificationMission:

@@ -3,14 +3,11 @@ case for them, through the Django test client."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from retour import clock
-from retour.api.tests.conftest import NOW
 from retour.audit.models import AccessLogEntry
 from retour.cases import actions
 from retour.cases.models import ReturnCase
@@ -19,13 +16,9 @@ from retour.people.models import Person
 from retour.testing.factories import case_for, person_for
 from retour.web.tests.test_case_page import client_of, field_error, form_values
 
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
 NEW_PERSON = "/people/new/"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
 
 
 def new_case_url(person: Any) -> str:

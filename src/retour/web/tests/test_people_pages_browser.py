@@ -3,24 +3,14 @@ registered: accessible, and nothing saved until the user confirms."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from retour import clock
-from retour.api.tests.conftest import NOW
 from retour.people.actions import NameInput
 from retour.people.models import Person
 from retour.testing.factories import person_for
 from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 
 
 def test_new_person_form_warns_about_a_similar_person(page, anna):

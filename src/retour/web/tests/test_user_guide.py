@@ -34,13 +34,15 @@ from conftest import make_user
 from retour import clock
 from retour.accounts.models import User
 from retour.accounts.roles import RoleCode
-from retour.api.tests.conftest import NOW, TODAY
+from retour.api.tests.conftest import TODAY
 from retour.cases import actions
 from retour.cases.models import Decision, ReturnCase
 from retour.identification.actions import NewDocument, record_identity_document
 from retour.people.actions import NameInput, NewPerson, link_family_members, register_person
 from retour.people.models import Person
 from retour.web.tests.conftest import ARTIFACTS, assert_accessible, sign_in
+
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 DOCS = Path(__file__).resolve().parents[4] / "docs"
 GUIDE = DOCS / "user-guide.md"
@@ -59,12 +61,6 @@ OMID_PASSPORT = ["P<AFGRAHIMI<<OMID<<<<<<<<<<<<<<<<<<<<<<<<<<<",
 def pictures_in_the_guide() -> list[str]:
     """The file names of the pictures the guide shows, in its order."""
     return _IMAGE.findall(GUIDE.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock() -> Iterator[None]:
-    with clock.frozen_at(NOW):
-        yield
 
 
 @contextlib.contextmanager
