@@ -64,6 +64,20 @@ def test_the_command_exits_2_with_the_line_and_position_when_it_is_not_an_mrz(db
     assert "line 2, position 16: expected the date of birth YYMMDD, found 'O'" in err
 
 
+def test_the_command_exits_3_and_says_what_to_run_without_reference_data(db, monkeypatch):
+    from django.db import OperationalError
+
+    from retour.identification.management.commands import mrz
+
+    def no_table(lines: list[str]) -> dict[str, object]:
+        raise OperationalError("no such table: reference_country")
+
+    monkeypatch.setattr(mrz, "read_mrz", no_table)
+    status, out, err = _mrz(*ICAO_TD3)
+    assert (status, out) == (3, "")
+    assert "retour load_reference" in err
+
+
 def test_the_api_answers_what_the_command_prints(client, anna):
     response = client.post(API, {"lines": ICAO_TD3}, content_type="application/json",
                            headers=bearer(anna))
