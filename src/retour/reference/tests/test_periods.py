@@ -9,7 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retour.reference.periods import UnsupportedUnit, add_period
+from retour.reference.periods import (
+    MAX_WORKING_DAYS,
+    WORKING_DAYS,
+    PeriodEnd,
+    PeriodError,
+    SkippedDay,
+    Start,
+    UnsupportedUnit,
+    add_period,
+    count_period,
+)
 
 DAYS = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 
@@ -46,9 +56,7 @@ def test_weeks_are_seven_days(event_day, weeks):
 
 
 @given(DAYS, st.integers(min_value=1, max_value=120))
-def test_a_period_in_months_ends_on_the_same_date_or_the_last_day_of_the_month(
-    event_day, months
-):
+def test_a_period_in_months_ends_on_the_same_date_or_the_last_day_of_the_month(event_day, months):
     """Art. 3(2)(c): the same date in the last month, or that month's last day when the date
     does not exist in it."""
     last = add_period(event_day, months, "months")
@@ -73,3 +81,87 @@ def test_a_longer_period_never_ends_earlier(event_day, days):
 def test_a_unit_without_a_counting_rule_is_refused(unit):
     with pytest.raises(UnsupportedUnit, match=repr(unit)):
         add_period(date(2026, 3, 2), 10, unit)
+
+
+# count_period: the same arithmetic with a start rule, working days and roll-forward.
+
+
+class _Weekends:
+    """Saturday and Sunday closed, nothing else: enough to check the counting itself."""
+
+    def closed_because(self, day: date) -> tuple[str, ...]:
+        return (calendar.day_name[day.weekday()],) if day.weekday() >= 5 else ()
+
+
+WEEKENDS = _Weekends()
+
+
+@given(
+    DAYS,
+    st.integers(min_value=0, max_value=400),
+    st.sampled_from(["days", "weeks", "months", "years"]),
+)
+def test_counting_by_default_is_add_period(event_day, value, unit):
+    """Exclusive start, no roll-forward: the existing callers' rule, unchanged."""
+    value = value if unit in ("days", "weeks") else value % 40
+    assert count_period(event_day, value, unit) == PeriodEnd(add_period(event_day, value, unit))
+
+
+@given(DAYS, st.integers(min_value=1, max_value=400))
+def test_inclusive_calendar_days_end_one_day_earlier(event_day, days):
+    exclusive = count_period(event_day, days, "days").due
+    assert count_period(event_day, days, "days", start=Start.INCLUSIVE).due == (
+        exclusive - timedelta(days=1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("event_day", "value", "start", "due"),
+    [
+        (date(2026, 11, 27), 1, Start.EXCLUSIVE, date(2026, 11, 30)),  # Friday → Monday
+        (date(2026, 11, 27), 1, Start.INCLUSIVE, date(2026, 11, 27)),  # the Friday counts
+        (date(2026, 11, 28), 1, Start.INCLUSIVE, date(2026, 11, 30)),  # a Saturday does not
+        (date(2026, 11, 23), 10, Start.EXCLUSIVE, date(2026, 12, 7)),
+        (date(2026, 11, 28), 0, Start.EXCLUSIVE, date(2026, 11, 28)),
+    ],
+)
+def test_working_days_edges(event_day, value, start, due):
+    assert count_period(event_day, value, WORKING_DAYS, calendar=WEEKENDS, start=start).due == due
+
+
+def test_roll_forward_moves_a_last_day_on_a_weekend_to_the_following_working_day():
+    """Reg. 1182/71 Art. 3(4)."""
+    end = count_period(date(2026, 11, 23), 5, "days", calendar=WEEKENDS, roll_forward=True)
+    assert end == PeriodEnd(
+        date(2026, 11, 30),
+        (
+            SkippedDay(date(2026, 11, 28), ("Saturday",)),
+            SkippedDay(date(2026, 11, 29), ("Sunday",)),
+        ),
+        rolled_forward_from=date(2026, 11, 28),
+    )
+    assert count_period(date(2026, 11, 23), 4, "days", calendar=WEEKENDS, roll_forward=True) == (
+        PeriodEnd(date(2026, 11, 27))
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "options", "field"),
+    [
+        (-1, "days", {}, "value"),
+        (0, "days", {"start": Start.INCLUSIVE}, "value"),
+        (3, WORKING_DAYS, {}, "calendar"),
+        (3, "days", {"roll_forward": True}, "calendar"),
+        (MAX_WORKING_DAYS + 1, WORKING_DAYS, {"calendar": WEEKENDS}, "value"),
+        (9000, "years", {}, "value"),
+    ],
+)
+def test_a_period_that_cannot_be_counted_names_the_field(value, unit, options, field):
+    with pytest.raises(PeriodError) as refused:
+        count_period(date(2026, 3, 2), value, unit, **options)
+    assert refused.value.field == field
+
+
+def test_count_period_refuses_a_unit_without_a_counting_rule():
+    with pytest.raises(UnsupportedUnit):
+        count_period(date(2026, 3, 2), 3, "fortnights", calendar=WEEKENDS)
