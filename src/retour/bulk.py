@@ -7,9 +7,18 @@ statements an action needs without changing what it writes (ADR 0005):
 - append-only records (case events, access-log entries) are collected in memory and written
   with a few multi-row inserts when the session ends;
 - rows that only the session's actions change (a case's milestone row, the case itself) are
-  kept in memory between actions and written back at the end;
+  kept in memory between actions and written back at the end; persons and cases made in the
+  session are inserted at the end;
 - lookups of reference data that cannot change during the session (legal parameters,
-  countries) are remembered.
+  countries) are remembered;
+- the rows that hang off a case or a person (decisions, deadlines, tasks, hand-overs,
+  vulnerabilities, nationalities) are kept per owner: read once (or not at all for an owner
+  made in the session), searched in memory, and new or changed rows written at the end, new
+  ones with keys the session takes from the table's sequence in blocks.
+
+Code reaches related rows through ``select``, ``add``, ``save`` and ``update`` below, which
+read and write the database directly when no session is in progress, so the action functions
+are the same in both modes.
 
 The session runs inside one transaction that it opens itself: everything it collects is
 written, or nothing is. An exception inside the session must leave it (the session then
@@ -20,15 +29,21 @@ Outside a session, every helper here is a no-op and actions write row by row as 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
 T = TypeVar("T")
-Flush = Callable[[list[Any]], None]
+M = TypeVar("M", bound=models.Model)
+Flush = Callable[[list[Any]], object]
+
+# Keys taken from a table's sequence at a time, and rows per INSERT or UPDATE when a session
+# writes what it kept (SQLite allows 32,766 parameters per statement).
+KEY_BLOCK = 1000
+BATCH = 500
 
 
 class BulkSessionFailed(RuntimeError):
@@ -41,6 +56,13 @@ class BulkSession:
         # Buffers in the order they were first used, so rows are written before rows that
         # refer to them.
         self._buffers: dict[str, tuple[list[Any], Flush]] = {}
+        # Related rows per (owner model, owner key, relation); objects made in the session,
+        # whose relations start empty; rows to insert at the end, which need no update.
+        self._related: dict[tuple[str, Any, str], list[Any]] = {}
+        self._made: set[tuple[str, Any]] = set()
+        self._inserted: set[tuple[str, Any]] = set()
+        self._changed: dict[type[models.Model], dict[Any, tuple[Any, set[str]]]] = {}
+        self._keys: dict[type[models.Model], Iterator[int]] = {}
         self.failed = False
 
     def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -56,6 +78,51 @@ class BulkSession:
     def collect(self, buffer: str, item: Any, flush: Flush) -> None:
         """Keep ``item`` to be written by ``flush(items)`` when the session ends."""
         self._buffers.setdefault(buffer, ([], flush))[0].append(item)
+
+    def made(self, obj: models.Model) -> None:
+        """``obj`` was created in this session: none of its related rows is in the database."""
+        self._made.add((obj._meta.label, obj.pk))
+
+    def is_made(self, obj: models.Model) -> bool:
+        return (obj._meta.label, obj.pk) in self._made
+
+    def related(self, owner: models.Model, relation: str) -> list[Any]:
+        key = (owner._meta.label, owner.pk, relation)
+        rows = self._related.get(key)
+        if rows is None:
+            rows = [] if self.is_made(owner) else list(getattr(owner, relation).all())
+            self._related[key] = rows
+        return rows
+
+    def new_key(self, model: type[models.Model]) -> int:
+        keys = self._keys.get(model)
+        if keys is None:
+            keys = self._keys[model] = _key_blocks(model)
+        return next(keys)
+
+    def insert(self, row: models.Model) -> None:
+        self.made(row)
+        self._inserted.add((row._meta.label, row.pk))
+        model = type(row)
+        self.collect(f"insert {model._meta.label}", row,
+                     lambda rows: model._default_manager.bulk_create(rows, batch_size=BATCH))
+
+    def changed(self, row: models.Model, fields: Iterable[str]) -> None:
+        if (row._meta.label, row.pk) in self._inserted:
+            return  # inserted as it is at the end
+        model = type(row)
+        if model not in self._changed:
+            self.collect(f"update {model._meta.label}", model, lambda _: self._update(model))
+            self._changed[model] = {}
+        kept = self._changed[model].setdefault(row.pk, (row, set()))
+        kept[1].update(fields)
+
+    def _update(self, model: type[models.Model]) -> None:
+        by_fields: dict[frozenset[str], list[Any]] = {}
+        for row, fields in self._changed.pop(model).values():
+            by_fields.setdefault(frozenset(fields), []).append(row)
+        for names, rows in by_fields.items():
+            model._default_manager.bulk_update(rows, sorted(names), batch_size=BATCH)
 
     def write(self) -> None:
         if self.failed:
@@ -91,12 +158,46 @@ def bulk_session() -> Iterator[BulkSession]:
         _current.reset(token)
 
 
+def _key_blocks(model: type[models.Model]) -> Iterator[int]:
+    """Keys for new rows of ``model``, taken from its sequence as the database would.
+
+    PostgreSQL hands out a block from the column's sequence (``nextval``), so other writers
+    never get the same keys. SQLite has no sequence to reserve from: the keys follow the
+    highest one used (``sqlite_sequence`` remembers keys of deleted rows too). A writer that
+    adds rows to the same table before the session ends makes the session's inserts fail and
+    the whole session roll back; rows are never mixed up."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = model._meta.pk.column
+    if connection.vendor == "postgresql":
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, column, KEY_BLOCK],
+                )
+                block = [key for (key,) in cursor.fetchall()]
+            yield from block
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(column)}) FROM {table}")  # noqa: S608
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s",
+                       [model._meta.db_table])
+        used = cursor.fetchone()
+    key = max(highest, used[0] if used else 0)
+    while True:
+        key += 1
+        yield key
+
+
 @contextmanager
 def atomic_action() -> Iterator[None]:
     """The transaction of one action (usable as a decorator): all of it or nothing, and
-    inside a bulk session, a failure marks the session failed."""
+    inside a bulk session, a failure marks the session failed.
+
+    In a session no savepoint is made: a failed action fails the whole session anyway, and
+    two statements per action are worth saving there."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=_current.get() is None):
             yield
     except BaseException:
         session = _current.get()
@@ -109,3 +210,101 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, remembered for the rest of the bulk session if one is in progress."""
     session = _current.get()
     return compute() if session is None else session.remember(key, compute)
+
+
+# Related rows: the same calls in and out of a session.
+
+
+def _attname(row: models.Model, name: str) -> str:
+    """The attribute holding field ``name``'s value (``case_id`` for ``case``)."""
+    field = row._meta.get_field(name)
+    return getattr(field, "attname", name)
+
+
+def _matches(row: models.Model, criteria: dict[str, Any]) -> bool:
+    """``row`` satisfies ``criteria`` written as for ``QuerySet.filter``: exact values,
+    ``__in`` and ``__isnull`` (the lookups the actions use)."""
+    for key, wanted in criteria.items():
+        name, _, lookup = key.partition("__")
+        value = row.pk if name == "pk" else getattr(row, _attname(row, name))
+        if lookup == "":
+            ok = value == (wanted.pk if isinstance(wanted, models.Model) else wanted)
+        elif lookup == "in":
+            ok = value in {w.pk if isinstance(w, models.Model) else w for w in wanted}
+        elif lookup == "isnull":
+            ok = (value is None) == wanted
+        else:
+            raise ValueError(f"lookup {key!r} is not supported on kept rows")
+        if not ok:
+            return False
+    return True
+
+
+def select(owner: models.Model, relation: str, **criteria: Any) -> list[Any]:
+    """The rows of ``owner.<relation>`` that match ``criteria``, in no particular order."""
+    session = _current.get()
+    if session is None:
+        return list(getattr(owner, relation).filter(**criteria))
+    return [row for row in session.related(owner, relation) if _matches(row, criteria)]
+
+
+def add(owner: models.Model, relation: str, row: M) -> M:
+    """Save a new row of ``owner.<relation>``; in a session, keep it and insert it at the end
+    (it gets its key now, so events and other rows can refer to it)."""
+    session = _current.get()
+    if session is None:
+        row.save()
+        return row
+    if row._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
+        row.pk = session.new_key(type(row))
+    session.insert(row)
+    session.related(owner, relation).append(row)
+    return row
+
+
+def add_all(owner: models.Model, relation: str, rows: Iterable[M]) -> None:
+    """``add`` for several rows; without a session, one multi-row insert."""
+    if _current.get() is None:
+        getattr(owner, relation).model.objects.bulk_create(rows)
+        return
+    for row in rows:
+        add(owner, relation, row)
+
+
+def create(obj: M) -> M:
+    """Save a new object that is no one's related row (a person, a case); in a session it is
+    inserted at the end, and its related rows start empty without a query."""
+    session = _current.get()
+    if session is None:
+        obj.save(force_insert=True)
+    else:
+        session.insert(obj)
+    return obj
+
+
+def save(row: models.Model, *fields: str) -> None:
+    """Save ``fields`` of a row changed in place; in a session, at its end."""
+    session = _current.get()
+    if session is None:
+        row.save(update_fields=fields)
+    else:
+        session.changed(row, fields)
+
+
+def update(owner: models.Model, relation: str, values: dict[str, Any], **criteria: Any) -> None:
+    """Set ``values`` on the rows of ``owner.<relation>`` that match ``criteria``."""
+    session = _current.get()
+    if session is None:
+        getattr(owner, relation).filter(**criteria).update(**values)
+        return
+    for row in select(owner, relation, **criteria):
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.changed(row, values)
+
+
+def made(obj: models.Model) -> None:
+    """Note that ``obj`` was just created, so a session need not read its related rows."""
+    session = _current.get()
+    if session is not None:
+        session.made(obj)

@@ -15,8 +15,6 @@ from retour import bulk, clock
 from retour.audit.models import AccessLogEntry, AccessLogPerson, ChainHead
 
 GENESIS = "0" * 64
-# Rows per INSERT when a bulk session writes its entries (SQLite allows 32,766 parameters).
-BULK_BATCH = 500
 
 
 def _canonical(entry: AccessLogEntry) -> bytes:
@@ -105,11 +103,11 @@ def _write(entries: list[AccessLogEntry], head: ChainHead) -> None:
         entries[0].save()
     else:
         # Both databases hand the new keys back (RETURNING), which the index rows need.
-        AccessLogEntry.objects.bulk_create(entries, batch_size=BULK_BATCH)
+        AccessLogEntry.objects.bulk_create(entries, batch_size=bulk.BATCH)
     AccessLogPerson.objects.bulk_create(
         (AccessLogPerson(entry=e, person_id=p)
          for e in entries for p in dict.fromkeys(e.person_ids)),
-        batch_size=BULK_BATCH,
+        batch_size=bulk.BATCH,
     )
     head.save(update_fields=["sequence", "digest"])
 

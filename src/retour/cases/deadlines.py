@@ -6,6 +6,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from retour import bulk
 from retour.cases.models import Deadline, Decision, ReturnCase
 from retour.errors import TransitionRefused
 from retour.reference.legal import MissingLegalParameter, parameter_in_force, require_parameter
@@ -42,10 +43,10 @@ def open_deadline(
     decision: Decision | None = None,
     parameter: LegalParameter | None = None,
 ) -> Deadline:
-    return Deadline.objects.create(
+    return bulk.add(case, "deadlines", Deadline(
         case=case, kind=kind, starts_on=starts_on, due_on=due_on, decision=decision,
         parameter=parameter,
-    )
+    ))
 
 
 def open_deadline_from_parameter(
@@ -69,9 +70,8 @@ def open_deadline_from_parameter(
 
 
 def close_deadlines(case: ReturnCase, status: str, on: date, *kinds: str) -> None:
-    case.deadlines.filter(kind__in=kinds, status=Deadline.Status.OPEN).update(
-        status=status, closed_on=on
-    )
+    bulk.update(case, "deadlines", {"status": status, "closed_on": on},
+                kind__in=kinds, status=Deadline.Status.OPEN)
 
 
 def entry_ban_end(departed_on: date, ban: Decision) -> date:

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from retour import clock
+from retour import bulk, clock
 from retour.cases.models import Decision, Origin, ReturnCase
 from retour.people.models import Person, Vulnerability
 
@@ -23,15 +23,17 @@ _ORIGINS_WITHOUT_LEGAL_STAY = frozenset(
 )
 
 
-def is_unaccompanied_minor(case: ReturnCase, on: date | None = None) -> bool:
-    vulnerabilities = case.person.vulnerabilities.filter(
-        kind=Vulnerability.Kind.UNACCOMPANIED_MINOR
+def _noted(person: Person, kinds: tuple[str, ...], on: date | None) -> bool:
+    """One of the vulnerabilities ``kinds`` is noted and has not ended by ``on`` (now when
+    None)."""
+    return any(
+        v.ended_on is None or (on is not None and v.ended_on > on)
+        for v in bulk.select(person, "vulnerabilities", kind__in=kinds)
     )
-    if on is not None:
-        vulnerabilities = vulnerabilities.exclude(ended_on__lte=on)
-    else:
-        vulnerabilities = vulnerabilities.filter(ended_on__isnull=True)
-    return vulnerabilities.exists()
+
+
+def is_unaccompanied_minor(case: ReturnCase, on: date | None = None) -> bool:
+    return _noted(case.person, (Vulnerability.Kind.UNACCOMPANIED_MINOR,), on)
 
 
 def _latest_birth_date(person: Person) -> date | None:
@@ -62,12 +64,9 @@ def may_be_a_child(person: Person, on: date) -> bool:
 def counts_as_a_minor(person: Person, on: date) -> bool:
     """The person is noted as a minor (accompanied or not) on ``on``, or may be one then by
     the date of birth recorded. The one definition the guards and the statistics share."""
-    if may_be_a_child(person, on):
-        return True
-    noted = person.vulnerabilities.filter(
-        kind__in=(Vulnerability.Kind.MINOR, Vulnerability.Kind.UNACCOMPANIED_MINOR)
+    return may_be_a_child(person, on) or _noted(
+        person, (Vulnerability.Kind.MINOR, Vulnerability.Kind.UNACCOMPANIED_MINOR), on
     )
-    return noted.exclude(ended_on__lte=on).exists()
 
 
 def is_minor(case: ReturnCase) -> bool:
@@ -75,8 +74,19 @@ def is_minor(case: ReturnCase) -> bool:
     return counts_as_a_minor(case.person, clock.today())
 
 
+def decisions_in_force(case: ReturnCase, kind: str) -> list[Decision]:
+    return bulk.select(case, "decisions", kind=kind, status=Decision.Status.IN_FORCE)
+
+
+def latest_decision(
+    case: ReturnCase, kind: str, status: str = Decision.Status.IN_FORCE
+) -> Decision | None:
+    found = bulk.select(case, "decisions", kind=kind, status=status)
+    return max(found, key=lambda decision: (decision.decided_on, decision.pk), default=None)
+
+
 def _in_force(case: ReturnCase, kind: str) -> bool:
-    return case.decisions.filter(kind=kind, status=Decision.Status.IN_FORCE).exists()
+    return bool(decisions_in_force(case, kind))
 
 
 def legal_stay_ended_first(case: ReturnCase) -> str | None:
@@ -112,9 +122,10 @@ def no_suspensive_matter(case: ReturnCase) -> str | None:
 
     Directive 2008/115/EC Art. 9(1) and 13(2): no removal while an appeal with suspensive
     effect runs or removal is postponed."""
-    if case.decisions.filter(
-        kind=Decision.Kind.APPEAL, status=Decision.Status.PENDING, suspensive=True
-    ).exists():
+    if bulk.select(
+        case, "decisions", kind=Decision.Kind.APPEAL, status=Decision.Status.PENDING,
+        suspensive=True,
+    ):
         return _(
             "an appeal with suspensive effect is pending (Directive 2008/115/EC Art. 13(2))"
         )

@@ -161,7 +161,7 @@ def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: st
     member_state = _may_register(user)
     countries = _validate_new_person(data)
     now = clock.now()
-    person = Person.objects.create(
+    person = bulk.create(Person(
         member_state_id=member_state,
         registered_by=user.authority,
         sex=data.sex,
@@ -173,8 +173,8 @@ def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: st
         country_of_birth=countries["birth"][0] if countries["birth"] else None,
         languages=list(dict.fromkeys(data.languages)),
         created_at=now,
-    )
-    PersonName.objects.bulk_create(
+    ))
+    bulk.add_all(person, "names", (
         PersonName(
             person=person,
             kind=n.kind,
@@ -186,18 +186,18 @@ def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: st
             search_key=search_key(n.given_names, n.surname)[:_SEARCH_KEY_LENGTH],
         )
         for n in data.names
-    )
-    Nationality.objects.bulk_create(
+    ))
+    bulk.add_all(person, "nationalities",
         [Nationality(person=person, country=c, status="claimed") for c in countries["claimed"]]
         + [
             Nationality(person=person, country=c, status="confirmed")
             for c in countries["confirmed"]
         ]
     )
-    Vulnerability.objects.bulk_create(
+    bulk.add_all(person, "vulnerabilities", (
         Vulnerability(person=person, kind=k, noted_on=clock.today())
         for k in dict.fromkeys(data.vulnerabilities)
-    )
+    ))
     record_access(
         user, "write", "person", [person.id], person_ids=[person.id], reason=reason or
         "register person", channel=channel,
@@ -244,9 +244,10 @@ def link_family_members(
         raise InvalidInput.field("relative_id", _("no such person")) from None
     if person.pk == relative.pk:
         raise InvalidInput.field("relative_id", _("a person cannot be their own relative"))
-    if FamilyLink.objects.filter(person=person, relative=relative).exists():
+    if bulk.select(person, "family_links", relative=relative):
         raise InvalidInput.field("relative_id", _("these persons are already linked"))
-    link = FamilyLink.objects.create(person=person, relative=relative, relation=relation)
+    link = bulk.add(person, "family_links",
+                    FamilyLink(person=person, relative=relative, relation=relation))
     record_access(
         user, "write", "family_link", [link.id], person_ids=[person.id, relative.id],
         reason="link family members", channel=channel,

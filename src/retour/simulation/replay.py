@@ -16,6 +16,8 @@ from typing import Any
 from retour import bulk, clock
 from retour.accounts.models import User
 from retour.cases import actions
+from retour.cases.actions._core import load_case
+from retour.cases.guards import latest_decision
 from retour.cases.models import Decision, ReturnCase
 from retour.errors import ActionError
 from retour.people.actions import link_family_members, register_person
@@ -136,10 +138,8 @@ class Replay:
         params = dict(step.params)
         if step.action in DECISION_ARGUMENTS:
             argument, kind, status = DECISION_ARGUMENTS[step.action]
-            params[argument] = (
-                Decision.objects.filter(case_id=case_id, kind=kind, status=status)
-                .order_by("-decided_on", "-id").values_list("pk", flat=True).first()
-            )
+            decision = latest_decision(load_case(None, case_id), kind, status)
+            params[argument] = decision.pk if decision else None
         return CASE_ACTIONS[step.action](officer, case_id, channel=CHANNEL, **params)
 
     def _note(self, case: ReturnCase) -> None:

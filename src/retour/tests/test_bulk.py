@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from retour import bulk
+from retour import bulk, clock
 from retour.audit.log import record_access, verify_chain
 from retour.audit.models import AccessLogEntry
-from retour.cases import actions
-from retour.cases.models import CaseEvent
+from retour.cases import actions, guards
+from retour.cases.models import CaseEvent, Deadline, Decision
+from retour.cases.stages import Stage
 from retour.cases.tests import support as s
 from retour.errors import TransitionRefused
 
@@ -59,3 +60,47 @@ def test_a_lookup_is_remembered_only_inside_a_session(db):
     with bulk.bulk_session():
         assert bulk.remembered("k", compute) == 3
         assert bulk.remembered("k", compute) == 3
+
+
+def test_rows_from_before_the_session_are_changed_in_memory_and_updated_at_its_end(anna):
+    case = s.voluntary_departure(anna)
+    decision = s.in_force(case, Decision.Kind.RETURN_DECISION)
+    with bulk.bulk_session():
+        actions.lodge_appeal(anna, case.pk, contested_decision_id=decision.pk,
+                             lodged_on=clock.today(), suspensive=True)
+        appeal = guards.latest_decision(case, Decision.Kind.APPEAL, Decision.Status.PENDING)
+        assert appeal is not None
+        actions.decide_appeal(anna, case.pk, appeal_id=appeal.pk, outcome="granted",
+                              decided_on=clock.today())
+        # The session sees its own changes; the database does not, yet.
+        assert not guards.decisions_in_force(case, Decision.Kind.RETURN_DECISION)
+        assert Decision.objects.get(pk=decision.pk).status == Decision.Status.IN_FORCE
+        assert not Decision.objects.filter(kind=Decision.Kind.APPEAL).exists()
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.ANNULLED
+    assert Decision.objects.get(pk=appeal.pk).appeal_outcome == "granted"
+    assert not case.deadlines.filter(decision=decision, status=Deadline.Status.OPEN).exists()
+    case.refresh_from_db()
+    assert case.stage == Stage.LEGAL_STAY_ENDED
+    assert case.version == case.events.count() == 5
+
+
+def test_rows_made_in_a_session_take_keys_the_database_does_not_hand_out_again(anna):
+    before = s.legal_stay_ended(anna)
+    highest = Decision.objects.order_by("-pk").values_list("pk", flat=True).first()
+    with bulk.bulk_session():
+        actions.issue_return_decision(anna, before.pk, decided_on=clock.today(),
+                                      voluntary_departure_days=30)
+    in_session = s.in_force(before, Decision.Kind.RETURN_DECISION)
+    assert highest is not None and in_session.pk > highest
+    after = s.voluntary_departure(anna)  # row by row again, from the database's own sequence
+    assert s.in_force(after, Decision.Kind.RETURN_DECISION).pk > in_session.pk
+
+
+def test_kept_rows_answer_only_the_lookups_the_actions_use(anna):
+    case = s.legal_stay_ended(anna)
+    with bulk.bulk_session():
+        assert bulk.select(case, "decisions", kind__in=[Decision.Kind.END_OF_LEGAL_STAY],
+                           contested__isnull=True)
+        with pytest.raises(ValueError, match="not supported"):
+            bulk.select(case, "decisions", decided_on__gte=clock.today())

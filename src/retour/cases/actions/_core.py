@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from retour import bulk, clock
+from retour.accounts.models import Authority
 from retour.audit.log import record_access
 from retour.cases import milestones
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
@@ -40,8 +41,6 @@ TRACKED_FIELDS = (
     "closed_at",
 )
 
-# Rows per INSERT or UPDATE when a bulk session writes what it collected.
-BULK_BATCH = 500
 
 Change = Callable[[ReturnCase], "dict[str, Any] | None"]
 
@@ -73,11 +72,6 @@ def load_case(user: Any, case_id: Any, *, for_update: bool = False) -> ReturnCas
     if user is not None and not ReturnCase.objects.is_visible_to(case, user):
         raise NotVisible("case not found")
     return case
-
-
-def remember_case(case: ReturnCase) -> None:
-    """Keep a case just made for the rest of the bulk session, if one is in progress."""
-    bulk.remembered(("cases.case", str(case.pk)), lambda: case)
 
 
 def _read_case(user: Any, case_id: Any, *, for_update: bool) -> ReturnCase:
@@ -165,11 +159,11 @@ def start_milestones(case: ReturnCase, **values: Any) -> CaseMilestones:
 
 
 def _write_events(events: list[CaseEvent]) -> None:
-    CaseEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+    CaseEvent.objects.bulk_create(events, batch_size=bulk.BATCH)
 
 
 def _write_new_milestones(rows: list[CaseMilestones]) -> None:
-    CaseMilestones.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    CaseMilestones.objects.bulk_create(rows, batch_size=bulk.BATCH)
 
 
 def _save_each(rows: list[CaseMilestones]) -> None:
@@ -213,10 +207,8 @@ def perform(
         changed = [name for name in TRACKED_FIELDS if before[name] != after[name]]
         case.version += 1
         case.updated_at = clock.now()
-        case.save(update_fields=[
-            "version", "updated_at",
-            *(name for name, value in row_after.items() if row_before[name] != value),
-        ])
+        bulk.save(case, "version", "updated_at",
+                  *(name for name, value in row_after.items() if row_before[name] != value))
         append_event(
             case,
             user,
@@ -250,33 +242,76 @@ def not_in_future(value: date, field: str) -> date:
     return value
 
 
+def open_cases_of(user: Any, person: Any) -> list[ReturnCase]:
+    """The person's open cases, each loaded as ``load_case`` does (for update).
+
+    In a bulk session the person's case keys are read once and the cases kept, so a case
+    opened, moved or closed earlier in the session is seen as it is now."""
+    session = bulk.current()
+    if session is None:
+        keys = list(person.cases.filter(stage__in=OPEN_STAGES).values_list("pk", flat=True))
+    else:
+        keys = _case_keys(session, person)
+    cases = (load_case(user, key, for_update=True) for key in keys)
+    return [case for case in cases if case.stage in OPEN_STAGES]
+
+
+def _case_keys(session: bulk.BulkSession, person: Any) -> list[Any]:
+    return session.remember(
+        ("cases.of_person", str(person.pk)),
+        lambda: [] if session.is_made(person) else list(
+            person.cases.values_list("pk", flat=True)
+        ),
+    )
+
+
+def remember_case(case: ReturnCase) -> None:
+    """Keep a case just made for the rest of the bulk session, if one is in progress."""
+    session = bulk.current()
+    if session is not None:
+        session.remember(("cases.case", str(case.pk)), lambda: case)
+        _case_keys(session, case.person).append(case.pk)
+
+
 def note_on_open_cases(
     user: Any, person: Any, action: str, reason: str, values: dict[str, Any]
 ) -> list[ReturnCase]:
     """A fact about the person recorded outside any case (a vulnerability, a document): every
     open case of the person gets an event with ``values``, so its timeline shows the fact."""
-    cases = []
-    for case_id in person.cases.filter(stage__in=OPEN_STAGES).values_list("pk", flat=True):
-        case = load_case(user, case_id, for_update=True)
+    cases = open_cases_of(user, person)
+    for case in cases:
         case.version += 1
         case.updated_at = clock.now()
-        case.save(update_fields=["version", "updated_at"])
+        bulk.save(case, "version", "updated_at")
         append_event(case, user, action, reason, {}, values)
-        cases.append(case)
     return cases
 
 
+def authority_named(code: str, member_state: str, field: str) -> Authority:
+    """The authority ``code`` of ``member_state``, or a refusal of ``field`` that says so."""
+    authority = bulk.remembered(
+        ("accounts.authority", member_state, code),
+        lambda: Authority.objects.filter(code=code, member_state_id=member_state).first(),
+    )
+    if authority is None:
+        raise InvalidInput.field(
+            field,
+            _("no authority '%(code)s' in %(member_state)s")
+            % {"code": code, "member_state": member_state},
+        )
+    return authority
+
+
 def open_task(case: ReturnCase, kind: str, due_on: date, authority: Any = None) -> Task:
-    return Task.objects.create(
+    return bulk.add(case, "tasks", Task(
         case=case,
         kind=kind,
         authority=authority or case.responsible_authority,
         due_on=due_on,
         created_at=clock.now(),
-    )
+    ))
 
 
 def close_tasks(case: ReturnCase, *kinds: str, status: str = Task.Status.DONE) -> None:
-    case.tasks.filter(kind__in=kinds, status=Task.Status.OPEN).update(
-        status=status, closed_at=clock.now()
-    )
+    bulk.update(case, "tasks", {"status": status, "closed_at": clock.now()},
+                kind__in=kinds, status=Task.Status.OPEN)

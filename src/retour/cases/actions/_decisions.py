@@ -7,9 +7,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from retour import bulk
 from retour.accounts.models import Authority
 from retour.cases import guards
-from retour.cases.actions._core import not_in_future
+from retour.cases.actions._core import authority_named, not_in_future
 from retour.cases.models import Decision, ReturnCase
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput
@@ -20,14 +21,7 @@ def issuing_authority(user: Any, case: ReturnCase, code: str | None) -> Authorit
     state is named (e.g. the asylum service's decision recorded by the return service)."""
     if not code:
         return user.authority if user is not None else case.responsible_authority
-    try:
-        return Authority.objects.get(code=code, member_state_id=case.member_state_id)
-    except Authority.DoesNotExist:
-        raise InvalidInput.field(
-            "issuing_authority",
-            _("no authority '%(code)s' in %(member_state)s")
-            % {"code": code, "member_state": case.member_state_id},
-        ) from None
+    return authority_named(code, case.member_state_id, "issuing_authority")
 
 
 def check_decision_dates(decided_on: date, notified_on: date | None) -> None:
@@ -38,12 +32,9 @@ def check_decision_dates(decided_on: date, notified_on: date | None) -> None:
         not_in_future(notified_on, "notified_on")
 
 
-def latest(case: ReturnCase, kind: str, status: str = Decision.Status.IN_FORCE) -> Decision | None:
-    return case.decisions.filter(kind=kind, status=status).order_by("-decided_on", "-id").first()
-
-
 def record(case: ReturnCase, kind: str, authority: Authority, **fields: Any) -> Decision:
-    return Decision.objects.create(case=case, kind=kind, issuing_authority=authority, **fields)
+    return bulk.add(case, "decisions",
+                    Decision(case=case, kind=kind, issuing_authority=authority, **fields))
 
 
 def described(decision: Decision) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from retour import clock
+from retour import bulk, clock
 from retour.cases.actions._core import not_in_future, perform, require_text
 from retour.cases.models import NonCooperation, ReturnCase
 from retour.errors import InvalidInput, one_of
@@ -37,10 +37,10 @@ def record_non_cooperation(
                 errors.update(exc.errors)
         if errors:
             raise InvalidInput(errors)
-        act = NonCooperation.objects.create(
+        act = bulk.add(case, "non_cooperation", NonCooperation(
             case=case, kind=kind, occurred_on=occurred_on, evidence=evidence.strip(),
             consequence=consequence, recorded_by=user, recorded_at=clock.now(),
-        )
+        ))
         return {"non_cooperation": {"id": act.pk, "kind": kind,
                                     "occurred_on": occurred_on.isoformat(),
                                     "consequence": consequence}}

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from retour import clock
+from retour import bulk, clock
+from retour.cases import guards
 from retour.cases.actions import _decisions as d
 from retour.cases.actions._core import close_tasks, open_task, perform, require_text
 from retour.cases.deadlines import (
@@ -135,7 +136,7 @@ def issue_return_decision(
 
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(decided_on, notified_on)
-        ended = d.latest(case, K.END_OF_LEGAL_STAY)
+        ended = guards.latest_decision(case, K.END_OF_LEGAL_STAY)
         if ended and decided_on < ended.decided_on:
             raise InvalidInput.field(
                 "decided_on",
@@ -203,9 +204,8 @@ def extend_voluntary_departure(
             legal_basis="Directive 2008/115/EC Art. 7(2)",
             reason=f"{EXTENSION_REASONS[extension_reason]}. {reason}".strip(),
         )
-        case.deadlines.filter(
-            kind=Deadline.Kind.VOLUNTARY_DEPARTURE_END, status=Deadline.Status.OPEN
-        ).update(due_on=new_end)
+        bulk.update(case, "deadlines", {"due_on": new_end},
+                    kind=Deadline.Kind.VOLUNTARY_DEPARTURE_END, status=Deadline.Status.OPEN)
         case.voluntary_departure_ends_on = new_end
         return {"decision": d.described(decision)}
 
@@ -270,10 +270,10 @@ def lodge_appeal(
 
     def change(case: ReturnCase) -> dict[str, Any]:
         d.check_decision_dates(lodged_on, None)
-        contested = case.decisions.filter(
-            pk=contested_decision_id, kind__in=[K.RETURN_DECISION, K.ENTRY_BAN],
+        contested = next(iter(bulk.select(
+            case, "decisions", pk=contested_decision_id, kind__in=[K.RETURN_DECISION, K.ENTRY_BAN],
             status=Decision.Status.IN_FORCE,
-        ).first()
+        )), None)
         if contested is None:
             raise InvalidInput.field(
                 "contested_decision_id",
@@ -301,9 +301,9 @@ def _annul_return_decision(case: ReturnCase, status: str) -> None:
     """The return decision (and the entry bans that accompany it) no longer stand. A person
     who has already left stays recorded as departed: the departure is a fact the annulment
     does not undo."""
-    case.decisions.filter(
-        kind__in=[K.RETURN_DECISION, K.ENTRY_BAN, K.POSTPONEMENT], status=Decision.Status.IN_FORCE
-    ).update(status=status)
+    bulk.update(case, "decisions", {"status": status},
+                kind__in=[K.RETURN_DECISION, K.ENTRY_BAN, K.POSTPONEMENT],
+                status=Decision.Status.IN_FORCE)
     today = clock.today()
     close_deadlines(case, Deadline.Status.CANCELLED, today, Deadline.Kind.VOLUNTARY_DEPARTURE_END,
                     Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.POSTPONEMENT_END,
@@ -328,9 +328,9 @@ def decide_appeal(
         d.check_decision_dates(decided_on, None)
         if outcome not in APPEAL_OUTCOMES:
             raise InvalidInput.field("outcome", one_of(APPEAL_OUTCOMES))
-        appeal = case.decisions.filter(
-            pk=appeal_id, kind=K.APPEAL, status=Decision.Status.PENDING
-        ).select_related("contested").first()
+        appeal = next(iter(bulk.select(
+            case, "decisions", pk=appeal_id, kind=K.APPEAL, status=Decision.Status.PENDING
+        )), None)
         if appeal is None:
             raise InvalidInput.field("appeal_id", _("not a pending appeal on this case"))
         if decided_on < appeal.decided_on:
@@ -338,9 +338,9 @@ def decide_appeal(
         appeal.status = Decision.Status.ENDED
         appeal.appeal_outcome = outcome
         appeal.ends_on = decided_on
-        appeal.save(update_fields=["status", "appeal_outcome", "ends_on"])
-        contested = appeal.contested
-        assert contested is not None
+        bulk.save(appeal, "status", "appeal_outcome", "ends_on")
+        # The contested decision as this case's rows hold it, not a copy read on its own.
+        (contested,) = bulk.select(case, "decisions", pk=appeal.contested_id)
         # A ruling on a decision that was meanwhile withdrawn or annulled changes nothing
         # else: it must not annul the decision that replaced it.
         granted = outcome == "granted" and contested.status == Decision.Status.IN_FORCE
@@ -348,8 +348,9 @@ def decide_appeal(
             _annul_return_decision(case, Decision.Status.ANNULLED)
         elif granted:
             contested.status = Decision.Status.ANNULLED
-            contested.save(update_fields=["status"])
-            case.deadlines.filter(decision=contested).update(status=Deadline.Status.CANCELLED)
+            bulk.save(contested, "status")
+            bulk.update(case, "deadlines", {"status": Deadline.Status.CANCELLED},
+                        decision=contested)
         d.resume_if_clear(case)
         return {"decision": d.described(appeal)}
 
@@ -398,9 +399,10 @@ def end_postponement(
         require_text(
             reason, "reason", _("why the ground for postponement no longer applies is required")
         )
-        postponement = case.decisions.filter(
-            pk=postponement_id, kind=K.POSTPONEMENT, status=Decision.Status.IN_FORCE
-        ).first()
+        postponement = next(iter(bulk.select(
+            case, "decisions", pk=postponement_id, kind=K.POSTPONEMENT,
+            status=Decision.Status.IN_FORCE,
+        )), None)
         if postponement is None:
             raise InvalidInput.field(
                 "postponement_id", _("not a postponement in force on this case")
@@ -409,11 +411,10 @@ def end_postponement(
             raise InvalidInput.field("ended_on", _("cannot be before the postponement"))
         postponement.status = Decision.Status.ENDED
         postponement.ends_on = ended_on
-        postponement.save(update_fields=["status", "ends_on"])
-        case.deadlines.filter(decision=postponement, status=Deadline.Status.OPEN).update(
-            status=Deadline.Status.MET, closed_on=ended_on
-        )
-        if not case.decisions.filter(kind=K.POSTPONEMENT, status=Decision.Status.IN_FORCE).exists():
+        bulk.save(postponement, "status", "ends_on")
+        bulk.update(case, "deadlines", {"status": Deadline.Status.MET, "closed_on": ended_on},
+                    decision=postponement, status=Deadline.Status.OPEN)
+        if not guards.decisions_in_force(case, K.POSTPONEMENT):
             close_tasks(case, Task.Kind.REVIEW_POSTPONEMENT)
         d.resume_if_clear(case)
         return {"decision": d.described(postponement)}

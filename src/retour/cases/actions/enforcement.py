@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from retour import clock
-from retour.cases.actions import _decisions as d
+from retour.cases import guards
 from retour.cases.actions._core import close_tasks, not_in_future, open_task, perform, require_text
 from retour.cases.deadlines import close_deadlines, open_entry_ban_deadline
 from retour.cases.models import Deadline, Decision, ReturnCase, Task
@@ -35,13 +35,13 @@ def _record_departure(
     case: ReturnCase, departed_on: date, destination: str, assisted: bool
 ) -> dict[str, Any]:
     not_in_future(departed_on, "departed_on")
-    decision = d.latest(case, Decision.Kind.RETURN_DECISION)
+    decision = guards.latest_decision(case, Decision.Kind.RETURN_DECISION)
     if decision and departed_on < decision.decided_on:
         raise InvalidInput.field("departed_on", _("cannot be before the return decision"))
     country = _destination(destination, case)
     close_deadlines(case, Deadline.Status.MET, departed_on, Deadline.Kind.VOLUNTARY_DEPARTURE_END)
     close_tasks(case, Task.Kind.PREPARE_FORCED_RETURN)
-    for ban in case.decisions.filter(kind=Decision.Kind.ENTRY_BAN, status=Decision.Status.IN_FORCE):
+    for ban in guards.decisions_in_force(case, Decision.Kind.ENTRY_BAN):
         open_entry_ban_deadline(case, ban, departed_on)
     case.stage = Stage.DEPARTED
     case.removal_planned_on = None
@@ -157,7 +157,7 @@ def expire_voluntary_departure(case_id: Any) -> ReturnCase:
         today = clock.today()
         close_deadlines(case, Deadline.Status.LAPSED, today, Deadline.Kind.VOLUNTARY_DEPARTURE_END)
         open_task(case, Task.Kind.PREPARE_FORCED_RETURN, today)
-        if d.latest(case, Decision.Kind.ENTRY_BAN) is None:
+        if guards.latest_decision(case, Decision.Kind.ENTRY_BAN) is None:
             open_task(case, Task.Kind.ISSUE_ENTRY_BAN, today)
         case.stage = Stage.FORCED_RETURN_PREPARATION
         return {}

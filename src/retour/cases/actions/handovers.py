@@ -7,16 +7,21 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from retour import clock
-from retour.accounts.models import Authority
-from retour.cases.actions._core import close_tasks, open_task, perform, require_text
+from retour import bulk, clock
+from retour.cases.actions._core import (
+    authority_named,
+    close_tasks,
+    open_task,
+    perform,
+    require_text,
+)
 from retour.cases.deadlines import close_deadlines, open_deadline_from_parameter
 from retour.cases.models import Deadline, Handover, ReturnCase, Task
 from retour.errors import InvalidInput, PermissionRefused, TransitionRefused
 
 
 def _pending(case: ReturnCase) -> Handover | None:
-    return case.handovers.filter(status=Handover.Status.PENDING).first()
+    return next(iter(bulk.select(case, "handovers", status=Handover.Status.PENDING)), None)
 
 
 def send_handover(
@@ -31,15 +36,7 @@ def send_handover(
         text = require_text(
             note, "note", _("a note for the receiving authority is required")
         )
-        receiver = Authority.objects.filter(
-            code=to_authority, member_state_id=case.member_state_id
-        ).first()
-        if receiver is None:
-            raise InvalidInput.field(
-                "to_authority",
-                _("no authority '%(code)s' in %(member_state)s")
-                % {"code": to_authority, "member_state": case.member_state_id},
-            )
+        receiver = authority_named(to_authority, case.member_state_id, "to_authority")
         if receiver.pk == case.responsible_authority_id:
             raise InvalidInput.field(
                 "to_authority", _("the case is already with this authority")
@@ -50,10 +47,10 @@ def send_handover(
                 _("a hand-over to %(authority)s is already waiting for acceptance")
                 % {"authority": pending.to_authority.name}
             )
-        handover = Handover.objects.create(
+        handover = bulk.add(case, "handovers", Handover(
             case=case, from_authority=case.responsible_authority, to_authority=receiver,
             note=text, sent_by=user, sent_at=clock.now(),
-        )
+        ))
         due = open_deadline_from_parameter(case, Deadline.Kind.HANDOVER_ACCEPTANCE, clock.today())
         assert due is not None
         open_task(case, Task.Kind.ACCEPT_HANDOVER, due.due_on, authority=receiver)
@@ -80,7 +77,7 @@ def _answer(case: ReturnCase, user: Any, handover: Handover, status: str, reason
     handover.answered_by = user
     handover.answered_at = clock.now()
     handover.answer_reason = reason
-    handover.save(update_fields=["status", "answered_by", "answered_at", "answer_reason"])
+    bulk.save(handover, "status", "answered_by", "answered_at", "answer_reason")
     close_deadlines(case, Deadline.Status.MET, clock.today(), Deadline.Kind.HANDOVER_ACCEPTANCE)
     close_tasks(case, Task.Kind.ACCEPT_HANDOVER)
 
@@ -94,7 +91,7 @@ def accept_handover(
     def change(case: ReturnCase) -> dict[str, Any]:
         handover = _answerable(user, case)
         _answer(case, user, handover, Handover.Status.ACCEPTED, reason)
-        case.tasks.filter(status=Task.Status.OPEN).update(authority=handover.to_authority)
+        bulk.update(case, "tasks", {"authority": handover.to_authority}, status=Task.Status.OPEN)
         case.responsible_authority = handover.to_authority
         case.assigned_officer = None
         return {"handover": {"id": handover.pk, "status": "accepted"}}

@@ -9,15 +9,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from retour import bulk, clock
-from retour.accounts.models import Authority, User
+from retour.accounts.models import User
 from retour.accounts.roles import Capability
 from retour.audit.log import record_access
 from retour.cases import guards
 from retour.cases.actions._core import (
     append_event,
+    authority_named,
     close_tasks,
-    load_case,
     not_in_future,
+    open_cases_of,
     open_task,
     perform,
     remember_case,
@@ -36,7 +37,7 @@ from retour.cases.models import (
     Task,
 )
 from retour.cases.procedure import TRANSITIONS
-from retour.cases.stages import OPEN_STAGES, Stage
+from retour.cases.stages import Stage
 from retour.errors import InvalidInput, PermissionRefused, one_of
 from retour.people.actions import visible_person
 from retour.people.models import Person, Vulnerability
@@ -84,7 +85,8 @@ def _save_counters(counters: list[CaseNumberCounter]) -> None:
 
 
 def _dimensions(person: Person, on: date) -> dict[str, Any]:
-    confirmed = person.nationalities.order_by("status", "country_id").first()
+    confirmed = min(bulk.select(person, "nationalities"),
+                    key=lambda n: (n.status, n.country_id), default=None)
     return {
         "citizenship": confirmed.country_id if confirmed else "",
         "sex": person.sex,
@@ -92,9 +94,10 @@ def _dimensions(person: Person, on: date) -> dict[str, Any]:
         # As the guards count it, so a partial date of birth gives the same benefit of the
         # doubt in the statistics as in the procedure.
         "minor": counts_as_a_minor(person, on),
-        "unaccompanied_minor": person.vulnerabilities.filter(
-            kind=Vulnerability.Kind.UNACCOMPANIED_MINOR, ended_on__isnull=True
-        ).exists(),
+        "unaccompanied_minor": bool(bulk.select(
+            person, "vulnerabilities", kind=Vulnerability.Kind.UNACCOMPANIED_MINOR,
+            ended_on__isnull=True,
+        )),
     }
 
 
@@ -111,26 +114,17 @@ def open_case(
     person = visible_person(user, person_id, for_update=True)
     if origin not in Origin.values:
         raise InvalidInput.field("origin", one_of(Origin.values))
-    open_case_number = person.cases.filter(stage__in=OPEN_STAGES).values_list(
-        "number", flat=True
-    ).first()
-    if open_case_number:
+    open_cases = open_cases_of(None, person)
+    if open_cases:
         raise InvalidInput.field(
             "person_id",
             _("this person already has an open return case (%(number)s)")
-            % {"number": open_case_number},
+            % {"number": open_cases[0].number},
         )
     authority = user.authority
     if responsible_authority:
-        authority = Authority.objects.filter(
-            code=responsible_authority, member_state_id=person.member_state_id
-        ).first()
-        if authority is None:
-            raise InvalidInput.field(
-                "responsible_authority",
-                _("no authority '%(code)s' in %(member_state)s")
-                % {"code": responsible_authority, "member_state": person.member_state_id},
-            )
+        authority = authority_named(responsible_authority, person.member_state_id,
+                                    "responsible_authority")
     recognised = None
     if origin == Origin.MUTUAL_RECOGNITION:
         recognised = Country.objects.member_states().filter(code=origin_member_state or "").first()
@@ -143,7 +137,7 @@ def open_case(
         raise InvalidInput.field("origin_member_state", _("only for mutual recognition"))
     now = clock.now()
     today = clock.today()
-    case = ReturnCase.objects.create(
+    case = bulk.create(ReturnCase(
         number=_next_number(person.member_state_id, today.year),
         person=person,
         member_state_id=person.member_state_id,
@@ -152,7 +146,7 @@ def open_case(
         responsible_authority=authority,
         opened_at=now,
         updated_at=now,
-    )
+    ))
     remember_case(case)
     start_milestones(
         case, member_state=case.member_state_id, origin=origin, opened_on=today,
@@ -223,9 +217,10 @@ def close_case(
         close_tasks(case, *Task.Kind.values, status=Task.Status.CANCELLED)
         kinds = [k for k in Deadline.Kind.values if k != Deadline.Kind.ENTRY_BAN_END]
         close_deadlines(case, Deadline.Status.CANCELLED, today, *kinds)
-        case.handovers.filter(status=Handover.Status.PENDING).update(
-            status=Handover.Status.RETURNED, answered_at=clock.now(), answer_reason="case closed"
-        )
+        bulk.update(case, "handovers", {"status": Handover.Status.RETURNED,
+                                        "answered_at": clock.now(),
+                                        "answer_reason": "case closed"},
+                    status=Handover.Status.PENDING)
         case.stage = Stage.CLOSED
         case.stage_before_suspension = ""
         case.removal_planned_on = None  # a planned removal is called off with the case
@@ -301,16 +296,16 @@ def record_vulnerability(
     if kind not in Vulnerability.Kind.values:
         raise InvalidInput.field("kind", one_of(Vulnerability.Kind.values))
     not_in_future(noted_on, "noted_on")
-    if person.vulnerabilities.filter(kind=kind, ended_on__isnull=True).exists():
+    if bulk.select(person, "vulnerabilities", kind=kind, ended_on__isnull=True):
         raise InvalidInput.field("kind", _("this vulnerability is already recorded"))
-    vulnerability = Vulnerability.objects.create(person=person, kind=kind, noted_on=noted_on)
-    for case_id in person.cases.filter(stage__in=OPEN_STAGES).values_list("pk", flat=True):
-        case = load_case(user, case_id, for_update=True)
+    vulnerability = bulk.add(person, "vulnerabilities",
+                             Vulnerability(person=person, kind=kind, noted_on=noted_on))
+    for case in open_cases_of(user, person):
         values: dict[str, Any] = {"vulnerability": kind, **_dimensions(person, noted_on)}
         old_values = _call_off_removal_of_unaccompanied_minor(case, values)
         case.version += 1
         case.updated_at = clock.now()
-        case.save(update_fields=["version", "updated_at", "stage", "removal_planned_on"])
+        bulk.save(case, "version", "updated_at", "stage", "removal_planned_on")
         append_event(case, user, "vulnerability_recorded", reason, old_values, values)
         if kind == Vulnerability.Kind.UNACCOMPANIED_MINOR and is_unaccompanied_minor(case):
             open_task(case, Task.Kind.ASSESS_BEST_INTERESTS, noted_on)
