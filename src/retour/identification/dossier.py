@@ -11,6 +11,7 @@ instruments (modelled as data elsewhere) can supply them instead of the shipped 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -105,14 +106,15 @@ def _document_counts(document: IdentityDocument, rule: EvidenceRule, on: date) -
         return None
     if document.kind in rule.proof:
         if document.form == IdentityDocument.Form.COPY:
-            return item(PRIMA_FACIE, "a copy") if rule.prima_facie_copies else None
+            return item(PRIMA_FACIE, _("a copy")) if rule.prima_facie_copies else None
         if document.zone_status == IdentityDocument.ZoneStatus.UNVERIFIED:
-            return item(PRIMA_FACIE, "its machine-readable zone did not check")
+            return item(PRIMA_FACIE, _("its machine-readable zone did not check"))
         if rule.expired_proof_is_prima_facie and document.expires_on and document.expires_on < on:
-            return item(PRIMA_FACIE, f"expired on {document.expires_on.isoformat()}")
-        return item(PROOF, "an original document that proves nationality")
+            return item(PRIMA_FACIE, _("expired on %(date)s") % {
+                "date": document.expires_on.isoformat()})
+        return item(PROOF, _("an original document that proves nationality"))
     if document.kind in rule.prima_facie_documents:
-        return item(PRIMA_FACIE, "a document that gives prima facie evidence")
+        return item(PRIMA_FACIE, _("a document that gives prima facie evidence"))
     return None
 
 
@@ -121,16 +123,34 @@ def _evidence_counts(evidence: IdentityEvidence, rule: EvidenceRule) -> Item | N
         return Item("evidence", str(evidence.pk), evidence.kind, counts_as, why)
 
     if evidence.kind == IdentityEvidence.Kind.BIOMETRICS:
-        return item(SUPPORTING, "biometric data support matching, not nationality")
+        return item(SUPPORTING, _("biometric data support matching, not nationality"))
     if evidence.nationality_id != rule.country:
         return None
     if evidence.kind == IdentityEvidence.Kind.CONSULAR_INTERVIEW:
         if rule.interview_replaces_evidence:
-            return item(PROOF, "the country's own interview identified the person")
-        return item(PRIMA_FACIE, "an interview by the country's consulate")
+            return item(PROOF, _("the country's own interview identified the person"))
+        return item(PRIMA_FACIE, _("an interview by the country's consulate"))
     if evidence.kind in rule.prima_facie_evidence:
-        return item(PRIMA_FACIE, "evidence that gives prima facie evidence")
-    return item(SUPPORTING, "recorded, but not evidence of nationality for this country")
+        return item(PRIMA_FACIE, _("evidence that gives prima facie evidence"))
+    return item(SUPPORTING, _("recorded, but not evidence of nationality for this country"))
+
+
+def what_is_missing(
+    status: str, rule: EvidenceRule, country_name: str,
+    kind_name: Callable[[str], str] = str,
+) -> list[str]:
+    """What would make a dossier of ``status`` complete under ``rule``, in words; the caller
+    names the country and the kinds of document (codes unless ``kind_name`` says otherwise)."""
+    if status == "complete":
+        return []
+    missing = [
+        _("a document that proves nationality, issued by %(country)s: %(kinds)s")
+        % {"country": country_name, "kinds": ", ".join(sorted(kind_name(k) for k in rule.proof))}
+    ]
+    if rule.interview_replaces_evidence:
+        missing.append(_("or an identification interview by the consulate of %(country)s")
+                       % {"country": country_name})
+    return missing
 
 
 def evaluate(person: Any, country: str, on: date) -> Dossier:
@@ -141,15 +161,7 @@ def evaluate(person: Any, country: str, on: date) -> Dossier:
     counted = {i.counts_as for i in items}
     status = ("complete" if PROOF in counted
               else "prima_facie" if PRIMA_FACIE in counted else "incomplete")
-    missing: list[str] = []
-    if status != "complete":
-        missing.append(
-            _("a document that proves nationality, issued by %(country)s: %(kinds)s")
-            % {"country": country, "kinds": ", ".join(sorted(rule.proof))}
-        )
-        if rule.interview_replaces_evidence:
-            missing.append(_("or an identification interview by the consulate of %(country)s")
-                           % {"country": country})
+    missing = what_is_missing(status, rule, country)
     warnings = [] if rule.verified else [
         _("the evidence rules for %(country)s are not verified against the instrument's text "
           "(%(source)s)") % {"country": country, "source": rule.source}]

@@ -269,8 +269,8 @@ def persons_ready_for(user: Any, country: str, on: date) -> list[ReadyPerson]:
         .exclude(person_id__in=awaiting)
         .select_related("person")
         # what the dossier and the list read, a query each (presentations in their order)
-        .prefetch_related("person__names", "person__documents", "person__identity_evidence",
-                          "person__mission_presentations")
+        .prefetch_related("person__names", "person__nationalities", "person__documents",
+                          "person__identity_evidence", "person__mission_presentations")
         .order_by("opened_at", "number")
         .distinct()
     )

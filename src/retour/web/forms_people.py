@@ -90,10 +90,13 @@ class NewPersonForm(RetourForm):
         label=gettext_lazy("Vulnerabilities"), required=False,
         widget=forms.CheckboxSelectMultiple, choices=L.choices(L.VULNERABILITIES),
     )
-    # Shown only with the warning about similar persons already registered.
+    # Shown only with the persons already registered who may be the same.
     different_person = forms.BooleanField(
         label=gettext_lazy("This is a different person from the ones listed above"),
         required=False,
+        help_text=gettext_lazy(
+            "The person is then registered, and each pair goes to the review queue of possible "
+            "matches, where an officer decides it with a reason. Nothing is merged."),
     )
     checked_against = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -198,6 +198,26 @@ EVIDENCE_KINDS: Labels = {
     "other": _("other evidence"),
 }
 
+EVIDENCE_QUALITIES: Labels = {
+    "good": pgettext_lazy("quality", "good"),
+    "usable": pgettext_lazy("quality", "usable"),
+    "poor": pgettext_lazy("quality", "poor"),
+}
+
+# ``dossier.Dossier.status``: how far the evidence of nationality for the country goes.
+DOSSIER_STATUSES: Labels = {
+    "complete": _("complete"),
+    "prima_facie": _("prima facie evidence"),
+    "incomplete": _("incomplete"),
+}
+
+# ``dossier.Item.counts_as``: what one document or piece of evidence is worth for the country.
+DOSSIER_COUNTS: Labels = {
+    "proof": _("proves nationality"),
+    "prima_facie": _("prima facie evidence of nationality"),
+    "supporting": _("supports, does not show nationality"),
+}
+
 ZONE_STATUSES: Labels = {
     "none": _("no machine-readable zone read"),
     "verified": _("machine-readable zone checked: every check digit valid"),

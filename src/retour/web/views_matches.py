@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from retour.accounts.roles import Capability
@@ -33,20 +32,11 @@ from retour.web import labels as L
 from retour.web.form_support import apply_refusal, signed_in
 from retour.web.forms_actions import CHANNEL
 from retour.web.forms_matches import DecisionForm
+from retour.web.match_reasons import field_scores
 from retour.web.persons import ShownPerson, date_of_birth, persons_shown, shown_person
 from retour.web.views_people import refused_page
 
 D = MatchReview.Decision
-
-# The fields ``matching.compare`` scores, in the order the page lists them.
-MATCH_FIELDS: L.Labels = {
-    "name": gettext_lazy("Name"),
-    "birth_date": gettext_lazy("Date of birth"),
-    "sex": gettext_lazy("Sex"),
-    "nationality": gettext_lazy("Nationality"),
-    "document": gettext_lazy("Document number"),
-}
-
 
 @dataclass(frozen=True)
 class QueueRow:
@@ -58,13 +48,6 @@ class QueueRow:
     score: float
     decision: str
     unsure: bool
-
-
-@dataclass(frozen=True)
-class FieldScore:
-    field: str
-    score: float
-    why: str
 
 
 @dataclass(frozen=True)
@@ -139,14 +122,6 @@ def _side(user: Any, person: Person) -> Side:
     )
 
 
-def _field_scores(reasons: dict[str, Any]) -> list[FieldScore]:
-    """The stored reasons in the page's order; a field the page does not know yet is shown
-    under its code rather than hidden."""
-    order = [*MATCH_FIELDS, *sorted(set(reasons) - set(MATCH_FIELDS))]
-    return [FieldScore(L.label(MATCH_FIELDS, name), reasons[name]["score"], reasons[name]["why"])
-            for name in order if name in reasons]
-
-
 def _review_page(request: HttpRequest, review: MatchReview, form: DecisionForm | None = None,
                  status: int = 200) -> HttpResponse:
     user = signed_in(request)
@@ -163,7 +138,7 @@ def _review_page(request: HttpRequest, review: MatchReview, form: DecisionForm |
         "review": review,
         "sides": [_side(user, persons[review.person_id]),
                   _side(user, persons[review.candidate_id])],
-        "fields": _field_scores(review.reasons),
+        "fields": field_scores(review.reasons),
         "decision": L.label(L.MATCH_DECISIONS, review.decision),
         "decided_by": (review.decided_by.get_full_name() or review.decided_by.username
                        if review.decided_by else ""),
@@ -171,6 +146,14 @@ def _review_page(request: HttpRequest, review: MatchReview, form: DecisionForm |
         "breadcrumbs": _crumbs((_("Possible match"), None)),
     }
     return render(request, "web/matches/review.html", context, status=status)
+
+
+def _in_words(errors: dict[str, str], review: MatchReview) -> dict[str, str]:
+    """The action names a firm decision taken before by its code; the page says it in words."""
+    if "decision" not in errors or review.decision in (D.PENDING, D.UNSURE):
+        return errors
+    return {**errors, "decision": _("this pair was already decided: %(decision)s") % {
+        "decision": L.label(L.MATCH_DECISIONS, review.decision)}}
 
 
 @require_http_methods(["GET", "POST"])
@@ -189,7 +172,8 @@ def match_review(request: HttpRequest, review_id: Any) -> HttpResponse:
             decided = decide_match(user, review.pk, decision=form.cleaned_data["decision"],
                                    reason=form.cleaned_data["reason"], channel=CHANNEL)
         except InvalidInput as exc:
-            apply_refusal(form, exc.errors)
+            review = _review(user, review.pk)  # as it is now: another officer may have decided
+            apply_refusal(form, _in_words(exc.errors, review))
         except NotVisible:
             raise Http404 from None
         except PermissionRefused as exc:

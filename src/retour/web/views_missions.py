@@ -21,7 +21,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from retour import clock
@@ -38,7 +37,7 @@ from retour.identification.missions import (
     visible_mission,
 )
 from retour.identification.models import IdentificationMission, MissionPresentation
-from retour.people.models import Nationality
+from retour.people.models import Person
 from retour.reference.models import Country
 from retour.web import labels as L
 from retour.web.form_support import apply_refusal, signed_in
@@ -46,13 +45,6 @@ from retour.web.forms_actions import CHANNEL
 from retour.web.forms_missions import CountryForm, OutcomeForm, PlanMissionForm, PresentForm
 from retour.web.persons import date_of_birth
 from retour.web.views_people import refused_page
-
-# ``dossier.Dossier.status``: how far the evidence of nationality for the country goes.
-DOSSIER_STATUSES: L.Labels = {
-    "complete": gettext_lazy("complete"),
-    "prima_facie": gettext_lazy("prima facie evidence"),
-    "incomplete": gettext_lazy("incomplete"),
-}
 
 
 @dataclass(frozen=True)
@@ -93,17 +85,19 @@ def _refused(request: HttpRequest, title: str, crumbs: Any = None) -> HttpRespon
                         _("Your role does not allow identification work."), crumbs)
 
 
+def _status_of(person: Person, country: str) -> str | None:
+    """The person's nationality status for ``country`` (prefetched by ``persons_ready_for``)."""
+    return next((n.status for n in person.nationalities.all() if n.country_id == country), None)
+
+
 def _ready_rows(ready: list[ReadyPerson], country: str) -> list[ReadyRow]:
-    statuses = dict(Nationality.objects.filter(
-        person__in=[r.person for r in ready], country_id=country,
-    ).values_list("person_id", "status"))
     return [
         ReadyRow(
             case_id=r.case.pk, case_url=reverse("case", args=[r.case.pk]),
             case_number=r.case.number, name=display_name(r.person.names.all()),
             date_of_birth=date_of_birth(r.person),
-            nationality=L.label(L.NATIONALITY_STATUSES, statuses.get(r.person.pk)),
-            dossier=L.label(DOSSIER_STATUSES, r.dossier.status),
+            nationality=L.label(L.NATIONALITY_STATUSES, _status_of(r.person, country)),
+            dossier=L.label(L.DOSSIER_STATUSES, r.dossier.status),
             availability=L.label(L.AVAILABILITIES, r.availability),
             whereabouts_unknown=r.availability == MissionPresentation.Availability
             .WHEREABOUTS_UNKNOWN,

@@ -1,17 +1,19 @@
-"""Registering a person (warning first when they may already be registered), opening a
+"""Registering a person (the persons who may be the same shown first), opening a
 return case for them, and recording a vulnerability found later, from one of their cases."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from retour import clock
@@ -20,45 +22,59 @@ from retour.audit.log import record_access
 from retour.cases import actions as case_actions
 from retour.cases.models import ReturnCase
 from retour.errors import InvalidInput, PermissionRefused
+from retour.identification import reviews
+from retour.identification.matching.candidates import (
+    Candidate,
+    PersonQuery,
+    QueryName,
+    find_candidates,
+)
 from retour.people import actions as people_actions
-from retour.people.actions import NameInput
-from retour.people.models import Person, PersonName
+from retour.people.actions import NewPerson
 from retour.people.names import search_key
 from retour.web import labels as L
 from retour.web.form_support import apply_refusal, signed_in
 from retour.web.forms_actions import CHANNEL
 from retour.web.forms_people import NewCaseForm, NewPersonForm, RecordVulnerabilityForm
+from retour.web.match_reasons import FieldScore, field_scores
 from retour.web.persons import ShownPerson, persons_shown, shown_person
 from retour.web.views_case import case_crumbs, visible_case
 
 
-def similar_persons(user: Any, names: list[NameInput], birth_year: int | None) -> list[Person]:
-    """Persons of the user's member state born the same year (or, like the new person, in an
-    unknown year) with a name of the same words in any order, or the same surname."""
-    wanted = [
-        (frozenset(search_key(n.given_names, n.surname).split()), search_key(n.surname))
-        for n in names
-    ]
-    # The database narrows the names down by containment; the exact comparison of words
-    # follows here.
-    narrowed = Q(pk__in=[])
-    for words, surname in wanted:
-        if words:
-            narrowed |= Q(*(Q(search_key__icontains=w) for w in words))
-        if surname:
-            narrowed |= Q(search_key__icontains=surname)
-    born = Person.objects.visible_to(user).filter(
-        Q(birth_year=birth_year) if birth_year is not None else Q(birth_year__isnull=True)
+@dataclass(frozen=True)
+class CandidateRow:
+    """A person already registered who may be the one being registered, and why."""
+
+    person: ShownPerson
+    dossier_url: str
+    cases: list[ReturnCase]
+    score: float
+    reasons: list[FieldScore]
+
+
+def _query(data: NewPerson) -> PersonQuery:
+    """The person as typed at intake, as a matching query (no documents yet)."""
+    return PersonQuery(
+        names=[QueryName(n.surname, n.given_names, n.script) for n in data.names],
+        birth_year=data.birth_year, birth_month=data.birth_month, birth_day=data.birth_day,
+        sex=data.sex, nationalities=list(data.claimed_nationalities),
     )
-    candidates = PersonName.objects.filter(narrowed, person__in=born)
-    matching = {
-        name.person_id
-        for name in candidates.only("person_id", "surname", "search_key")
-        for words, surname in wanted
-        if frozenset(name.search_key.split()) == words
-        or (surname and search_key(name.surname) == surname)
-    }
-    return list(persons_shown(user).filter(pk__in=matching).order_by("created_at"))
+
+
+def _candidate_rows(user: Any, candidates: list[Candidate]) -> list[CandidateRow]:
+    shown = {p.pk: p for p in persons_shown(user).filter(
+        pk__in=[c.person.pk for c in candidates])}
+    cases = ReturnCase.objects.visible_to(user).filter(person__in=list(shown)).order_by(
+        "opened_at")
+    return [
+        CandidateRow(
+            person=shown_person(shown[c.person.pk], user),
+            dossier_url=reverse("person-dossier", args=[c.person.pk]),
+            cases=[case for case in cases if case.person_id == c.person.pk],
+            score=c.comparison.total, reasons=field_scores(c.comparison.reasons),
+        )
+        for c in candidates
+    ]
 
 
 def refused_page(
@@ -72,30 +88,34 @@ def refused_page(
     )
 
 
-def _with_cases(user: Any, persons: list[Person]) -> list[tuple[ShownPerson, list[ReturnCase]]]:
-    cases = ReturnCase.objects.visible_to(user).filter(person__in=persons).order_by("opened_at")
-    return [(shown_person(p, user), [c for c in cases if c.person_id == p.pk]) for p in persons]
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def new_person(request: HttpRequest) -> HttpResponse:
+    """Register a person; first, the persons of the member state who may be the same one
+    (``matching.find_candidates``) are shown with the reasons, and nothing is saved until the
+    officer opens one of them or confirms. Confirmed, the pairs go to the review queue where
+    an officer decides them with a reason (``reviews.queue_possible_matches``): records are
+    never merged (GDPR Art. 5(1)(d), Art. 22)."""
     user = signed_in(request)
     title = _("Register a person")
     if not user.can(Capability.REGISTER_PERSON):
         return refused_page(request, title, _("Your role does not allow registering persons."))
-    similar: list[Person] = []
+    candidates: list[Candidate] = []
     status = 200
     if request.method == "POST":
         form = NewPersonForm(request.POST)
         if form.is_valid():
             data = form.new_person()
-            similar = similar_persons(user, data.names, data.birth_year)
+            candidates = find_candidates(user, _query(data), threshold=reviews.REVIEW_THRESHOLD)
             shown_before = form.cleaned_data["checked_against"]
-            unconfirmed = [p for p in similar if str(p.pk) not in form.confirmed_ids()]
+            unconfirmed = [c for c in candidates if str(c.person.pk) not in form.confirmed_ids()]
             if not unconfirmed:
                 try:
-                    person = people_actions.register_person(user, data, channel=CHANNEL)
+                    with transaction.atomic():
+                        person = people_actions.register_person(user, data, channel=CHANNEL)
+                        queued = reviews.queue_possible_matches(
+                            user, person.pk, reason="possible match shown at registration",
+                            channel=CHANNEL) if candidates else []
                 except InvalidInput as exc:
                     apply_refusal(form, exc.errors, form.field_for)
                     status = 422
@@ -103,11 +123,17 @@ def new_person(request: HttpRequest) -> HttpResponse:
                     return refused_page(request, title, str(exc))
                 else:
                     messages.success(request, _("The person is registered."))
+                    if queued:
+                        messages.info(request, ngettext(
+                            "%(count)d possible match is waiting for review.",
+                            "%(count)d possible matches are waiting for review.", len(queued),
+                        ) % {"count": len(queued)})
                     return redirect("person-new-case", person_id=person.pk)
             else:
+                ids = [c.person.pk for c in candidates]
+                # As the API logs a match: what identifies the search, not the whole record.
                 record_access(
-                    user, "search", "person", [p.pk for p in similar],
-                    person_ids=[p.pk for p in similar],
+                    user, "search", "person", ids, person_ids=ids,
                     search_terms={
                         "names": [search_key(n.given_names, n.surname) for n in data.names],
                         "birth_year": data.birth_year,
@@ -115,7 +141,7 @@ def new_person(request: HttpRequest) -> HttpResponse:
                     reason="check for a person already registered", channel=CHANNEL,
                 )
                 resubmit = request.POST.copy()
-                resubmit["checked_against"] = ",".join(str(p.pk) for p in similar)
+                resubmit["checked_against"] = ",".join(str(i) for i in ids)
                 form = NewPersonForm(resubmit)
                 form.is_valid()
                 if shown_before:
@@ -131,7 +157,7 @@ def new_person(request: HttpRequest) -> HttpResponse:
         form = NewPersonForm()
     context = {
         "form": form,
-        "similar": _with_cases(user, similar) if status == 409 else [],
+        "candidates": _candidate_rows(user, candidates) if status == 409 else [],
         "breadcrumbs": [(_("Home"), reverse("home")), (title, None)],
     }
     return render(request, "web/people/new_person.html", context, status=status)

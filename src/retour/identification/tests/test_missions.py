@@ -88,7 +88,10 @@ def test_availability_comes_from_the_case_or_the_last_presentation(anna):
 def test_the_planning_reads_a_bounded_number_of_queries(anna):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            persons_ready_for(anna, "MA", TODAY)
+            # as the planning page reads each row: the nationality it lists the person under
+            statuses = [n.status for r in persons_ready_for(anna, "MA", TODAY)
+                        for n in r.person.nationalities.all()]
+        assert statuses and set(statuses) == {"claimed"}
         return len(captured)
 
     _opened(anna, 2)

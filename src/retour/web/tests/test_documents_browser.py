@@ -129,3 +129,26 @@ def test_without_javascript_the_zone_is_read_by_posting_the_form(chromium, live_
         assert IdentityDocument.objects.get().form == "copy"
     finally:
         context.close()
+
+
+def test_without_javascript_enter_in_a_field_records_the_document(chromium, live_server, anna):
+    """Enter submits with the form's first submit button: the (hidden) default one that
+    records, not "Read the zone", which comes earlier on the page."""
+    case = case_for(anna)
+    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, "anna", "x-anna")
+        page.goto(f"/cases/{case.pk}/documents/new/")
+        page.get_by_label("Kind of document").select_option("passport")
+        page.get_by_label("original", exact=True).check()
+        page.get_by_label("Machine-readable zone").fill("\n".join(passport_zone()))
+        kept = page.get_by_label("Where the document is kept")
+        kept.fill("case file")
+        kept.press("Enter")
+        page.wait_for_url(f"**/cases/{case.pk}/")
+        expect(page.get_by_role("status")).to_have_text("The document “passport” is recorded.")
+        assert IdentityDocument.objects.get().kept_at == "case file"
+    finally:
+        context.close()

@@ -3,6 +3,7 @@ case for them, through the Django test client."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 from retour.audit.models import AccessLogEntry
 from retour.cases import actions
 from retour.cases.models import ReturnCase
+from retour.identification.models import MatchReview
 from retour.people.actions import NameInput
 from retour.people.models import Person
 from retour.testing.factories import case_for, person_for
@@ -139,21 +141,46 @@ def test_a_similar_person_of_the_same_year_is_shown_before_saving(anna):
         second.content.decode(), "different_person"
     )
     assert len(registered()) == 1
-    # confirmed
+    # confirmed: registered, and the pair waits in the review queue
     values["different_person"] = ["on"]
-    third = client.post(NEW_PERSON, values)
-    assert third.status_code == 302
+    third = client.post(NEW_PERSON, values, follow=True)
+    assert third.redirect_chain[0][1] == 302
     assert len(registered()) == 2
+    new = registered()[1]
+    [review] = MatchReview.objects.all()
+    assert (review.person_id, review.candidate_id, review.decision) == (
+        new.pk, known.pk, "pending")
+    assert "1 possible match is waiting for review." in third.content.decode()
+
+
+def test_the_candidates_are_shown_with_their_score_and_reasons_per_field(anna):
+    known = person_for(anna, names=[NameInput(surname="Tesfaye", given_names="Yonas")],
+                       birth_year=1990, birth_month=None, birth_day=None)
+    html = client_of(anna).post(NEW_PERSON, person_form()).content.decode()
+    warning = html[html.index('id="similar-title"'):html.index("</section>")]
+    assert f'<a class="utrecht-link" href="/people/{known.pk}/identification/">' in warning
+    assert re.search(r"<strong>score (0\.\d\d|1\.00)</strong>", warning)
+    for field in ("Name (", "Date of birth (", "Sex ("):
+        assert field in warning
+    assert "no case" in warning
+    assert "review queue of possible matches" in warning
+
+
+def test_without_candidates_nothing_is_queued(anna):
+    assert client_of(anna).post(NEW_PERSON, person_form()).status_code == 302
+    assert not MatchReview.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("known_names", "birth_year", "warned"),
     [
-        ([NameInput(surname="Tesfaye", given_names="Abel")], 1990, True),  # same surname
-        ([NameInput(surname="Tesfaye", given_names="Yonas")], 1991, False),  # other year
-        ([NameInput(surname="Tesfai", given_names="Yonas")], 1990, False),  # other name
+        # the matching of the identification app (``find_candidates``), at the review bar
+        ([NameInput(surname="Tesfaye", given_names="Abel")], 1990, False),  # surname only
+        ([NameInput(surname="Tesfaye", given_names="Yonas")], 1991, True),  # a year apart
+        ([NameInput(surname="Tesfai", given_names="Yonas")], 1990, True),  # another spelling
         ([NameInput(surname="Gebre", given_names="Yonas"),
           NameInput(surname="Tesfaye", given_names="Yonas", kind="alias")], 1990, True),
+        ([NameInput(surname="Gebre", given_names="Abel")], 1990, False),
     ],
 )
 def test_which_persons_count_as_similar(anna, known_names, birth_year, warned):

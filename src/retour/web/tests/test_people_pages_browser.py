@@ -1,10 +1,11 @@
-"""The new-person form in real Chromium, with the warning that the person may already be
-registered: accessible, and nothing saved until the user confirms."""
+"""The new-person form in real Chromium, with the persons who may be the same (score and reasons
+per field): accessible, nothing saved until the user confirms, the pair then queued for review."""
 
 from __future__ import annotations
 
 import pytest
 
+from retour.identification.models import MatchReview
 from retour.people.actions import NameInput
 from retour.people.models import Person
 from retour.testing.factories import person_for
@@ -34,6 +35,8 @@ def test_new_person_form_warns_about_a_similar_person(page, anna):
     warning = page.get_by_role("region", name="This person may already be registered")
     assert warning.is_visible()
     assert "Farid Rahimi" in warning.inner_text()
+    assert "score 1.00" in warning.inner_text() or "score 0." in warning.inner_text()
+    assert warning.get_by_role("link", name="Farid Rahimi").is_visible()
     assert Person.objects.count() == 1
     assert page.get_by_label("Surname in the original script").input_value() == "رحیمی"
     assert_accessible(page)
@@ -41,7 +44,9 @@ def test_new_person_form_warns_about_a_similar_person(page, anna):
     page.get_by_label("This is a different person from the ones listed above").check()
     page.get_by_role("button", name="Register person").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Open a return case"
+    assert "1 possible match is waiting for review." in page.get_by_role("status").inner_text()
     assert Person.objects.count() == 2
+    assert MatchReview.objects.filter(decision="pending").count() == 1
     assert page.locator("bdi.retour-name", has_text="فرید رحیمی").is_visible()
     assert_accessible(page)
     screenshot(page, "new-case-form")

@@ -1,0 +1,41 @@
+"""Why two person records may be the same person, field by field, as the pages list it: the
+review of a possible match and the candidates shown when a person is registered."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+from retour.web import labels as L
+
+# The fields ``matching.compare`` scores, in the order the pages list them.
+MATCH_FIELDS: L.Labels = {
+    "name": gettext_lazy("Name"),
+    "birth_date": gettext_lazy("Date of birth"),
+    "sex": gettext_lazy("Sex"),
+    "nationality": gettext_lazy("Nationality"),
+    "document": gettext_lazy("Document number"),
+}
+
+
+@dataclass(frozen=True)
+class FieldScore:
+    field: str
+    score: float
+    why: str
+
+
+def field_scores(reasons: Mapping[str, Any]) -> list[FieldScore]:
+    """The reasons (per field: ``score`` and ``why``, as stored or as ``compare.Reason``) in
+    the pages' order; a field the pages do not know yet is shown under its code rather than
+    hidden."""
+    def part(reason: Any, name: str) -> Any:
+        return reason[name] if isinstance(reason, Mapping) else getattr(reason, name)
+
+    order = [*MATCH_FIELDS, *sorted(set(reasons) - set(MATCH_FIELDS))]
+    return [FieldScore(L.label(MATCH_FIELDS, name), part(reasons[name], "score"),
+                       part(reasons[name], "why"))
+            for name in order if name in reasons]
