@@ -1,0 +1,151 @@
+"""``retour match-batch FILE.csv --member-state NL``: batch identity matching from the command
+line (``retour.identification.matching.batch``)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from retour.cases.search import partial_date
+from retour.errors import InvalidInput
+from retour.identification.matching.batch import BatchCandidate, IncomingRecord
+from retour.identification.matching.batch_known import match_against_member_state
+from retour.identification.matching.batch_model import FIELDS
+from retour.reference.models import Country
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+COLUMNS = (
+    "reference",
+    "given_names",
+    "family_names",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "document_number",
+)
+REQUIRED = ("reference", "family_names")
+
+
+class Command(BaseCommand):
+    help = (
+        "Match a CSV file of person records (columns: " + ", ".join(COLUMNS) + "; "
+        "date_of_birth as YYYY, YYYY-MM or YYYY-MM-DD) against all persons of a member state "
+        "and write the candidates as CSV, with the match probability and the reason per field. "
+        "The persons returned are recorded in the access log."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="CSV file, UTF-8, with a header row")
+        parser.add_argument(
+            "--member-state",
+            required=True,
+            help="ISO code of the member state whose persons to match against",
+        )
+        parser.add_argument(
+            "--threshold", type=float, default=0.9, help="lowest match probability reported (0.9)"
+        )
+        parser.add_argument(
+            "--output", type=Path, help="CSV file to write (default: standard output)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        member_state = options["member_state"].upper()
+        if not Country.objects.member_states().filter(code=member_state).exists():
+            raise CommandError(f"--member-state: {member_state} is not a member state")
+        if not 0 <= options["threshold"] <= 1:
+            raise CommandError("--threshold: must be between 0 and 1")
+        path: Path = options["file"]
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as stream:
+                records = read_records(stream, str(path))
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not UTF-8 text") from None
+        candidates = match_against_member_state(
+            records,
+            member_state,
+            threshold=options["threshold"],
+            channel="cli",
+            source=path.name,
+        )
+        if options["output"] is None:
+            write_candidates(candidates, self.stdout)
+        else:
+            with options["output"].open("w", newline="", encoding="utf-8") as out:
+                write_candidates(candidates, out)
+        self.stderr.write(f"{len(records)} records, {len(candidates)} candidates")
+
+
+def read_records(stream: IO[str], name: str) -> list[IncomingRecord]:
+    """The records of a CSV file; a wrong value stops the reading with its line and column."""
+    reader = csv.DictReader(stream)
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or ())]
+    if missing:
+        raise CommandError(f"{name}, line 1: missing column {', '.join(missing)}")
+    records = []
+    for row in reader:
+        line = reader.line_num
+        try:
+            records.append(_record(row))
+        except InvalidInput as exc:
+            column, reason = next(iter(exc.errors.items()))
+            raise CommandError(f"{name}, line {line}, column {column}: {reason}") from None
+    return records
+
+
+def _record(row: dict[str, str | None]) -> IncomingRecord:
+    value = {c: (row.get(c) or "").strip() for c in COLUMNS}
+    if not value["reference"]:
+        raise InvalidInput.field("reference", "must not be empty")
+    if not value["family_names"] and not value["given_names"]:
+        raise InvalidInput.field("family_names", "a name is needed")
+    year = month = day = None
+    if value["date_of_birth"]:
+        year, month, day = partial_date(value["date_of_birth"])
+        if day is not None:
+            try:
+                date(year, month or 1, day)
+            except ValueError:
+                raise InvalidInput.field("date_of_birth", "no such date") from None
+    if value["sex"].upper() not in ("", "F", "M", "X"):
+        raise InvalidInput.field("sex", "must be F, M or X")
+    nationality = value["nationality"].upper()
+    if nationality and not (
+        len(nationality) == 2 and nationality.isascii() and nationality.isalpha()
+    ):
+        raise InvalidInput.field("nationality", "an ISO 3166-1 alpha-2 code, such as SY")
+    return IncomingRecord(
+        reference=value["reference"],
+        given_names=value["given_names"],
+        family_names=value["family_names"],
+        birth_year=year,
+        birth_month=month,
+        birth_day=day,
+        sex=value["sex"].upper(),
+        nationality=nationality,
+        document_number=value["document_number"],
+    )
+
+
+def write_candidates(candidates: list[BatchCandidate], out: SupportsWrite[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["reference", "person_id", "match_probability", "match_weight", *(f.name for f in FIELDS)]
+    )
+    for c in candidates:
+        writer.writerow(
+            [
+                c.reference,
+                c.person_id,
+                f"{c.match_probability:.4f}",
+                f"{c.match_weight:.2f}",
+                *(c.reasons[f.name] for f in FIELDS),
+            ]
+        )
