@@ -36,12 +36,9 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 def _load_reference_data() -> None:
-    from retour.accounts.loading import load_authorities
-    from retour.reference.loading import load_countries, load_legal_parameters
+    from retour.reference.loading import load_every_app
 
-    load_countries()
-    load_legal_parameters()
-    load_authorities()
+    load_every_app()
     # The roles come from a data migration, which a flush empties too.
     for code in RoleCode:
         Role.objects.get_or_create(code=code)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "retour.people",
     "retour.cases",
     "retour.identification",
+    "retour.readmission",
     "retour.api",
     "retour.simulation",
     "retour.web",

@@ -39,6 +39,19 @@ def _track_suspension(row: CaseMilestones, new_stage: str, on: date) -> None:
         row.suspended_since = None
 
 
+def _readmission(row: CaseMilestones, action: str, request: dict[str, Any]) -> None:
+    """The first readmission request of the case, its reply and the first travel document
+    (the indicators measure the time to each, M29; Visa Code Art. 25a(2)(c))."""
+    if action == "submit_readmission_request" and row.readmission_requested_on is None:
+        row.readmission_requested_on = _day(request.get("submitted_on"))
+    elif (action in ("record_readmission_reply", "record_tacit_acceptance")
+          and row.readmission_replied_on is None and request.get("replied_on")):
+        row.readmission_replied_on = _day(request["replied_on"])
+        row.readmission_outcome = request["status"]
+    elif action == "record_travel_document" and row.travel_document_issued_on is None:
+        row.travel_document_issued_on = _day(request.get("issued_on"))
+
+
 def apply(row: CaseMilestones, event: CaseEvent) -> None:
     values = event.new_values
     on = timezone.localdate(event.occurred_at)
@@ -81,6 +94,9 @@ def apply(row: CaseMilestones, event: CaseEvent) -> None:
     elif action == "close_case":
         row.closed_on = on
         row.outcome = values.get("outcome", "")
+    elif action.endswith(("readmission_request", "readmission_reply", "tacit_acceptance",
+                          "travel_document")):
+        _readmission(row, action, values.get("readmission_request") or {})
 
     if "voluntary_departure_ends_on" in values:
         row.voluntary_departure_ends_on = _day(values["voluntary_departure_ends_on"])

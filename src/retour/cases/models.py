@@ -225,6 +225,8 @@ class Task(models.Model):
         ACCEPT_HANDOVER = "accept_handover", "accept or return the hand-over"
         REVIEW_POSTPONEMENT = "review_postponement", "review the postponement of removal"
         ASSESS_BEST_INTERESTS = "assess_best_interests", "assess the best interests of the child"
+        CHASE_READMISSION_REPLY = "chase_readmission_reply", "chase the readmission reply"
+        CHASE_TRAVEL_DOCUMENT = "chase_travel_document", "chase the travel document"
 
     class Status(models.TextChoices):
         OPEN = "open"
@@ -409,6 +411,15 @@ class CaseMilestones(models.Model):
     # Non-cooperation (M10): how often, and when first (Art. 15(6)(a)).
     non_cooperation_count = models.PositiveSmallIntegerField(default=0)
     first_non_cooperation_on = models.DateField(null=True, blank=True)
+    # Identification and readmission (M3, M12): when the identity was established, the
+    # first readmission request submitted, its reply and the travel document issued.
+    identified_on = models.DateField(null=True, blank=True)
+    readmission_requested_on = models.DateField(null=True, blank=True)
+    readmission_replied_on = models.DateField(null=True, blank=True)
+    readmission_outcome = models.CharField(
+        max_length=20, blank=True, help_text="accepted / tacitly_accepted / rejected"
+    )
+    travel_document_issued_on = models.DateField(null=True, blank=True)
     departed_on = models.DateField(null=True, blank=True)
     return_type = models.CharField(max_length=10, blank=True, help_text="voluntary / enforced")
     assisted = models.BooleanField(null=True, blank=True)

@@ -153,9 +153,15 @@ def what_is_missing(
     return missing
 
 
-def evaluate(person: Any, country: str, on: date) -> Dossier:
-    """The dossier of ``person`` for return to ``country`` (ISO alpha-2) as it stands on ``on``."""
-    rule = replace(_rules[0].rule_for(country, on), country=country)
+def rule_for(country: str, on: date) -> EvidenceRule:
+    """The evidence rules for return to ``country`` in force on ``on``."""
+    return replace(_rules[0].rule_for(country, on), country=country)
+
+
+def evaluate(person: Any, country: str, on: date, rule: EvidenceRule | None = None) -> Dossier:
+    """The dossier of ``person`` for return to ``country`` (ISO alpha-2) as it stands on ``on``
+    (``rule``: ``rule_for(country, on)``, when the caller evaluates many persons)."""
+    rule = rule or rule_for(country, on)
     items = [i for d in person.documents.all() if (i := _document_counts(d, rule, on))]
     items += [i for e in person.identity_evidence.all() if (i := _evidence_counts(e, rule))]
     counted = {i.counts_as for i in items}

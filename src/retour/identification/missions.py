@@ -274,13 +274,14 @@ def persons_ready_for(user: Any, country: str, on: date) -> list[ReadyPerson]:
         .order_by("opened_at", "number")
         .distinct()
     )
+    rule = dossier.rule_for(country, on)
     ready: list[ReadyPerson] = []
     seen: set[Any] = set()
     for case in cases:
         if case.person_id in seen:
             continue
         seen.add(case.person_id)
-        result = dossier.evaluate(case.person, country, on)
+        result = dossier.evaluate(case.person, country, on, rule)
         if result.status == "complete":
             continue
         earlier = list(case.person.mission_presentations.all())

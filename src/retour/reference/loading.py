@@ -88,3 +88,17 @@ def load_legal_parameters(path: Path = DATA_DIR / "legal_parameters.toml") -> in
             },
         )
     return len(entries)
+
+
+def load_every_app() -> list[str]:
+    """Load the data files of every installed app that has them (an app config's
+    ``load_reference_data``), in the order of ``INSTALLED_APPS``, so that data refers only to
+    data loaded before it; one transaction. Returns what each app loaded."""
+    from django.apps import apps
+
+    with transaction.atomic():
+        return [
+            config.load_reference_data()
+            for config in apps.get_app_configs()
+            if hasattr(config, "load_reference_data")
+        ]

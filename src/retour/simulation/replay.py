@@ -20,7 +20,10 @@ from retour.cases.actions._core import load_case
 from retour.cases.guards import latest_decision
 from retour.cases.models import Decision, ReturnCase
 from retour.errors import ActionError
+from retour.identification.actions import NewEvidence, record_identity_evidence
 from retour.people.actions import link_family_members, register_person
+from retour.readmission import actions as readmission
+from retour.readmission.models import ReadmissionRequest
 from retour.simulation.plan import Household
 from retour.simulation.story import Step
 
@@ -49,6 +52,16 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     "accept_handover": actions.accept_handover,
     "close_case": actions.close_case,
 }
+# Steps on the case's latest readmission request (``retour.readmission.actions``).
+READMISSION_STEPS: dict[str, Callable[..., Any]] = {
+    "draft_readmission_request": readmission.draft_readmission_request,
+    "submit_readmission_request": readmission.submit_readmission_request,
+    "record_readmission_reply": readmission.record_readmission_reply,
+    "request_travel_document": readmission.request_travel_document,
+    "record_travel_document": readmission.record_travel_document,
+    "record_travel_document_use": readmission.record_travel_document_use,
+}
+_ON_THE_PERSON = frozenset({"record_identity_evidence"})
 # Steps that name a decision of the case, which exists only once the replay has made it:
 # argument name, decision kind and the status it must have.
 _D = Decision
@@ -111,6 +124,9 @@ class Replay:
                 actions.record_vulnerability(
                     officer, progress.person_ids[step.member], channel=CHANNEL, **step.params
                 )
+            elif step.action in READMISSION_STEPS or step.action in _ON_THE_PERSON:
+                for case_id in progress.case_ids:
+                    self._identification_step(officer, case_id, step)
             else:
                 for case_id in progress.case_ids:  # a family's cases move together
                     self._note(self._case_action(officer, case_id, step))
@@ -141,6 +157,20 @@ class Replay:
             decision = latest_decision(load_case(None, case_id), kind, status)
             params[argument] = decision.pk if decision else None
         return CASE_ACTIONS[step.action](officer, case_id, channel=CHANNEL, **params)
+
+    def _identification_step(self, officer: Any, case_id: Any, step: Step) -> None:
+        """A step of identification or readmission: on the case's person, or on the case's
+        latest readmission request (drafting makes one)."""
+        if step.action == "record_identity_evidence":
+            case = load_case(None, case_id)
+            record_identity_evidence(officer, case.person_id, NewEvidence(**step.params),
+                                     channel=CHANNEL)
+        elif step.action == "draft_readmission_request":
+            readmission.draft_readmission_request(officer, case_id, channel=CHANNEL,
+                                                  **step.params)
+        else:
+            request = ReadmissionRequest.objects.filter(case_id=case_id).latest("created_at")
+            READMISSION_STEPS[step.action](officer, request.pk, channel=CHANNEL, **step.params)
 
     def _note(self, case: ReturnCase) -> None:
         # str(): a stage the action just set is a Stage member, one read back a plain string.

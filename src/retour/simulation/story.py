@@ -112,6 +112,7 @@ class Story:
     return_decision_day: int | None = None
     departure_ends: int | None = None  # last day of the voluntary-departure period
     removal_day: int | None = None
+    travel_document: bool = False  # one was issued and is not yet used
 
     # -- time ------------------------------------------------------------------------------
 
@@ -360,6 +361,9 @@ class Story:
         assert self.removal_day is not None
         self._advance(self.removal_day - self.day)
         self.do("record_removal", departed_on=Day(self.day), destination=self.citizenship)
+        if self.travel_document:
+            self.wait(0, 0)
+            self.do("record_travel_document_use", used_on=Day(self.day))
 
     def depart_voluntarily(self, *, destination: str | None = None) -> None:
         if self.departure_ends is not None:
@@ -378,6 +382,35 @@ class Story:
     def locate(self) -> None:
         self.wait(20, 200)
         self.do("record_whereabouts_known", located_on=Day(self.day))
+
+    def readmission(self, *, reply: str | None = "accepted", travel_document: bool = True,
+                    before: int | None = None) -> None:
+        """Identify the person and ask the country of nationality to readmit them (M3, M12):
+        a language analysis pointing to it, the request drafted and submitted, and, if a
+        ``reply`` comes, the travel document asked for and issued after an acceptance."""
+        self.wait(1, 20, before=before)
+        self.do("record_identity_evidence", kind="language_analysis", taken_on=Day(self.day),
+                nationality=self.citizenship, summary="Language analysis by the national "
+                "language service: spoken variety consistent with the claimed origin.")
+        self.wait(0, 10, before=before)
+        self.do("draft_readmission_request", third_country=self.citizenship)
+        self.wait(0, 0)
+        self.do("submit_readmission_request", submitted_on=Day(self.day))
+        if reply is None:
+            return
+        self.wait(3, 40, before=before)
+        self.do("record_readmission_reply", outcome=reply, replied_on=Day(self.day),
+                reasons="Nationality not established by the evidence provided."
+                if reply == "rejected" else "")
+        if reply != "accepted" or not travel_document:
+            return
+        self.wait(0, 3, before=before)
+        self.do("request_travel_document", requested_on=Day(self.day))
+        self.wait(1, 20, before=before)
+        self.do("record_travel_document", kind="laissez_passer",
+                number=f"LP{self.rng.randint(100000, 999999)}", issued_on=Day(self.day),
+                valid_until=Day(self.day + 240))
+        self.travel_document = True
 
     def withdraw_return_decision(self, reason: str) -> None:
         self.wait(10, 120, before=self.departure_ends)

@@ -52,6 +52,9 @@ def _voluntary_departure(s: Story) -> None:
 def _forced_return_preparation(s: Story) -> None:
     s.open()
     s.forced_return()
+    asked = s.rng.random()
+    if asked < 0.5:  # waiting for the reply, or told no
+        s.readmission(reply=None if asked < 0.4 else "rejected")
     roll = s.rng.random()
     if roll < 0.4:
         s.hand_over_to_police()
@@ -67,6 +70,7 @@ def _removal_scheduled(s: Story) -> None:
     s.forced_return()
     if s.rng.random() < 0.5:
         s.hand_over_to_police()
+    s.readmission()
     s.schedule_removal()
     assert s.removal_day is not None
     s.pin(s.removal_day)
@@ -83,6 +87,7 @@ def _removed(s: Story) -> None:
     s.open()
     s.forced_return()
     s.hand_over_to_police()
+    s.readmission()
     s.schedule_removal()
     s.remove()
     s.keep_recent(21)
@@ -118,6 +123,8 @@ def _absconded(s: Story) -> None:
     s.forced_return()
     if s.rng.random() < 0.3:
         s.hand_over_to_police()
+    if s.rng.random() < 0.3:
+        s.readmission(reply=None)
     s.abscond()
     s.keep_recent(540)
 
@@ -149,6 +156,7 @@ def _closed_after_removal(s: Story) -> None:
     elif detour < 0.4:
         s.abscond()
         s.locate()
+    s.readmission()
     s.schedule_removal()
     if s.rng.random() < 0.1:
         s.cancel_removal()

@@ -18,7 +18,7 @@ from retour.accounts.models import Authority
 from retour.audit.log import record_access
 from retour.cases import milestones
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
-from retour.cases.procedure import BY_ACTION, refusal
+from retour.cases.procedure import BY_ACTION, Transition, refusal
 from retour.cases.stages import OPEN_STAGES
 from retour.errors import (
     InvalidInput,
@@ -180,14 +180,18 @@ def perform(
     expected_version: int | None = None,
     reason: str = "",
     channel: str = "",
+    step: Transition | None = None,
 ) -> ReturnCase:
     """Run one business action on a case atomically.
 
     ``change`` validates its input (raising ``InvalidInput``) and then changes the case and
     its related rows; it returns extra values for the event (e.g. the decision recorded).
     ``user`` None is the system (a deadline that passed), which needs no capability.
+    ``step`` is the transition for an action outside the procedure table: a step of work
+    that hangs off the case (a readmission request) with its own table, whose event is the
+    case's like any other.
     """
-    transition = BY_ACTION[action]
+    transition = step or BY_ACTION[action]
     with bulk.atomic_action():
         case = load_case(user, case_id, for_update=True)
         if user is not None and (

@@ -63,8 +63,11 @@ def marked(tmp_path_factory) -> set[str]:
     (root / "extraction_settings.py").write_text(
         f"from retour.test_settings import *  # noqa: F403\nLOCALE_PATHS = [{str(locale)!r}]\n"
     )
+    # -P: the folder it runs in is not put on the import path, where a package named like a
+    # module of the standard library (retour/statistics) would hide it.
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "--locale", "nl", "--verbosity", "0"],
+        [sys.executable, "-P", "-m", "django", "makemessages", "--locale", "nl", "--verbosity",
+         "0"],
         cwd=tree, check=True,
         env={
             **os.environ,

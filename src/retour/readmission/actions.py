@@ -1,0 +1,480 @@
+"""Readmission request actions: each validates, changes the request, and is one event on the
+request's return case (``cases.actions._core.perform``), in one transaction.
+
+Due dates follow the rules of the instrument version fixed when the request is submitted,
+counted in the calendar of the requested state (its weekends and public holidays) for
+working-day limits (``retour.reference.periods.count_period``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from retour import bulk, clock
+from retour.cases.actions._core import (
+    close_tasks,
+    load_case,
+    not_in_future,
+    open_task,
+    perform,
+)
+from retour.cases.actions._core import require_text as required
+from retour.cases.models import ReturnCase, Task
+from retour.errors import InvalidInput, NotVisible, TransitionRefused, one_of
+from retour.identification import dossier
+from retour.readmission.instruments import instrument_for
+from retour.readmission.models import Obstacle, ReadmissionRequest
+from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION, OPEN_STATUSES
+from retour.readmission.rules import Rules, counting_unit
+from retour.reference.calendars import country_calendar
+from retour.reference.models import Country
+from retour.reference.periods import PeriodEnd, count_period
+
+S = ReadmissionRequest.Status
+REPLY_OUTCOMES = {
+    "accepted": S.ACCEPTED, "rejected": S.REJECTED, "needs_interview": S.NEEDS_INTERVIEW,
+}
+Change = Callable[[ReturnCase, ReadmissionRequest], "dict[str, Any]"]
+
+
+def _period_end(request: ReadmissionRequest, rule_name: str, start: date) -> PeriodEnd | None:
+    """The end of the period ``rule_name`` of the request's instrument from ``start``, in
+    the requested state's calendar; None when the instrument sets no such period."""
+    rules = Rules.of(request.instrument)
+    rule = rules.get(rule_name)
+    if rule is None:
+        return None
+    return count_period(start, rule.value, counting_unit(rule),
+                        calendar=country_calendar(request.third_country_id), start=rules.start)
+
+
+def _due(request: ReadmissionRequest, rule_name: str, start: date) -> date | None:
+    end = _period_end(request, rule_name, start)
+    return end.due if end else None
+
+
+def _values(request: ReadmissionRequest, **extra: Any) -> dict[str, Any]:
+    return {"readmission_request": {
+        "id": request.pk, "reference": request.reference, "country": request.third_country_id,
+        "status": request.status,
+        **{k: v.isoformat() if isinstance(v, date) else v for k, v in extra.items()},
+    }}
+
+
+def _visible_request(user: Any, request_id: Any) -> ReadmissionRequest:
+    """The request, locked, if ``user`` may see its case (None: the system). The case is
+    loaded as actions load it, so in a bulk session one made earlier in it is found."""
+    requests = ReadmissionRequest.objects.select_for_update(of=("self",))
+    try:
+        request = requests.select_related("instrument").get(pk=request_id)
+    except (ReadmissionRequest.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise NotVisible("readmission request not found") from None
+    try:
+        load_case(user, request.case_id)
+    except NotVisible:
+        raise NotVisible("readmission request not found") from None
+    return request
+
+
+@bulk.atomic_action()
+def _take_step(
+    user: Any, request_id: Any, action: str, change: Change, *, reason: str = "",
+    channel: str = "", expected_version: int | None = None,
+) -> ReadmissionRequest:
+    step = BY_ACTION[action]
+    request = _visible_request(user, request_id)
+
+    def on_case(case: ReturnCase) -> dict[str, Any]:
+        if request.status not in step.sources:
+            raise TransitionRefused(
+                _("'%(action)s' is not possible while the request is '%(status)s'")
+                % {"action": _(step.case_step.label), "status": _(S(request.status).label)}
+            )
+        values = change(case, request)
+        if step.target is not None:
+            request.status = step.target
+        request.save()
+        return _values(request, **values)
+
+    perform(user, request.case_id, action, on_case, step=step.case_step, reason=reason,
+            channel=channel, expected_version=expected_version)
+    return request
+
+
+@bulk.atomic_action()
+def draft_readmission_request(
+    user: Any, case_id: Any, *, third_country: str, procedure: str = "normal",
+    apprehended_on: date | None = None, reason: str = "", channel: str = "",
+    expected_version: int | None = None,
+) -> ReadmissionRequest:
+    """Draft a request to ``third_country`` to readmit the person of the case. The instrument
+    that governs it is shown now and fixed when the request is submitted."""
+    made: list[ReadmissionRequest] = []
+
+    def change(case: ReturnCase) -> dict[str, Any]:
+        country = Country.objects.third_countries().filter(code=third_country.upper()).first()
+        if country is None:
+            raise InvalidInput.field("third_country", _("not a third country's code"))
+        if procedure not in ReadmissionRequest.Procedure.values:
+            raise InvalidInput.field("procedure", one_of(ReadmissionRequest.Procedure.values))
+        accelerated = procedure == ReadmissionRequest.Procedure.ACCELERATED
+        if accelerated and apprehended_on is None:
+            raise InvalidInput.field(
+                "apprehended_on", _("the accelerated procedure needs the date of apprehension")
+            )
+        if apprehended_on is not None:
+            not_in_future(apprehended_on, "apprehended_on")
+        open_request = case.readmission_requests.filter(
+            third_country=country, status__in=OPEN_STATUSES
+        ).first()
+        if open_request is not None:
+            raise InvalidInput.field(
+                "third_country",
+                _("request %(reference)s to this country is still open")
+                % {"reference": open_request.reference},
+            )
+        instrument = instrument_for(country.code, case.member_state_id, clock.today())
+        if accelerated and not Rules.of(instrument).get("accelerated_reply_limit"):
+            raise InvalidInput.field(
+                "procedure", _("no accelerated procedure is recorded for %(country)s")
+                % {"country": str(country)}
+            )
+        request = ReadmissionRequest.objects.create(
+            case=case, third_country=country, instrument=instrument,
+            reference=f"{case.number}-R{case.readmission_requests.count() + 1}",
+            procedure=procedure, apprehended_on=apprehended_on, created_at=clock.now(),
+        )
+        made.append(request)
+        return _values(request, procedure=procedure,
+                       instrument=instrument.code if instrument else None)
+
+    perform(user, case_id, "draft_readmission_request", change,
+            step=BY_ACTION["draft_readmission_request"].case_step, reason=reason,
+            channel=channel, expected_version=expected_version)
+    return made[0]
+
+
+def submit_readmission_request(
+    user: Any, request_id: Any, *, submitted_on: date, channel_used: str = "",
+    reason: str = "", channel: str = "",
+) -> ReadmissionRequest:
+    """Submit the request with the evidence the identification dossier holds for the
+    country; the reply is due by the instrument's limit (normal or accelerated procedure)."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        not_in_future(submitted_on, "submitted_on")
+        instrument = instrument_for(request.third_country_id, case.member_state_id,
+                                    submitted_on)
+        request.instrument = instrument
+        rules = Rules.of(instrument)
+        # Where the instrument names no channel, the diplomatic mission is the usual one.
+        usual = rules.get("channel")
+        used = channel_used or (
+            usual.value if usual else ReadmissionRequest.Channel.DIPLOMATIC_MISSION
+        )
+        if used not in ReadmissionRequest.Channel.values:
+            raise InvalidInput.field("channel_used",
+                                     one_of(ReadmissionRequest.Channel.values))
+        accelerated = request.procedure == ReadmissionRequest.Procedure.ACCELERATED
+        limit = rules.get("accelerated_application_limit")
+        if accelerated and limit is not None:
+            assert request.apprehended_on is not None
+            latest = _due(request, "accelerated_application_limit", request.apprehended_on)
+            if latest is not None and submitted_on > latest:
+                raise InvalidInput.field(
+                    "submitted_on",
+                    _("the accelerated procedure needs the application by %(date)s "
+                      "(%(source)s); submit it under the normal procedure")
+                    % {"date": latest.isoformat(), "source": limit.source},
+                )
+        found = dossier.evaluate(case.person, request.third_country_id, submitted_on)
+        if not found.items:
+            raise InvalidInput.field(
+                "submitted_on",
+                _("the identification dossier holds no evidence for %(country)s: record a "
+                  "document or other evidence first") % {"country": request.third_country_id},
+            )
+        request.evidence = [
+            {"source": i.source, "id": i.id, "kind": i.kind, "counts_as": i.counts_as}
+            for i in found.items
+        ]
+        request.submitted_on = submitted_on
+        request.channel = used
+        request.reply_due_on = _due(
+            request, "accelerated_reply_limit" if accelerated else "reply_limit", submitted_on
+        )
+        return {"submitted_on": submitted_on, "reply_due_on": request.reply_due_on,
+                "instrument": instrument.code if instrument else None,
+                "instrument_version": instrument.version if instrument else None,
+                "dossier": found.status, "evidence": len(request.evidence)}
+
+    return _take_step(user, request_id, "submit_readmission_request", change, reason=reason,
+                      channel=channel)
+
+
+def acknowledge_readmission_request(
+    user: Any, request_id: Any, *, acknowledged_on: date, their_reference: str = "",
+    reason: str = "", channel: str = "",
+) -> ReadmissionRequest:
+    """The requested state confirms receipt (and may give its own reference)."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        _not_before(acknowledged_on, request.submitted_on, "acknowledged_on")
+        request.acknowledged_on = acknowledged_on
+        request.their_reference = their_reference.strip() or request.their_reference
+        return {"acknowledged_on": acknowledged_on, "their_reference": request.their_reference}
+
+    return _take_step(user, request_id, "acknowledge_readmission_request", change,
+                      reason=reason, channel=channel)
+
+
+def _not_before(day: date, earlier: date | None, field: str) -> None:
+    not_in_future(day, field)
+    if earlier is not None and day < earlier:
+        raise InvalidInput.field(
+            field, _("cannot be before %(date)s") % {"date": earlier.isoformat()}
+        )
+
+
+def record_readmission_reply(
+    user: Any, request_id: Any, *, outcome: str, replied_on: date, reasons: str = "",
+    their_reference: str = "", reason: str = "", channel: str = "",
+) -> ReadmissionRequest:
+    """The requested state's reply: acceptance (the transfer window starts), rejection with
+    its reasons (reasons must be given in writing, e.g. EU–Georgia agreement), or a request
+    to interview the person first."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        if outcome not in REPLY_OUTCOMES:
+            raise InvalidInput.field("outcome", one_of(list(REPLY_OUTCOMES)))
+        _not_before(replied_on, request.submitted_on, "replied_on")
+        if outcome == "rejected":
+            request.rejection_reasons = required(
+                reasons, "reasons", _("a rejection must state its reasons")
+            )
+        request.status = REPLY_OUTCOMES[outcome]
+        request.their_reference = their_reference.strip() or request.their_reference
+        if outcome != "needs_interview":
+            request.replied_on = replied_on
+            close_tasks(case, Task.Kind.CHASE_READMISSION_REPLY)
+        if outcome == "accepted":
+            request.transfer_due_on = _due(request, "transfer_window", replied_on)
+        if outcome == "rejected":
+            request.closed_on = replied_on
+        return {"outcome": outcome, "replied_on": replied_on,
+                "transfer_due_on": request.transfer_due_on}
+
+    return _take_step(user, request_id, "record_readmission_reply", change, reason=reason,
+                      channel=channel)
+
+
+def record_tacit_acceptance(request_id: Any) -> ReadmissionRequest:
+    """No reply within the limit counts as acceptance where the instrument says so (e.g.
+    EU–Pakistan agreement); the system records it the day after the limit."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        if not Rules.of(request.instrument).flag("tacit_acceptance"):
+            raise TransitionRefused(_("the instrument provides no tacit acceptance"))
+        due = request.reply_due_on
+        if due is None or due >= clock.today():
+            raise TransitionRefused(_("the reply limit has not passed"))
+        request.replied_on = due
+        request.transfer_due_on = _due(request, "transfer_window", due)
+        close_tasks(case, Task.Kind.CHASE_READMISSION_REPLY)
+        return {"replied_on": due, "transfer_due_on": request.transfer_due_on}
+
+    return _take_step(None, request_id, "record_tacit_acceptance", change)
+
+
+def request_travel_document(
+    user: Any, request_id: Any, *, requested_on: date, reason: str = "", channel: str = "",
+) -> ReadmissionRequest:
+    """Ask the accepting state for the travel document; it is due by the instrument's
+    issuance limit."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        _not_before(requested_on, request.replied_on, "requested_on")
+        request.travel_document_requested_on = requested_on
+        request.travel_document_due_on = _due(request, "travel_document_issuance", requested_on)
+        return {"requested_on": requested_on, "due_on": request.travel_document_due_on}
+
+    return _take_step(user, request_id, "request_travel_document", change, reason=reason,
+                      channel=channel)
+
+
+TRAVEL_DOCUMENT_KINDS = ("passport", "laissez_passer", "eu_travel_document")
+
+
+def travel_document_warnings(request: ReadmissionRequest, case: ReturnCase) -> list[str]:
+    """What is wrong with the travel document's validity: it ends before the planned
+    transfer, or it is shorter than the instrument's minimum (e.g. six months, EU–Pakistan)."""
+    valid_until, issued_on = request.travel_document_valid_until, request.travel_document_issued_on
+    if valid_until is None or issued_on is None:
+        return []
+    warnings = []
+    planned = case.removal_planned_on or request.transfer_due_on
+    if planned is not None and valid_until < planned:
+        warnings.append(
+            _("the travel document is valid until %(until)s, before the planned transfer on "
+              "%(planned)s") % {"until": valid_until.isoformat(), "planned": planned.isoformat()}
+        )
+    minimum = _period_end(request, "travel_document_min_validity", issued_on)
+    if minimum is not None and valid_until < minimum.due:
+        warnings.append(
+            _("the travel document is valid for less than the instrument's minimum (until "
+              "%(minimum)s)") % {"minimum": minimum.due.isoformat()}
+        )
+    return warnings
+
+
+def record_travel_document(
+    user: Any, request_id: Any, *, kind: str, number: str, issued_on: date, valid_until: date,
+    reason: str = "", channel: str = "",
+) -> ReadmissionRequest:
+    """The travel document issued for the return (a passport, a laissez-passer, or the EU
+    travel document for return, Reg. (EU) 2016/1953); validity problems are warned of."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        if kind not in TRAVEL_DOCUMENT_KINDS:
+            raise InvalidInput.field("kind", one_of(list(TRAVEL_DOCUMENT_KINDS)))
+        number_given = required(number, "number", _("the document number is required"))
+        _not_before(issued_on, request.replied_on, "issued_on")
+        if valid_until <= issued_on:
+            raise InvalidInput.field("valid_until", _("must be after the date of issue"))
+        request.travel_document_kind = kind
+        request.travel_document_number = number_given
+        request.travel_document_issued_on = issued_on
+        request.travel_document_valid_until = valid_until
+        close_tasks(case, Task.Kind.CHASE_TRAVEL_DOCUMENT)
+        return {"kind": kind, "number": number_given, "issued_on": issued_on,
+                "valid_until": valid_until,
+                "warnings": travel_document_warnings(request, case)}
+
+    return _take_step(user, request_id, "record_travel_document", change, reason=reason,
+                      channel=channel)
+
+
+def record_travel_document_use(
+    user: Any, request_id: Any, *, used_on: date, reason: str = "", channel: str = "",
+) -> ReadmissionRequest:
+    """The person left with the travel document."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        _not_before(used_on, request.travel_document_issued_on, "used_on")
+        assert request.travel_document_valid_until is not None
+        if used_on > request.travel_document_valid_until:
+            raise InvalidInput.field("used_on", _("the travel document had expired by then"))
+        request.closed_on = used_on
+        return {"used_on": used_on}
+
+    return _take_step(user, request_id, "record_travel_document_use", change, reason=reason,
+                      channel=channel)
+
+
+def expire_travel_document(request_id: Any) -> ReadmissionRequest:
+    """The system records an unused travel document whose validity has ended."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        valid_until = request.travel_document_valid_until
+        if valid_until is None or valid_until >= clock.today():
+            raise TransitionRefused(_("the travel document is still valid"))
+        request.closed_on = valid_until
+        return {"expired_on": valid_until}
+
+    return _take_step(None, request_id, "expire_travel_document", change)
+
+
+def chase_readmission_request(request_id: Any) -> ReadmissionRequest:
+    """The system opens a task to chase an overdue reply or travel document (M12: deadlines
+    the requested state does not meet are followed up, then escalated)."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        kind, due = _overdue(request)
+        if due is None or due >= clock.today():
+            raise TransitionRefused(_("nothing is overdue"))
+        if bulk.select(case, "tasks", kind=kind, status=Task.Status.OPEN):
+            raise TransitionRefused(_("a task to chase it is already open"))
+        open_task(case, kind, clock.today())
+        return {"overdue": kind, "due_on": due}
+
+    return _take_step(None, request_id, "chase_readmission_request", change)
+
+
+def _overdue(request: ReadmissionRequest) -> tuple[str, date | None]:
+    if request.status in AWAITING_REPLY:
+        return Task.Kind.CHASE_READMISSION_REPLY, request.reply_due_on
+    return Task.Kind.CHASE_TRAVEL_DOCUMENT, request.travel_document_due_on
+
+
+def escalate_readmission_request(
+    user: Any, request_id: Any, *, description: str, reason: str = "", channel: str = "",
+) -> ReadmissionRequest:
+    """Raise an obstacle for an overdue request, for the national and EU coordination
+    (BRIEF M5, M12): the register itself comes with the coordination work."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        text = required(description, "description", _("describe the obstacle"))
+        kind_of_task, due = _overdue(request)
+        if due is None or due >= clock.today():
+            raise TransitionRefused(_("the request is not overdue"))
+        kind = (Obstacle.Kind.REPLY_OVERDUE if kind_of_task == Task.Kind.CHASE_READMISSION_REPLY
+                else Obstacle.Kind.TRAVEL_DOCUMENT_OVERDUE)
+        if request.obstacles.filter(kind=kind, resolved_on__isnull=True).exists():
+            raise TransitionRefused(_("this delay is already raised as an obstacle"))
+        obstacle = Obstacle.objects.create(
+            request=request, member_state=case.member_state_id,
+            third_country_id=request.third_country_id, kind=kind, description=text,
+            raised_on=clock.today(), raised_by=user,
+        )
+        return {"obstacle": obstacle.pk, "kind": kind, "due_on": due}
+
+    return _take_step(user, request_id, "escalate_readmission_request", change,
+                      reason=reason, channel=channel)
+
+
+def withdraw_readmission_request(
+    user: Any, request_id: Any, *, reason: str, channel: str = "",
+) -> ReadmissionRequest:
+    """Withdraw the request (the person left, the decision was annulled, wrong country)."""
+
+    def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
+        required(reason, "reason", _("the reason for withdrawing is required"))
+        request.closed_on = clock.today()
+        close_tasks(case, Task.Kind.CHASE_READMISSION_REPLY, Task.Kind.CHASE_TRAVEL_DOCUMENT,
+                    status=Task.Status.CANCELLED)
+        return {}
+
+    return _take_step(user, request_id, "withdraw_readmission_request", change, reason=reason,
+                      channel=channel)
+
+
+def apply_passing_time() -> dict[str, int]:
+    """What the passing of time decides today: tacit acceptances, overdue requests to chase,
+    travel documents expired unused. Run daily by ``retour tick``."""
+    today = clock.today()
+    open_requests = ReadmissionRequest.objects.select_related("instrument")
+    counts = {"tacitly accepted": 0, "chased": 0, "expired": 0}
+    for request in open_requests.filter(status__in=[S.SUBMITTED, S.ACKNOWLEDGED],
+                                        reply_due_on__lt=today):
+        if Rules.of(request.instrument).flag("tacit_acceptance"):
+            record_tacit_acceptance(request.pk)
+            counts["tacitly accepted"] += 1
+    for request in open_requests.filter(status__in=[*AWAITING_REPLY,
+                                                    S.TRAVEL_DOCUMENT_REQUESTED]):
+        kind, due = _overdue(request)
+        if due is not None and due < today and not Task.objects.filter(
+            case_id=request.case_id, kind=kind, status=Task.Status.OPEN
+        ).exists():
+            chase_readmission_request(request.pk)
+            counts["chased"] += 1
+    for request in open_requests.filter(status=S.TRAVEL_DOCUMENT_ISSUED,
+                                        travel_document_valid_until__lt=today):
+        expire_travel_document(request.pk)
+        counts["expired"] += 1
+    return counts
+

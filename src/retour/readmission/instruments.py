@@ -1,0 +1,151 @@
+"""Readmission instruments: loading the data file, and which version applies to a request."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+
+from retour import clock
+from retour.readmission.models import Instrument
+from retour.readmission.rules import check_rules
+from retour.reference.loading import ReferenceDataError, read_toml
+from retour.reference.models import Country
+
+DATA_FILE = Path(__file__).parent / "data" / "instruments.toml"
+
+# Where more than one instrument binds a member state towards a country, the more specific
+# one applies: a protocol implementing an agreement for that member state, then a bilateral
+# agreement, then the EU agreement, then a non-binding arrangement.
+PRECEDENCE = (
+    Instrument.Kind.PROTOCOL,
+    Instrument.Kind.BILATERAL,
+    Instrument.Kind.EU_AGREEMENT,
+    Instrument.Kind.EU_ARRANGEMENT,
+)
+_FIELDS = ("kind", "title", "third_country", "binds")
+_COMPARED = ("kind", "title", "third_country_id", "member_states", "legal_reference",
+             "in_force_from", "in_force_until", "rules", "source")
+
+
+def _bound(entry: dict[str, Any], where: str, eu: list[str]) -> list[str]:
+    binds = entry["binds"]
+    if binds == "eu":
+        excluded = set(entry.get("except", []))
+        unknown = excluded - set(eu)
+        if unknown:
+            raise ReferenceDataError(f"{where}: except: not EU member states: {sorted(unknown)}")
+        return [code for code in eu if code not in excluded]
+    if not isinstance(binds, list) or not binds or not set(binds) <= set(eu):
+        raise ReferenceDataError(f"{where}: binds must be \"eu\" or a list of member states")
+    return sorted(binds)
+
+
+def read_instruments(path: Path = DATA_FILE) -> dict[str, dict[str, Any]]:
+    """The instruments of the data file as field values, checked; errors name the entry."""
+    data = read_toml(path)
+    defaults = data.get("defaults", {})
+    countries = set(Country.objects.values_list("code", flat=True))
+    eu = sorted(Country.objects.filter(is_eu_member=True).values_list("code", flat=True))
+    instruments = {}
+    for code, entry in data.get("instruments", {}).items():
+        where = f"{path.name}: instrument '{code}'"
+        missing = [name for name in _FIELDS if name not in entry]
+        if missing:
+            raise ReferenceDataError(f"{where}: missing {', '.join(missing)}")
+        if entry["kind"] not in Instrument.Kind.values:
+            raise ReferenceDataError(
+                f"{where}: kind must be one of {', '.join(Instrument.Kind.values)}"
+            )
+        if entry["third_country"] not in countries:
+            raise ReferenceDataError(f"{where}: unknown country '{entry['third_country']}'")
+        rules = dict(defaults.get(entry["evidence"], {})) if "evidence" in entry else {}
+        rules.update(entry.get("rules", {}))
+        for name in ("in_force_from", "in_force_until"):
+            if name in entry and not isinstance(entry[name], date):
+                raise ReferenceDataError(f"{where}: {name} must be a date (YYYY-MM-DD)")
+        instruments[code] = {
+            "kind": entry["kind"],
+            "title": entry["title"],
+            "third_country_id": entry["third_country"],
+            "member_states": _bound(entry, where, eu),
+            "legal_reference": entry.get("legal_reference", ""),
+            "in_force_from": entry.get("in_force_from"),
+            "in_force_until": entry.get("in_force_until"),
+            "rules": check_rules(rules, where),
+            "source": entry.get("source", ""),
+        }
+    return instruments
+
+
+@transaction.atomic
+def load_instruments(path: Path = DATA_FILE) -> int:
+    """Add a version of every instrument whose entry differs from its latest version (none
+    for an unchanged file). Returns the number of versions added."""
+    added = 0
+    for code, values in read_instruments(path).items():
+        latest = latest_version(code)
+        if latest is not None and all(
+            _same(getattr(latest, name), values[name]) for name in _COMPARED
+        ):
+            continue
+        record_version(code, values, recorded_by="data file",
+                       note=f"loaded from {path.name}")
+        added += 1
+    return added
+
+
+def _same(stored: Any, loaded: Any) -> bool:
+    return stored == loaded or (stored in (None, "") and loaded in (None, ""))
+
+
+def latest_version(code: str) -> Instrument | None:
+    return Instrument.objects.filter(code=code).order_by("-version").first()
+
+
+def record_version(code: str, values: dict[str, Any], *, recorded_by: str,
+                   note: str) -> Instrument:
+    """A new version of instrument ``code`` (the first when there is none)."""
+    last = Instrument.objects.filter(code=code).aggregate(last=Max("version"))["last"] or 0
+    return Instrument.objects.create(
+        code=code, version=last + 1, recorded_at=clock.now(), recorded_by=recorded_by,
+        change_note=note, **values,
+    )
+
+
+def _in_force(on: date) -> Q:
+    return (Q(in_force_from__isnull=True) | Q(in_force_from__lte=on)) & (
+        Q(in_force_until__isnull=True) | Q(in_force_until__gte=on)
+    )
+
+
+def _latest_of_each(candidates: list[Instrument]) -> list[Instrument]:
+    latest: dict[str, Instrument] = {}
+    for instrument in candidates:
+        if instrument.code not in latest or instrument.version > latest[instrument.code].version:
+            latest[instrument.code] = instrument
+    return list(latest.values())
+
+
+def instrument_for(country: str, member_state: str, on: date) -> Instrument | None:
+    """The latest version of the instrument that governs readmission from ``member_state``
+    to ``country`` on ``on``, the most specific first (``PRECEDENCE``)."""
+    candidates = _latest_of_each(
+        list(Instrument.objects.filter(_in_force(on), third_country_id=country))
+    )
+    binding = [i for i in candidates if member_state in i.member_states]
+    binding.sort(key=lambda i: PRECEDENCE.index(Instrument.Kind(i.kind)))
+    return binding[0] if binding else None
+
+
+def eu_instrument(country: str, on: date) -> Instrument | None:
+    """The EU agreement (or else arrangement) with ``country`` in force on ``on``."""
+    candidates = _latest_of_each(list(Instrument.objects.filter(
+        _in_force(on), third_country_id=country,
+        kind__in=[Instrument.Kind.EU_AGREEMENT, Instrument.Kind.EU_ARRANGEMENT],
+    )))
+    candidates.sort(key=lambda i: PRECEDENCE.index(Instrument.Kind(i.kind)))
+    return candidates[0] if candidates else None

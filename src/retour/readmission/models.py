@@ -1,0 +1,156 @@
+"""Readmission instruments (as versioned data) and readmission requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from retour.cases.models import CaseScopedQuerySet
+
+
+class Instrument(models.Model):
+    """One version of a readmission instrument: an EU readmission agreement, a non-binding EU
+    arrangement, a bilateral agreement or an implementing protocol, with its rules.
+
+    A version is never changed: an administrator's edit makes the next version, and a request
+    keeps the version in force when it was submitted. ``rules`` holds each rule with its value,
+    source and verification (``retour.readmission.rules``)."""
+
+    class Kind(models.TextChoices):
+        EU_AGREEMENT = "eu_readmission_agreement", "EU readmission agreement"
+        EU_ARRANGEMENT = "eu_arrangement", "non-binding EU arrangement"
+        BILATERAL = "bilateral_agreement", "bilateral agreement"
+        PROTOCOL = "implementing_protocol", "implementing protocol"
+
+    code = models.CharField(max_length=60)
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    third_country = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    member_states = models.JSONField(
+        default=list, help_text="codes of the member states it binds"
+    )
+    legal_reference = models.CharField(max_length=300, blank=True)
+    in_force_from = models.DateField(null=True, blank=True)
+    in_force_until = models.DateField(null=True, blank=True)
+    rules = models.JSONField(default=dict)
+    source = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150, help_text="'data file' or a username")
+    change_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["code", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="instrument_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class ReadmissionRequest(models.Model):
+    """A request to a third country to readmit a person of a return case (its lifecycle is
+    the table in ``retour.readmission.procedure``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft"
+        SUBMITTED = "submitted", "submitted"
+        ACKNOWLEDGED = "acknowledged", "acknowledged"
+        ACCEPTED = "accepted", "accepted"
+        TACITLY_ACCEPTED = "tacitly_accepted", "tacitly accepted"
+        REJECTED = "rejected", "rejected"
+        NEEDS_INTERVIEW = "needs_interview", "needs an interview"
+        TRAVEL_DOCUMENT_REQUESTED = "travel_document_requested", "travel document requested"
+        TRAVEL_DOCUMENT_ISSUED = "travel_document_issued", "travel document issued"
+        USED = "used", "used for departure"
+        EXPIRED = "expired", "expired"
+        WITHDRAWN = "withdrawn", "withdrawn"
+
+    class Procedure(models.TextChoices):
+        NORMAL = "normal", "normal"
+        ACCELERATED = "accelerated", "accelerated (border procedure)"
+
+    class Channel(models.TextChoices):
+        RCMS = "rcms", "readmission case management system (RCMS)"
+        DIPLOMATIC_MISSION = "diplomatic_mission", "diplomatic mission"
+        CENTRAL_AUTHORITY = "central_authority", "central authority"
+
+    case = models.ForeignKey(
+        "cases.ReturnCase", on_delete=models.PROTECT, related_name="readmission_requests"
+    )
+    third_country = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, null=True, blank=True, related_name="requests",
+        help_text="the version in force when the request was made; none without an instrument",
+    )
+    reference = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    procedure = models.CharField(
+        max_length=12, choices=Procedure.choices, default=Procedure.NORMAL
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
+    their_reference = models.CharField(max_length=60, blank=True)
+    evidence = models.JSONField(default=list, help_text="the dossier items attached")
+    created_at = models.DateTimeField()
+    apprehended_on = models.DateField(null=True, blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    acknowledged_on = models.DateField(null=True, blank=True)
+    reply_due_on = models.DateField(null=True, blank=True)
+    replied_on = models.DateField(null=True, blank=True)
+    rejection_reasons = models.TextField(blank=True)
+    travel_document_requested_on = models.DateField(null=True, blank=True)
+    travel_document_due_on = models.DateField(null=True, blank=True)
+    travel_document_kind = models.CharField(max_length=30, blank=True)
+    travel_document_number = models.CharField(max_length=40, blank=True)
+    travel_document_issued_on = models.DateField(null=True, blank=True)
+    travel_document_valid_until = models.DateField(null=True, blank=True)
+    transfer_due_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["third_country", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def rules(self) -> Any:
+        from retour.readmission.rules import Rules
+
+        return Rules.of(self.instrument)
+
+
+class Obstacle(models.Model):
+    """An obstacle in the return process raised on a readmission request (an overdue reply or
+    travel document); the coordination issue builds the full register on it."""
+
+    class Kind(models.TextChoices):
+        REPLY_OVERDUE = "reply_overdue", "reply overdue"
+        TRAVEL_DOCUMENT_OVERDUE = "travel_document_overdue", "travel document overdue"
+
+    request = models.ForeignKey(
+        ReadmissionRequest, on_delete=models.PROTECT, related_name="obstacles"
+    )
+    member_state = models.CharField(max_length=2)
+    third_country = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    description = models.TextField()
+    raised_on = models.DateField()
+    raised_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.request})"

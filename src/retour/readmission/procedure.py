@@ -1,0 +1,89 @@
+"""The lifecycle of a readmission request as one table: statuses, allowed steps, who may take
+them. Each step is also a step of the request's return case (``cases.actions._core.perform``
+with this table's ``Transition``), so it is one audited event on the case.
+
+A request is made from a case with a return decision in force: readmission agreements apply
+only after a final return decision (domain facts §12.1, COM(2011) 76).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_noop
+
+from retour.accounts.roles import Capability
+from retour.cases import guards
+from retour.cases.procedure import Guard, Transition
+from retour.cases.stages import RETURN_DECISION_STAGES, Stage
+from retour.readmission.models import ReadmissionRequest
+
+S = ReadmissionRequest.Status
+_C = Capability
+_CASE_STAGES = RETURN_DECISION_STAGES | {Stage.DEPARTED}
+_REPLIED = frozenset({S.ACCEPTED, S.TACITLY_ACCEPTED})
+OPEN_STATUSES = frozenset({
+    S.DRAFT, S.SUBMITTED, S.ACKNOWLEDGED, S.NEEDS_INTERVIEW, S.ACCEPTED, S.TACITLY_ACCEPTED,
+    S.TRAVEL_DOCUMENT_REQUESTED, S.TRAVEL_DOCUMENT_ISSUED,
+})
+AWAITING_REPLY = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.NEEDS_INTERVIEW})
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of the request: from which statuses, to which, and as which case transition."""
+
+    case_step: Transition
+    sources: frozenset[str]
+    target: str | None  # None: decided by the step (e.g. the reply's outcome)
+
+    @property
+    def action(self) -> str:
+        return self.case_step.action
+
+
+def _step(action: str, label: str, sources: frozenset[str], target: str | None,
+          capability: Capability | None, *case_guards: Guard) -> Step:
+    return Step(
+        Transition(action, label, _CASE_STAGES, None, capability, tuple(case_guards)),
+        sources, target,
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    _step("draft_readmission_request", gettext_noop("Draft a readmission request"),
+          frozenset(), S.DRAFT, _C.IDENTIFY, guards.return_decision_in_force),
+    _step("submit_readmission_request", gettext_noop("Submit the readmission request"),
+          frozenset({S.DRAFT}), S.SUBMITTED, _C.IDENTIFY, guards.return_decision_in_force),
+    _step("acknowledge_readmission_request", gettext_noop("Record the acknowledgement"),
+          frozenset({S.SUBMITTED}), S.ACKNOWLEDGED, _C.IDENTIFY),
+    _step("record_readmission_reply", gettext_noop("Record the reply"),
+          AWAITING_REPLY, None, _C.IDENTIFY),
+    _step("record_tacit_acceptance", gettext_noop("Record tacit acceptance"),
+          frozenset({S.SUBMITTED, S.ACKNOWLEDGED}), S.TACITLY_ACCEPTED, None),
+    _step("request_travel_document", gettext_noop("Request the travel document"),
+          _REPLIED, S.TRAVEL_DOCUMENT_REQUESTED, _C.IDENTIFY),
+    _step("record_travel_document", gettext_noop("Record the travel document issued"),
+          _REPLIED | {S.TRAVEL_DOCUMENT_REQUESTED}, S.TRAVEL_DOCUMENT_ISSUED, _C.IDENTIFY),
+    _step("record_travel_document_use", gettext_noop("Record the travel document used"),
+          frozenset({S.TRAVEL_DOCUMENT_ISSUED}), S.USED, _C.IDENTIFY),
+    _step("expire_travel_document", gettext_noop("Record the travel document expired"),
+          frozenset({S.TRAVEL_DOCUMENT_ISSUED}), S.EXPIRED, None),
+    _step("chase_readmission_request", gettext_noop("Note the request overdue"),
+          AWAITING_REPLY | {S.TRAVEL_DOCUMENT_REQUESTED}, None, None),
+    _step("escalate_readmission_request", gettext_noop("Escalate as an obstacle"),
+          AWAITING_REPLY | {S.TRAVEL_DOCUMENT_REQUESTED}, None, _C.IDENTIFY),
+    _step("withdraw_readmission_request", gettext_noop("Withdraw the readmission request"),
+          OPEN_STATUSES, S.WITHDRAWN, _C.IDENTIFY),
+)
+BY_ACTION: dict[str, Step] = {step.action: step for step in STEPS}
+
+
+def steps_open_to(request: ReadmissionRequest, capabilities: frozenset[str]) -> list[Step]:
+    """The steps a user with ``capabilities`` may take on ``request`` now (not drafting)."""
+    return [
+        step for step in STEPS
+        if step.sources and request.status in step.sources
+        and step.case_step.capability is not None
+        and step.case_step.capability in capabilities
+    ]
