@@ -99,17 +99,18 @@ def _chain(entry: AccessLogEntry, head: ChainHead) -> None:
 
 
 def _write(entries: list[AccessLogEntry], head: ChainHead) -> None:
-    if len(entries) == 1:
+    if len(entries) == 1:  # one read or write of a request: the plain way
         entries[0].save()
-    else:
-        # Both databases hand the new keys back (RETURNING), which the index rows need.
-        AccessLogEntry.objects.bulk_create(entries, batch_size=bulk.BATCH)
-    AccessLogPerson.objects.bulk_create(
-        (AccessLogPerson(entry=e, person_id=p)
-         for e in entries for p in dict.fromkeys(e.person_ids)),
-        batch_size=bulk.BATCH,
-    )
+        AccessLogPerson.objects.bulk_create(_index(entries))
+    else:  # a bulk session's: the entries get their keys, which the index rows need
+        bulk.insert_rows(entries)
+        bulk.insert_rows(_index(entries))
     head.save(update_fields=["sequence", "digest"])
+
+
+def _index(entries: list[AccessLogEntry]) -> list[AccessLogPerson]:
+    return [AccessLogPerson(entry=e, person_id=p)
+            for e in entries for p in dict.fromkeys(e.person_ids)]
 
 
 @dataclass(frozen=True)

@@ -140,11 +140,11 @@ def record_identity_document(
     if zone is not None:
         status = (IdentityDocument.ZoneStatus.VERIFIED if zone.valid
                   else IdentityDocument.ZoneStatus.UNVERIFIED)
-    document = IdentityDocument.objects.create(
+    document = bulk.add(person, "documents", IdentityDocument(
         person=person, kind=data.kind, form=data.form, issued_on=data.issued_on,
         kept_at=data.kept_at.strip(), zone="\n".join(zone.lines) if zone else "",
         zone_status=status, recorded_by=user, recorded_at=clock.now(), **values,
-    )
+    ))
     note_on_open_cases(user, person, "identity_document_recorded", reason, {
         "document": {
             "id": str(document.pk), "kind": document.kind, "form": document.form,
@@ -198,11 +198,11 @@ def record_identity_evidence(
                 "code": data.nationality}
     if errors:
         raise InvalidInput(errors)
-    evidence = IdentityEvidence.objects.create(
+    evidence = bulk.add(person, "identity_evidence", IdentityEvidence(
         person=person, kind=data.kind, taken_on=data.taken_on, nationality=country,
         reference=data.reference.strip(), quality=data.quality, summary=data.summary.strip(),
         recorded_by=user, recorded_at=clock.now(),
-    )
+    ))
     note_on_open_cases(user, person, "identity_evidence_recorded", reason, {
         "evidence": {"id": str(evidence.pk), "kind": evidence.kind,
                      "taken_on": evidence.taken_on.isoformat(),

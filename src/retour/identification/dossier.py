@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
+from retour import bulk
 from retour.identification.models import IdentityDocument, IdentityEvidence
 
 RULES_FILE = Path(__file__).parent / "data" / "evidence_rules.toml"
@@ -162,8 +163,9 @@ def evaluate(person: Any, country: str, on: date, rule: EvidenceRule | None = No
     """The dossier of ``person`` for return to ``country`` (ISO alpha-2) as it stands on ``on``
     (``rule``: ``rule_for(country, on)``, when the caller evaluates many persons)."""
     rule = rule or rule_for(country, on)
-    items = [i for d in person.documents.all() if (i := _document_counts(d, rule, on))]
-    items += [i for e in person.identity_evidence.all() if (i := _evidence_counts(e, rule))]
+    items = [i for d in bulk.select(person, "documents") if (i := _document_counts(d, rule, on))]
+    items += [i for e in bulk.select(person, "identity_evidence")
+              if (i := _evidence_counts(e, rule))]
     counted = {i.counts_as for i in items}
     status = ("complete" if PROOF in counted
               else "prima_facie" if PRIMA_FACIE in counted else "incomplete")

@@ -68,17 +68,27 @@ def _values(request: ReadmissionRequest, **extra: Any) -> dict[str, Any]:
 
 def _visible_request(user: Any, request_id: Any) -> ReadmissionRequest:
     """The request, locked, if ``user`` may see its case (None: the system). The case is
-    loaded as actions load it, so in a bulk session one made earlier in it is found."""
-    requests = ReadmissionRequest.objects.select_for_update(of=("self",))
-    try:
-        request = requests.select_related("instrument").get(pk=request_id)
-    except (ReadmissionRequest.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise NotVisible("readmission request not found") from None
+    loaded as actions load it; in a bulk session the request is read once and kept, like the
+    case's other rows."""
+    request = bulk.remembered(("readmission.request", str(request_id)),
+                              lambda: _read_request(request_id))
     try:
         load_case(user, request.case_id)
     except NotVisible:
         raise NotVisible("readmission request not found") from None
     return request
+
+
+def _read_request(request_id: Any) -> ReadmissionRequest:
+    requests = ReadmissionRequest.objects.select_for_update(of=("self",))
+    try:
+        return requests.select_related("instrument").get(pk=request_id)
+    except (ReadmissionRequest.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise NotVisible("readmission request not found") from None
+
+
+# Every column but the key: a step may change any of them.
+_SAVED = tuple(f.name for f in ReadmissionRequest._meta.concrete_fields if not f.primary_key)
 
 
 @bulk.atomic_action()
@@ -98,7 +108,7 @@ def _take_step(
         values = change(case, request)
         if step.target is not None:
             request.status = step.target
-        request.save()
+        bulk.save(request, *_SAVED)
         return _values(request, **values)
 
     perform(user, request.case_id, action, on_case, step=step.case_step, reason=reason,
@@ -117,8 +127,8 @@ def draft_readmission_request(
     made: list[ReadmissionRequest] = []
 
     def change(case: ReturnCase) -> dict[str, Any]:
-        country = Country.objects.third_countries().filter(code=third_country.upper()).first()
-        if country is None:
+        country = Country.objects.by_code([third_country]).get(third_country.upper())
+        if country is None or country.is_member_state:
             raise InvalidInput.field("third_country", _("not a third country's code"))
         if procedure not in ReadmissionRequest.Procedure.values:
             raise InvalidInput.field("procedure", one_of(ReadmissionRequest.Procedure.values))
@@ -129,14 +139,14 @@ def draft_readmission_request(
             )
         if apprehended_on is not None:
             not_in_future(apprehended_on, "apprehended_on")
-        open_request = case.readmission_requests.filter(
-            third_country=country, status__in=OPEN_STATUSES
-        ).first()
-        if open_request is not None:
+        requests = bulk.select(case, "readmission_requests")
+        still_open = [r for r in requests
+                      if r.third_country_id == country.code and r.status in OPEN_STATUSES]
+        if still_open:
             raise InvalidInput.field(
                 "third_country",
                 _("request %(reference)s to this country is still open")
-                % {"reference": open_request.reference},
+                % {"reference": still_open[0].reference},
             )
         instrument = instrument_for(country.code, case.member_state_id, clock.today())
         if accelerated and not Rules.of(instrument).get("accelerated_reply_limit"):
@@ -144,11 +154,12 @@ def draft_readmission_request(
                 "procedure", _("no accelerated procedure is recorded for %(country)s")
                 % {"country": str(country)}
             )
-        request = ReadmissionRequest.objects.create(
+        request = bulk.add(case, "readmission_requests", ReadmissionRequest(
             case=case, third_country=country, instrument=instrument,
-            reference=f"{case.number}-R{case.readmission_requests.count() + 1}",
+            reference=f"{case.number}-R{len(requests) + 1}",
             procedure=procedure, apprehended_on=apprehended_on, created_at=clock.now(),
-        )
+        ))
+        bulk.remembered(("readmission.request", str(request.pk)), lambda: request)
         made.append(request)
         return _values(request, procedure=procedure,
                        instrument=instrument.code if instrument else None)

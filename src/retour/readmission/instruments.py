@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
-from retour import clock
+from retour import bulk, clock
 from retour.readmission.models import Instrument
 from retour.readmission.rules import check_rules
 from retour.reference.loading import ReferenceDataError, read_toml
@@ -47,7 +47,7 @@ def _bound(entry: dict[str, Any], where: str, eu: list[str]) -> list[str]:
 def read_instruments(path: Path = DATA_FILE) -> dict[str, dict[str, Any]]:
     """The instruments of the data file as field values, checked; errors name the entry."""
     data = read_toml(path)
-    defaults = data.get("defaults", {})
+    shared = data.get("shared_rules", {})
     countries = set(Country.objects.values_list("code", flat=True))
     eu = sorted(Country.objects.filter(is_eu_member=True).values_list("code", flat=True))
     instruments = {}
@@ -62,7 +62,9 @@ def read_instruments(path: Path = DATA_FILE) -> dict[str, dict[str, Any]]:
             )
         if entry["third_country"] not in countries:
             raise ReferenceDataError(f"{where}: unknown country '{entry['third_country']}'")
-        rules = dict(defaults.get(entry["evidence"], {})) if "evidence" in entry else {}
+        if not isinstance(entry.get("shared_rules", False), bool):
+            raise ReferenceDataError(f"{where}: shared_rules must be true or false")
+        rules = dict(shared) if entry.get("shared_rules") else {}
         rules.update(entry.get("rules", {}))
         for name in ("in_force_from", "in_force_until"):
             if name in entry and not isinstance(entry[name], date):
@@ -116,36 +118,37 @@ def record_version(code: str, values: dict[str, Any], *, recorded_by: str,
     )
 
 
-def _in_force(on: date) -> Q:
-    return (Q(in_force_from__isnull=True) | Q(in_force_from__lte=on)) & (
-        Q(in_force_until__isnull=True) | Q(in_force_until__gte=on)
-    )
+def _versions(country: str) -> list[Instrument]:
+    """Every version of every instrument with ``country``; in a bulk session, read once."""
+    return bulk.remembered(("readmission.instruments", country),
+                           lambda: list(Instrument.objects.filter(third_country_id=country)))
 
 
-def _latest_of_each(candidates: list[Instrument]) -> list[Instrument]:
+def _in_force(instrument: Instrument, on: date) -> bool:
+    starts, ends = instrument.in_force_from, instrument.in_force_until
+    return (starts is None or starts <= on) and (ends is None or ends >= on)
+
+
+def _latest_in_force(country: str, on: date) -> list[Instrument]:
+    """The latest version of each instrument with ``country``, if that version has it in
+    force on ``on``, the most specific first (``PRECEDENCE``)."""
     latest: dict[str, Instrument] = {}
-    for instrument in candidates:
+    for instrument in _versions(country):
         if instrument.code not in latest or instrument.version > latest[instrument.code].version:
             latest[instrument.code] = instrument
-    return list(latest.values())
+    found = [i for i in latest.values() if _in_force(i, on)]
+    return sorted(found, key=lambda i: PRECEDENCE.index(Instrument.Kind(i.kind)))
 
 
 def instrument_for(country: str, member_state: str, on: date) -> Instrument | None:
-    """The latest version of the instrument that governs readmission from ``member_state``
-    to ``country`` on ``on``, the most specific first (``PRECEDENCE``)."""
-    candidates = _latest_of_each(
-        list(Instrument.objects.filter(_in_force(on), third_country_id=country))
-    )
-    binding = [i for i in candidates if member_state in i.member_states]
-    binding.sort(key=lambda i: PRECEDENCE.index(Instrument.Kind(i.kind)))
+    """The instrument that governs readmission from ``member_state`` to ``country`` on
+    ``on``: the most specific one in force that binds the member state."""
+    binding = [i for i in _latest_in_force(country, on) if member_state in i.member_states]
     return binding[0] if binding else None
 
 
 def eu_instrument(country: str, on: date) -> Instrument | None:
     """The EU agreement (or else arrangement) with ``country`` in force on ``on``."""
-    candidates = _latest_of_each(list(Instrument.objects.filter(
-        _in_force(on), third_country_id=country,
-        kind__in=[Instrument.Kind.EU_AGREEMENT, Instrument.Kind.EU_ARRANGEMENT],
-    )))
-    candidates.sort(key=lambda i: PRECEDENCE.index(Instrument.Kind(i.kind)))
-    return candidates[0] if candidates else None
+    eu = (Instrument.Kind.EU_AGREEMENT, Instrument.Kind.EU_ARRANGEMENT)
+    found = [i for i in _latest_in_force(country, on) if i.kind in eu]
+    return found[0] if found else None

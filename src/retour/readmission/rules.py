@@ -159,9 +159,12 @@ class EvidenceRulesFromInstruments:
             return frozenset(rule.value) if rule else frozenset()
 
         used = [rules.get(n) for n in (*LISTS, "interview_replaces_evidence")]
+        named = instrument.title + (
+            f" ({instrument.legal_reference})" if instrument.legal_reference else ""
+        )
         return EvidenceRule(
             country=country,
-            source=f"{instrument.title}: " + "; ".join(
+            source=f"{named}: " + "; ".join(
                 dict.fromkeys(rule.source for rule in used if rule)
             ),
             verified=all(rule.verified for rule in used if rule),

@@ -23,7 +23,6 @@ from retour.errors import ActionError
 from retour.identification.actions import NewEvidence, record_identity_evidence
 from retour.people.actions import link_family_members, register_person
 from retour.readmission import actions as readmission
-from retour.readmission.models import ReadmissionRequest
 from retour.simulation.plan import Household
 from retour.simulation.story import Step
 
@@ -169,7 +168,8 @@ class Replay:
             readmission.draft_readmission_request(officer, case_id, channel=CHANNEL,
                                                   **step.params)
         else:
-            request = ReadmissionRequest.objects.filter(case_id=case_id).latest("created_at")
+            requests = bulk.select(load_case(None, case_id), "readmission_requests")
+            request = max(requests, key=lambda r: r.created_at)
             READMISSION_STEPS[step.action](officer, request.pk, channel=CHANNEL, **step.params)
 
     def _note(self, case: ReturnCase) -> None:

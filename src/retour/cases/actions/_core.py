@@ -137,7 +137,7 @@ def append_event(
         event.save()
         row.save()
     else:
-        session.collect("cases.events", event, _write_events)
+        session.collect("cases.events", event, bulk.insert_rows)
         # A row read before the session is saved once at its end.
         session.remember(("cases.milestones", case.pk),
                          lambda: session.collect("cases.milestones", row, _save_each))
@@ -153,17 +153,9 @@ def start_milestones(case: ReturnCase, **values: Any) -> CaseMilestones:
     else:
         session.remember(
             ("cases.milestones", case.pk),
-            lambda: session.collect("cases.new_milestones", row, _write_new_milestones),
+            lambda: session.collect("cases.new_milestones", row, bulk.insert_rows),
         )
     return row
-
-
-def _write_events(events: list[CaseEvent]) -> None:
-    CaseEvent.objects.bulk_create(events, batch_size=bulk.BATCH)
-
-
-def _write_new_milestones(rows: list[CaseMilestones]) -> None:
-    CaseMilestones.objects.bulk_create(rows, batch_size=bulk.BATCH)
 
 
 def _save_each(rows: list[CaseMilestones]) -> None:

@@ -112,3 +112,14 @@ def test_the_dossier_takes_its_evidence_rules_from_the_instrument(db):
     assert "Gambia" in rule.source and not rule.verified
     fallback = dossier.rule_for("AF", date(2026, 1, 1))  # no instrument
     assert "passport" in fallback.proof
+
+
+def test_agreements_start_from_the_shared_rules_and_their_own_win(db):
+    pakistan = Rules.of(latest_version("eura-pk"))
+    proof = pakistan.get("proof_of_nationality")
+    assert proof is not None and "passport" in proof.value  # shared
+    interview = pakistan.get("interview_replaces_evidence")
+    assert interview is not None and interview.verified  # its own, verified
+    gambia = Rules.of(latest_version("arrangement-gm"))
+    assert gambia.get("proof_of_nationality").value == ["passport"]  # type: ignore[union-attr]
+    assert gambia.get("prima_facie_evidence") is None  # does not take the shared rules
