@@ -14,6 +14,8 @@ from retour.web import (
     views_matches,
     views_missions,
     views_people,
+    views_readmission,
+    views_scorecard,
 )
 
 urlpatterns = [
@@ -54,6 +56,13 @@ urlpatterns = [
         "missions/<uuid:mission_id>/presentations/<uuid:presentation_id>/outcome/",
         views_missions.record_outcome, name="mission-outcome",
     ),
+    path("readmission/", views_readmission.request_list, name="readmission-requests"),
+    path("readmission/<int:request_id>/", views_readmission.request_page,
+         name="readmission-request"),
+    path("readmission/<int:request_id>/steps/<slug:action>/", views_readmission.take_step,
+         name="readmission-step"),
+    path("cases/<uuid:case_id>/readmission/new/", views_readmission.draft_request,
+         name="case-readmission-new"),
     path("matches/", views_matches.match_queue, name="matches"),
     path("matches/<uuid:review_id>/", views_matches.match_review, name="match"),
     path("audit/", views_audit.audit_start, name="audit"),
@@ -62,6 +71,14 @@ urlpatterns = [
         "audit/persons/<uuid:person_id>/access-log.csv", views_audit.person_access_csv,
         name="audit-person-csv",
     ),
+    path("scorecard/", views_scorecard.scorecard, name="scorecard"),
+    path("scorecard/scorecard.csv", views_scorecard.scorecard_csv, name="scorecard-csv"),
+    path("scorecard/<str:country>/", views_scorecard.country_scorecard,
+         name="scorecard-country"),
+    path("scorecard/<str:country>/scorecard.csv", views_scorecard.country_scorecard_csv,
+         name="scorecard-country-csv"),
+    path("scorecard/<str:country>/cases/", views_scorecard.cases_behind_figure,
+         name="scorecard-cases"),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -8,7 +8,17 @@ the pages, and every change goes through the action functions.
 
 from ninja import NinjaAPI
 
-from retour.api import case_actions, cases, documents, errors, matching, missions, people, tasks
+from retour.api import (
+    case_actions,
+    cases,
+    documents,
+    errors,
+    matching,
+    missions,
+    people,
+    readmission,
+    tasks,
+)
 from retour.api.auth import ApiTokenAuth, BrowserSessionAuth
 
 api = NinjaAPI(
@@ -31,3 +41,4 @@ api.add_router("", people.router)
 api.add_router("", tasks.router)
 api.add_router("", documents.router)
 api.add_router("", missions.router)
+api.add_router("", readmission.router)

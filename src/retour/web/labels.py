@@ -92,6 +92,8 @@ TASK_KINDS: Labels = {
     "accept_handover": _("accept or return the hand-over"),
     "review_postponement": _("review the postponement of removal"),
     "assess_best_interests": _("assess the best interests of the child"),
+    "chase_readmission_reply": _("chase the readmission reply"),
+    "chase_travel_document": _("chase the travel document"),
 }
 
 HANDOVER_STATUSES: Labels = {
@@ -299,6 +301,94 @@ ACTIONS: Labels = {
     "accept_handover": _("Accept hand-over"),
     "return_handover": _("Return hand-over"),
     "assign_case": _("Assign officer"),
+    "draft_readmission_request": _("Draft a readmission request"),
+    "submit_readmission_request": _("Submit the readmission request"),
+    "acknowledge_readmission_request": _("Record the acknowledgement"),
+    "record_readmission_reply": _("Record the reply"),
+    "record_tacit_acceptance": _("Record tacit acceptance"),
+    "request_travel_document": _("Request the travel document"),
+    "record_travel_document": _("Record the travel document issued"),
+    "record_travel_document_use": _("Record the travel document used"),
+    "expire_travel_document": _("Record the travel document expired"),
+    "chase_readmission_request": _("Note the request overdue"),
+    "escalate_readmission_request": _("Escalate as an obstacle"),
+    "withdraw_readmission_request": _("Withdraw the readmission request"),
+}
+
+READMISSION_STATUSES: Labels = {
+    "draft": _("draft"),
+    "submitted": _("submitted"),
+    "acknowledged": _("acknowledged"),
+    "accepted": pgettext_lazy("readmission request", "accepted"),
+    "tacitly_accepted": _("tacitly accepted"),
+    "rejected": _("rejected"),
+    "needs_interview": _("needs an interview"),
+    "travel_document_requested": _("travel document requested"),
+    "travel_document_issued": _("travel document issued"),
+    "used": _("used for departure"),
+    "expired": pgettext_lazy("readmission request", "expired"),
+    "withdrawn": pgettext_lazy("readmission request", "withdrawn"),
+}
+
+READMISSION_PROCEDURES: Labels = {
+    "normal": _("normal"),
+    "accelerated": _("accelerated (border procedure)"),
+}
+
+READMISSION_CHANNELS: Labels = {
+    "rcms": _("readmission case management system (RCMS)"),
+    "diplomatic_mission": _("diplomatic mission"),
+    "central_authority": _("central authority"),
+}
+
+# The requested state's answer (``readmission.actions.REPLY_OUTCOMES``).
+READMISSION_REPLIES: Labels = {
+    "accepted": pgettext_lazy("readmission reply", "accepted"),
+    "rejected": pgettext_lazy("readmission reply", "rejected"),
+    "needs_interview": _("the person must be interviewed first"),
+}
+
+INSTRUMENT_KINDS: Labels = {
+    "eu_readmission_agreement": _("EU readmission agreement"),
+    "eu_arrangement": _("non-binding EU arrangement"),
+    "bilateral_agreement": _("bilateral agreement"),
+    "implementing_protocol": _("implementing protocol"),
+}
+
+OBSTACLE_KINDS: Labels = {
+    "reply_overdue": _("reply overdue"),
+    "travel_document_overdue": _("travel document overdue"),
+}
+
+# The rules of a readmission instrument (``readmission.rules``).
+READMISSION_RULES: Labels = {
+    "reply_limit": _("Time limit for the reply"),
+    "reply_extension": _("Extension of the reply limit"),
+    "accelerated_application_limit": _("Accelerated procedure: apply within"),
+    "accelerated_reply_limit": _("Accelerated procedure: reply within"),
+    "travel_document_issuance": _("Travel document issued within"),
+    "travel_document_min_validity": _("Minimum validity of the travel document"),
+    "transfer_window": _("Transfer within"),
+    "tacit_acceptance": _("No reply in time counts as acceptance"),
+    "interview_replaces_evidence": _("An interview where no evidence exists"),
+    "prima_facie_copies": _("Copies of documents are prima facie evidence"),
+    "expired_proof_is_prima_facie": _("Expired documents are prima facie evidence"),
+    "proof_of_nationality": _("Documents that prove nationality"),
+    "prima_facie_documents": _("Documents that are prima facie evidence"),
+    "prima_facie_evidence": _("Other prima facie evidence"),
+    "channel": _("Channel"),
+    "start": _("Counting of periods"),
+}
+
+PERIOD_STARTS: Labels = {
+    "exclusive": _("the day of the event is not counted"),
+    "inclusive": _("the day of the event is counted"),
+}
+
+RULE_VERIFICATIONS: Labels = {
+    "verified": _("verified against the legal text"),
+    "secondary": _("secondary source"),
+    "unverified": pgettext_lazy("rule", "unverified"),
 }
 
 

@@ -52,6 +52,7 @@ FIELD_LABELS: L.Labels = {
     "document": gettext_lazy("Document"),
     "evidence": gettext_lazy("Evidence"),
     "non_cooperation": gettext_lazy("Non-cooperation"),
+    "readmission_request": gettext_lazy("Readmission request"),
 }
 _CODE_TABLES: dict[str, L.Labels] = {
     "stage": L.STAGES,
@@ -165,6 +166,9 @@ class _Names:
         country_codes = {v.get(k) for v in values for k in _COUNTRY_KEYS} | {
             v["document"].get("issuing_country") for v in values
             if isinstance(v.get("document"), dict)
+        } | {
+            v["readmission_request"].get("country") for v in values
+            if isinstance(v.get("readmission_request"), dict)
         }
         country_codes -= {None, ""}
         self.countries = {
@@ -209,6 +213,26 @@ def _non_cooperation_text(values: Mapping[str, Any]) -> str:
     }
 
 
+def _readmission_text(values: Mapping[str, Any], names: _Names) -> str:
+    """The request, its status after the step, and the dates and warnings the step set."""
+    country = str(values.get("country", ""))
+    parts = [_("%(reference)s to %(country)s: %(status)s") % {
+        "reference": values.get("reference", ""),
+        "country": names.countries.get(country, country),
+        "status": L.label(L.READMISSION_STATUSES, values.get("status")),
+    }]
+    for key, words in (
+        ("reply_due_on", _("reply due %(date)s")),
+        ("due_on", _("due %(date)s")),
+        ("transfer_due_on", _("transfer due %(date)s")),
+        ("valid_until", _("valid until %(date)s")),
+    ):
+        if values.get(key):
+            parts.append(words % {"date": day(values[key])})
+    parts.extend(str(w) for w in values.get("warnings") or ())
+    return "; ".join(parts)
+
+
 def _value(key: str, value: Any, names: _Names) -> str:
     if value is None or value == "":
         return "—"
@@ -235,6 +259,8 @@ def _value(key: str, value: Any, names: _Names) -> str:
         }
     if key == "non_cooperation" and isinstance(value, dict):
         return _non_cooperation_text(value)
+    if key == "readmission_request" and isinstance(value, dict):
+        return _readmission_text(value, names)
     if key.endswith("_at") and isinstance(value, str):
         return date_format(localtime(datetime.fromisoformat(value)), "DATETIME_FORMAT")
     if key.endswith("_on"):

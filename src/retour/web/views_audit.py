@@ -10,7 +10,6 @@ each view of a history and each export is an entry of the access log itself.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from retour.cases.search import CaseFilters, find_cases
 from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.people.models import Person
 from retour.web import labels as L
+from retour.web.csv_export import cell, csv_response
 from retour.web.form_support import signed_in
 from retour.web.forms_audit import AccessFilterForm
 from retour.web.forms_search import CaseSearchForm
@@ -71,6 +71,8 @@ OBJECT_TYPES: L.Labels = {
     "identification_mission": pgettext_lazy("access log", "identification mission"),
     "mission_presentation": pgettext_lazy("access log", "presentation to a mission"),
     "match_review": pgettext_lazy("access log", "review of a possible match"),
+    "mission_planning": pgettext_lazy("access log", "mission planning list"),
+    "readmission_request": pgettext_lazy("access log", "readmission request"),
 }
 CHANNELS: L.Labels = {
     "web": pgettext_lazy("access log", "web"),
@@ -79,10 +81,6 @@ CHANNELS: L.Labels = {
     "system": pgettext_lazy("access log", "system"),
     "simulation": pgettext_lazy("access log", "simulation"),
 }
-# Cells a spreadsheet would run as a formula (OWASP "CSV injection"); reasons and search terms
-# are typed by users.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 @dataclass(frozen=True)
 class FoundPerson:
@@ -338,10 +336,7 @@ def person_access_csv(request: HttpRequest, person_id: Any) -> HttpResponse:
     # The list as it stood before this export, as a page shows the log before its own view.
     entries = entries_about(user, subject.person, filters).filter(sequence__lt=export.sequence)
     name = f"retour-access-log-{clock.today().isoformat()}-{export.sequence}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_response(name)
     writer.writerow([
         _("Entry"), _("Time"), _("Username"), _("User"), _("Authority"), _("Operation"),
         _("Records"), _("Search terms"), _("Reason"), _("Channel"),
@@ -349,13 +344,9 @@ def person_access_csv(request: HttpRequest, person_id: Any) -> HttpResponse:
     for row in _access_rows(entries, subject):
         writer.writerow([
             row.sequence, row.at.isoformat(timespec="seconds"),
-            *(_cell(text) for text in (
+            *(cell(text) for text in (
                 row.username, row.user, row.authority, row.operation, row.records,
                 row.search_terms, row.reason, row.channel,
             )),
         ])
     return response
-
-
-def _cell(text: str) -> str:
-    return f"'{text}" if text.startswith(_FORMULA_START) else text

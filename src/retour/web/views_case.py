@@ -34,6 +34,7 @@ from retour.web.case_page import action_url, case_context, pending_handover, ref
 from retour.web.form_support import apply_refusal, signed_in
 from retour.web.forms_actions import CHANNEL, FORMS, AcceptHandover, CaseActionForm, ReturnHandover
 from retour.web.persons import ShownPerson, persons_shown, shown_person
+from retour.web.readmission_page import case_readmission
 from retour.web.timeline import ShownEvent, shown_events
 
 # The forms the case page itself shows, with the prefix that keeps their ids apart.
@@ -74,7 +75,7 @@ def case_page(request: HttpRequest, case_id: Any) -> HttpResponse:
     user = signed_in(request)
     case = visible_case(user, case_id)
     person = _person(case, user)
-    context = case_context(case, person, user)
+    context = case_context(case, person, user) | case_readmission(user, case)
     if context["answers_handover"]:
         initial = {"expected_version": case.version}
         context["accept_form"] = AcceptHandover(

@@ -17,6 +17,9 @@ from retour.api.tests.conftest import TODAY
 from retour.cases import actions
 from retour.cases.models import Decision, ReturnCase
 from retour.cases.stages import Stage
+from retour.identification.actions import NewEvidence, record_identity_evidence
+from retour.readmission import actions as readmission
+from retour.readmission.models import ReadmissionRequest
 from retour.testing.factories import case_for, case_in_forced_return, case_in_voluntary_departure
 
 YESTERDAY = TODAY - timedelta(days=1)
@@ -221,3 +224,15 @@ SCENARIOS: dict[str, Scenario] = {
         Stage.FORCED_RETURN_PREPARATION,
     ),
 }
+
+
+def readmission_requests(p: Personas) -> list[ReadmissionRequest]:
+    """A readmission request (to Pakistan) drafted, and one submitted with its evidence."""
+    drafted = voluntary(p)
+    submitted = voluntary(p)
+    record_identity_evidence(p["anna"], submitted.person_id, NewEvidence(
+        kind="language_analysis", taken_on=YESTERDAY, nationality="PK", summary="Punjabi"))
+    draft = readmission.draft_readmission_request(p["anna"], drafted.pk, third_country="PK")
+    sent = readmission.draft_readmission_request(p["anna"], submitted.pk, third_country="PK")
+    return [draft, readmission.submit_readmission_request(p["anna"], sent.pk,
+                                                          submitted_on=YESTERDAY)]

@@ -46,11 +46,13 @@ _KNOWN_VALUES: dict[str, list[Any]] = {
     "destination": ["MA", "NL", "TR"],
     "origin_member_state": ["BE", "NL"],
     "officer_username": ["anna", "pieter", "tom"],
+    "third_country": ["PK", "GE", "UA"],
     "expected_version": [None],  # a random version would nearly always be stale (409)
     **{
         name: _DATES
         for name in ("decided_on", "lodged_on", "ended_on", "departed_on", "planned_on",
-                     "located_on", "absconded_on", "noted_on", "ends_on")
+                     "located_on", "absconded_on", "noted_on", "ends_on", "submitted_on",
+                     "acknowledged_on", "replied_on", "requested_on", "issued_on", "used_on")
     },
 }
 
@@ -92,6 +94,7 @@ def records(anna, pieter, sanne, lucas) -> Records:
     made = [prepare(personas) for prepare in _STAGES] + [case_for(lucas)]
     persons = [str(c.person_id) for c in made]
     decisions = list(Decision.objects.values_list("pk", flat=True))
+    readmission = scenarios.readmission_requests(personas)
     return Records({
         **_KNOWN_VALUES,
         "case_id": [str(c.pk) for c in made],
@@ -100,6 +103,7 @@ def records(anna, pieter, sanne, lucas) -> Records:
         "contested_decision_id": decisions,
         "appeal_id": decisions,
         "postponement_id": decisions,
+        "request_id": [r.pk for r in readmission],
     })
 
 

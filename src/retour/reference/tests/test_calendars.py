@@ -54,6 +54,22 @@ def test_five_working_days_in_pakistan_pass_over_quaid_e_azam_day_and_the_weeken
     )
 
 
+def test_eid_al_fitr_moves_with_the_lunar_calendar_and_meets_pakistan_day():
+    # Eid al-Fitr fell on 20–21 March 2026 in Pakistan (a Friday and a Saturday), followed
+    # by the weekend and Pakistan Day (23 March): three working days take a week.
+    end = _working(date(2026, 3, 18), 3, "PK")
+    assert end.due == date(2026, 3, 25)
+    assert [(s.day, s.reasons) for s in end.skipped] == [
+        (date(2026, 3, 20), ("Eid al-Fitr",)),
+        (date(2026, 3, 21), ("Saturday", "Eid al-Fitr")),
+        (date(2026, 3, 22), ("Sunday",)),
+        (date(2026, 3, 23), ("Pakistan Day",)),
+    ]
+    # A year later the feast falls eleven days earlier.
+    skipped = {s.day for s in _working(date(2027, 3, 5), 5, "PK").skipped}
+    assert date(2027, 3, 10) in skipped and date(2026, 3, 20) not in skipped
+
+
 def test_christmas_in_the_netherlands():
     end = _working(date(2026, 12, 23), 3, "NL")
     assert end.due == date(2026, 12, 29)

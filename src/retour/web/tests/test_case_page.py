@@ -45,6 +45,7 @@ from retour.identification.models import (
 )
 from retour.people.actions import NameInput, link_family_members
 from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
+from retour.readmission.procedure import STEPS as READMISSION_STEPS
 from retour.testing.factories import case_for, case_in_voluntary_departure, person_for
 from retour.web import labels as L
 from retour.web.forms_actions import FORMS
@@ -207,7 +208,8 @@ def test_every_form_field_is_an_argument_of_its_action():
         (L.ZONE_STATUSES, IdentityDocument.ZoneStatus.values),
         (L.ACTIONS, [t.action for t in TRANSITIONS]
          + ["case_opened", "vulnerability_recorded", "identity_document_recorded",
-            "identity_evidence_recorded", "presented_to_mission", "mission_outcome_recorded"]),
+            "identity_evidence_recorded", "presented_to_mission", "mission_outcome_recorded"]
+         + [step.action for step in READMISSION_STEPS]),
         (L.EVIDENCE_KINDS, IdentityEvidence.Kind.values),
         (L.MISSION_KINDS, IdentificationMission.Kind.values),
         (L.MISSION_STATUSES, IdentificationMission.Status.values),

@@ -1,0 +1,416 @@
+"""The cooperation scorecard of third countries (BRIEF M1, M5): how each country answered the
+readmission requests, issued travel documents and identified persons at interviews, with the
+indicators the Commission assesses under Visa Code Art. 25a(2) (Regulation (EC) 810/2009 as
+revised in 2019; domain facts §10):
+
+- (a) the return decisions issued to nationals of the country;
+- (b) the forced returns of its nationals, as a percentage of those return decisions;
+- (c) the readmission requests it accepted, per member state, as a percentage of the requests
+  submitted to it;
+- (d) practical cooperation: identification (interviews and their outcomes), timely replies,
+  timely issuance of travel documents.
+
+Which date places a figure in the period (first and last day included):
+
+- a readmission request: the day it was submitted (``submitted_on``). Its outcome is the one
+  known today, so the figures of a past quarter can still change while its requests are
+  pending;
+- a travel document: the day it was issued;
+- an interview: the first day of the consular interview or identification mission the person
+  was presented to (cancelled missions do not count); the outcome is the one known today;
+- a return decision: its date on the case (``CaseMilestones.return_decision_on``), counted for
+  the country of the person's citizenship;
+- a forced return: the day of departure of a removal (``return_type`` "enforced"), counted for
+  the country of the person's citizenship like the return decisions it is compared with.
+
+The scope is one member state (national users) or all of them (the EU coordinator). The
+figures are counts only; the cases behind a figure are given by ``cases_behind`` for one
+member state, for the users allowed to see that member state's persons.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from retour import clock
+from retour.cases.models import CaseEvent, CaseMilestones
+from retour.errors import InvalidInput
+from retour.identification.models import IdentificationMission, MissionPresentation
+from retour.readmission.models import ReadmissionRequest
+from retour.readmission.procedure import AWAITING_REPLY
+from retour.reference.models import Country
+
+S = ReadmissionRequest.Status
+_QUARTER = re.compile(r"([0-9]{4})-?Q([1-4])", re.IGNORECASE)
+_OUTCOMES = MissionPresentation.Outcome
+
+# The counts, each with the cases behind it, in the order the pages and the CSV show them.
+COUNTS = (
+    "submitted",
+    "accepted",
+    "tacitly_accepted",
+    "rejected",
+    "pending",
+    "withdrawn",
+    "replies_owed",
+    "answered_in_time",
+    "documents_issued",
+    "interviews",
+    "identified",
+    "not_identified",
+    "needs_more_evidence",
+    "did_not_appear",
+    "awaiting_outcome",
+    "return_decisions",
+    "forced_returns",
+)
+_PRESENTATION_COUNTS = {
+    _OUTCOMES.IDENTIFIED: "identified",
+    _OUTCOMES.NOT_IDENTIFIED: "not_identified",
+    _OUTCOMES.NEEDS_MORE_EVIDENCE: "needs_more_evidence",
+    _OUTCOMES.DID_NOT_APPEAR: "did_not_appear",
+    _OUTCOMES.PENDING: "awaiting_outcome",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days from ``first`` to ``last``, both included."""
+
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise InvalidInput.field("to", _("must not be before the first day"))
+
+    @classmethod
+    def quarter(cls, year: int, number: int) -> Period:
+        first = date(year, 3 * number - 2, 1)
+        following = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
+        return cls(first, following - timedelta(days=1))
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """A quarter written ``2026Q1`` (or ``2026-Q1``)."""
+        match = _QUARTER.fullmatch(text.strip())
+        if match is None:
+            raise InvalidInput.field("period", _("write a quarter as 2026Q1"))
+        return cls.quarter(int(match[1]), int(match[2]))
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        """The quarter ``day`` falls in."""
+        return cls.quarter(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def code(self) -> str:
+        """``2026Q1`` for a calendar quarter, else ``2026-01-01..2026-02-15``."""
+        if Period.of(self.first) == self:
+            return f"{self.first.year}Q{(self.first.month - 1) // 3 + 1}"
+        return f"{self.first.isoformat()}..{self.last.isoformat()}"
+
+    def previous(self) -> Period:
+        """The quarter before the one this period starts in."""
+        return Period.of(Period.of(self.first).first - timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Item:
+    """A case behind a figure: the request reference (or the case number) and the date that
+    placed it in the period. ``case_id`` is None for a presentation made without a case."""
+
+    case_id: Any
+    reference: str
+    on: date | None
+
+
+@dataclass
+class _Tally:
+    items: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    reply_days: list[int] = field(default_factory=list)
+    issuance_days: list[int] = field(default_factory=list)
+
+    def add(self, other: _Tally) -> None:
+        for name, items in other.items.items():
+            self.items[name].extend(items)
+        self.reply_days.extend(other.reply_days)
+        self.issuance_days.extend(other.issuance_days)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The scorecard of one third country for one member state or for the whole scope.
+
+    - ``submitted``: requests submitted in the period; each is ``accepted`` (explicitly or
+      tacitly, ``tacitly_accepted`` of them tacitly), ``rejected``, ``pending`` (no reply yet,
+      including a request to interview the person first) or ``withdrawn`` before a reply.
+    - ``acceptance_rate``: accepted / submitted (Art. 25a(2)(c)).
+    - ``reply_days_median``, ``reply_days_p90``: days from submission to an explicit reply
+      (acceptance or rejection); a tacit acceptance is no reply and is left out. The 90th
+      percentile is the nearest-rank one (the smallest value at least 90% of replies reach).
+    - ``replies_owed``: requests whose reply limit was known and has either passed or been
+      met by a reply (explicit or tacit); ``answered_in_time`` of them were replied to
+      explicitly on or before the limit; ``in_time_share`` is their share.
+    - ``documents_issued``: travel documents issued in the period; ``issuance_days_median``:
+      days from the request for the document (or, without one, from the acceptance).
+    - ``interviews``: persons presented to the country's interviews and missions, with the
+      outcomes ``identified``, ``not_identified``, ``needs_more_evidence``,
+      ``did_not_appear`` and ``awaiting_outcome``.
+    - ``return_decisions`` (Art. 25a(2)(a)), ``forced_returns`` and ``forced_return_share``
+      (forced returns / return decisions, Art. 25a(2)(b)).
+
+    A share is None when there is nothing to divide by.
+    """
+
+    counts: dict[str, int]
+    reply_days_median: float | None
+    reply_days_p90: int | None
+    issuance_days_median: float | None
+
+    @classmethod
+    def of(cls, tally: _Tally) -> Figures:
+        return cls(
+            counts={name: len(tally.items.get(name, ())) for name in COUNTS},
+            reply_days_median=_median(tally.reply_days),
+            reply_days_p90=_nearest_rank(tally.reply_days, 0.9),
+            issuance_days_median=_median(tally.issuance_days),
+        )
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return _share(self.counts["accepted"], self.counts["submitted"])
+
+    @property
+    def in_time_share(self) -> float | None:
+        return _share(self.counts["answered_in_time"], self.counts["replies_owed"])
+
+    @property
+    def forced_return_share(self) -> float | None:
+        return _share(self.counts["forced_returns"], self.counts["return_decisions"])
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values())
+
+
+@dataclass(frozen=True)
+class CountryScore:
+    country: str
+    total: Figures
+    by_member_state: dict[str, Figures]  # member state code → its figures, by code
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    period: Period
+    member_state: str | None  # None: every member state
+    countries: dict[str, CountryScore]  # third country code → its score, by code
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _nearest_rank(values: list[int], fraction: float) -> int | None:
+    if not values:
+        return None
+    return sorted(values)[math.ceil(fraction * len(values)) - 1]
+
+
+def _days(start: date | None, end: date | None) -> int | None:
+    return (end - start).days if start is not None and end is not None else None
+
+
+def scorecard(period: Period, member_state: str | None = None) -> Scorecard:
+    """The figures of every third country with something in ``period``, for one member state
+    or (``None``) for all; counts only, no case is named."""
+    tallies = _tallies(period, member_state)
+    countries = {}
+    for country in sorted(tallies):
+        total = _Tally()
+        by_member_state = {}
+        for code in sorted(tallies[country]):
+            total.add(tallies[country][code])
+            by_member_state[code] = Figures.of(tallies[country][code])
+        countries[country] = CountryScore(country, Figures.of(total), by_member_state)
+    return Scorecard(period, member_state, countries)
+
+
+def cases_behind(period: Period, member_state: str, country: str, figure: str) -> list[Item]:
+    """The cases of ``member_state`` counted in ``figure`` for ``country``, ordered by the date
+    that placed them in the period. Only for users who may see that member state's persons."""
+    if figure not in COUNTS:
+        raise InvalidInput.field("figure", _("not a figure of the scorecard"))
+    tally = _tallies(period, member_state, country).get(country, {}).get(member_state)
+    items = tally.items.get(figure, []) if tally else []
+    return sorted(items, key=lambda i: (i.on or date.min, i.reference))
+
+
+Tallies = dict[str, dict[str, _Tally]]  # third country → member state → tally
+
+
+def _scoped(
+    rows: QuerySet[Any],
+    member_state_path: str,
+    member_state: str | None,
+    country_path: str,
+    country: str | None,
+) -> QuerySet[Any]:
+    if member_state is not None:
+        rows = rows.filter(**{member_state_path: member_state})
+    if country is not None:
+        rows = rows.filter(**{country_path: country})
+    return rows
+
+
+def _tallies(period: Period, member_state: str | None, country: str | None = None) -> Tallies:
+    """One query per source (requests, tacit acceptances, travel documents, presentations,
+    return decisions, forced returns), each read as a values() list."""
+    tallies: Tallies = defaultdict(lambda: defaultdict(_Tally))
+    span = (period.first, period.last)
+    requests = _scoped(
+        ReadmissionRequest.objects.filter(submitted_on__range=span),
+        "case__member_state_id",
+        member_state,
+        "third_country_id",
+        country,
+    )
+    _count_requests(tallies, requests)
+    documents = _scoped(
+        ReadmissionRequest.objects.filter(travel_document_issued_on__range=span),
+        "case__member_state_id",
+        member_state,
+        "third_country_id",
+        country,
+    ).values(
+        "case_id",
+        "case__member_state_id",
+        "third_country_id",
+        "reference",
+        "replied_on",
+        "travel_document_requested_on",
+        "travel_document_issued_on",
+    )
+    for row in documents:
+        tally = tallies[row["third_country_id"]][row["case__member_state_id"]]
+        tally.items["documents_issued"].append(
+            Item(row["case_id"], row["reference"], row["travel_document_issued_on"])
+        )
+        days = _days(
+            row["travel_document_requested_on"] or row["replied_on"],
+            row["travel_document_issued_on"],
+        )
+        if days is not None:
+            tally.issuance_days.append(days)
+    presentations = _scoped(
+        MissionPresentation.objects.filter(mission__starts_on__range=span).exclude(
+            mission__status=IdentificationMission.Status.CANCELLED
+        ),
+        "mission__member_state_id",
+        member_state,
+        "mission__country_id",
+        country,
+    ).values(
+        "case_id",
+        "case__number",
+        "mission__member_state_id",
+        "mission__country_id",
+        "mission__starts_on",
+        "outcome",
+    )
+    for row in presentations:
+        tally = tallies[row["mission__country_id"]][row["mission__member_state_id"]]
+        item = Item(row["case_id"], row["case__number"] or "", row["mission__starts_on"])
+        tally.items["interviews"].append(item)
+        tally.items[_PRESENTATION_COUNTS[row["outcome"]]].append(item)
+    milestones = CaseMilestones.objects.exclude(citizenship="")
+    for figure, rows, day in (
+        (
+            "return_decisions",
+            milestones.filter(return_decision_on__range=span),
+            "return_decision_on",
+        ),
+        (
+            "forced_returns",
+            milestones.filter(departed_on__range=span, return_type="enforced"),
+            "departed_on",
+        ),
+    ):
+        scoped = _scoped(rows, "member_state", member_state, "citizenship", country)
+        for row in scoped.values("case_id", "case__number", "member_state", "citizenship", day):
+            tallies[row["citizenship"]][row["member_state"]].items[figure].append(
+                Item(row["case_id"], row["case__number"], row[day])
+            )
+    # A citizenship recorded as a member state's is no third country's figure.
+    member_states = set(Country.objects.member_states().values_list("code", flat=True))
+    return {c: dict(by_state) for c, by_state in tallies.items() if c not in member_states}
+
+
+def _count_requests(tallies: Tallies, requests: QuerySet[Any]) -> None:
+    rows = list(
+        requests.values(
+            "id",
+            "case_id",
+            "case__member_state_id",
+            "third_country_id",
+            "reference",
+            "status",
+            "submitted_on",
+            "reply_due_on",
+            "replied_on",
+        )
+    )
+    tacit = _tacitly_accepted(requests)
+    today = clock.today()
+    for row in rows:
+        tally = tallies[row["third_country_id"]][row["case__member_state_id"]]
+        item = Item(row["case_id"], row["reference"], row["submitted_on"])
+        for figure in _request_figures(row, row["id"] in tacit, today):
+            tally.items[figure].append(item)
+        if row["replied_on"] is not None and row["id"] not in tacit:
+            tally.reply_days.append((row["replied_on"] - row["submitted_on"]).days)
+
+
+def _request_figures(row: dict[str, Any], tacit: bool, today: date) -> Iterable[str]:
+    yield "submitted"
+    replied, due = row["replied_on"], row["reply_due_on"]
+    if row["status"] == S.REJECTED:
+        yield "rejected"
+    elif replied is not None:
+        yield "accepted"
+        if tacit:
+            yield "tacitly_accepted"
+    elif row["status"] in AWAITING_REPLY:
+        yield "pending"
+    else:
+        yield "withdrawn"
+    if due is not None and (
+        replied is not None or (row["status"] in AWAITING_REPLY and due < today)
+    ):
+        yield "replies_owed"
+        if replied is not None and not tacit and replied <= due:
+            yield "answered_in_time"
+
+
+def _tacitly_accepted(requests: QuerySet[Any]) -> set[int]:
+    """The requests accepted by the passing of their reply limit: the event says so; the
+    request itself moves on (to a travel document) and keeps only the date."""
+    events = CaseEvent.objects.filter(
+        action="record_tacit_acceptance", case_id__in=requests.values("case_id")
+    ).values_list("new_values__readmission_request__id", flat=True)
+    return {int(pk) for pk in events}
