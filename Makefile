@@ -10,7 +10,7 @@ PORT ?= 8000
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install browser lint typecheck clean-demo user-guide
+.PHONY: demo test install browser lint typecheck clean-demo user-guide bench
 
 install: $(STAMP)
 
@@ -43,6 +43,13 @@ test: install browser
 # The pictures of docs/user-guide.md, taken again by walking through the pages.
 user-guide: install browser
 	RETOUR_UPDATE_USER_GUIDE=1 $(BIN)/pytest -p no:cacheprovider src/retour/web/tests/test_user_guide.py
+
+# Performance figures against baselines measured in the same run (minutes; not part of CI).
+bench: install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/seed.py --cases 10000
+	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python benchmarks/indicators.py --cases 1000000
 
 lint: install
 	$(BIN)/ruff check src benchmarks

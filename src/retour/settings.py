@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "retour.cases",
     "retour.identification",
     "retour.readmission",
+    "retour.statistics",
     "retour.api",
     "retour.simulation",
     "retour.web",
