@@ -23,7 +23,7 @@ from retour.api.present import display_name
 from retour.cases.models import ReturnCase
 from retour.people.models import Nationality
 from retour.readmission.models import ReadmissionRequest
-from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION
+from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION, OPEN_STATUSES
 from retour.readmission.rules import FLAGS, LISTS, PERIODS, Rules
 from retour.web import labels as L
 from retour.web.case_page import Due, due, refusal_for
@@ -119,8 +119,8 @@ def next_due_on(request: ReadmissionRequest) -> date | None:
 def overdue_first(
     requests: QuerySet[ReadmissionRequest], today: date
 ) -> QuerySet[ReadmissionRequest]:
-    """Overdue first, then by the date that comes next; requests with none (closed, drafts)
-    last, newest first."""
+    """Overdue first, then by the date that comes next; then open requests without a due
+    date (drafts, or no rule for it), then closed ones; newest first within each."""
     next_due = Case(
         *(When(status=status, then=F(field)) for status, field in DUE_BY_STATUS.items()),
         default=Value(None),
@@ -135,7 +135,14 @@ def overdue_first(
                 output_field=IntegerField(),
             ),
         )
-        .order_by("overdue", F("next_due").asc(nulls_last=True), "-created_at")
+        .annotate(
+            closed=Case(
+                When(status__in=OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("overdue", F("next_due").asc(nulls_last=True), "closed", "-created_at")
     )
 
 
