@@ -41,13 +41,17 @@ def _track_suspension(row: CaseMilestones, new_stage: str, on: date) -> None:
 
 def _readmission(row: CaseMilestones, action: str, request: dict[str, Any]) -> None:
     """The first readmission request of the case, its reply and the first travel document
-    (the indicators measure the time to each, M29; Visa Code Art. 25a(2)(c))."""
+    (the indicators measure the time to each, M29; Visa Code Art. 25a(2)(c)); an acceptance
+    also dates the identification, if nothing did before."""
     if action == "submit_readmission_request" and row.readmission_requested_on is None:
         row.readmission_requested_on = _day(request.get("submitted_on"))
     elif (action in ("record_readmission_reply", "record_tacit_acceptance")
           and row.readmission_replied_on is None and request.get("replied_on")):
         row.readmission_replied_on = _day(request["replied_on"])
         row.readmission_outcome = request["status"]
+        if request["status"] != "rejected" and row.identified_on is None:
+            # The requested state accepting its national establishes the identity.
+            row.identified_on = row.readmission_replied_on
     elif action == "record_travel_document" and row.travel_document_issued_on is None:
         row.travel_document_issued_on = _day(request.get("issued_on"))
 
@@ -97,6 +101,9 @@ def apply(row: CaseMilestones, event: CaseEvent) -> None:
     elif action.endswith(("readmission_request", "readmission_reply", "tacit_acceptance",
                           "travel_document")):
         _readmission(row, action, values.get("readmission_request") or {})
+    elif (action in ("identity_document_recorded", "identity_evidence_recorded")
+          and values.get("identified_for") and row.identified_on is None):
+        row.identified_on = on
 
     if "voluntary_departure_ends_on" in values:
         row.voluntary_departure_ends_on = _day(values["voluntary_departure_ends_on"])

@@ -14,6 +14,7 @@ from retour.accounts.roles import Capability
 from retour.audit.log import record_access
 from retour.cases.actions._core import note_on_open_cases
 from retour.errors import InvalidInput, PermissionRefused, one_of
+from retour.identification import dossier
 from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.identification.mrz import Mrz, NotAnMrz, parse
 from retour.identification.reading import as_field_errors, describe_code
@@ -152,6 +153,7 @@ def record_identity_document(
             "expires_on": document.expires_on.isoformat() if document.expires_on else None,
             "zone_status": document.zone_status,
         },
+        **_identified(person, document.issuing_country_id),
     })
     record_access(user, "write", "identity_document", [document.pk], person_ids=[person.pk],
                   reason=reason or "record identity document", channel=channel)
@@ -167,6 +169,19 @@ class NewEvidence:
     reference: str = ""
     quality: str = ""
     summary: str = ""
+
+
+def _identified(person: Any, points_to: str | None) -> dict[str, Any]:
+    """The countries (the person's nationalities and the one the new evidence points to) for
+    which the dossier is now complete (proof of nationality under that country's rules), for
+    the case events: the statistics count a case as identified from the first such event."""
+    today = clock.today()
+    countries = {n.country_id for n in bulk.select(person, "nationalities")}
+    if points_to:
+        countries.add(points_to)
+    complete = [c for c in sorted(countries)
+                if dossier.evaluate(person, c, today).status == "complete"]
+    return {"identified_for": complete} if complete else {}
 
 
 @bulk.atomic_action()
@@ -207,6 +222,7 @@ def record_identity_evidence(
         "evidence": {"id": str(evidence.pk), "kind": evidence.kind,
                      "taken_on": evidence.taken_on.isoformat(),
                      "nationality": evidence.nationality_id},
+        **_identified(person, evidence.nationality_id),
     })
     record_access(user, "write", "identity_evidence", [evidence.pk], person_ids=[person.pk],
                   reason=reason or "record identity evidence", channel=channel)

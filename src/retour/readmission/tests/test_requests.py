@@ -208,3 +208,19 @@ def test_only_the_own_member_state_and_a_role_that_identifies(anna, lucas, ruud)
         ra.acknowledge_readmission_request(lucas, request.pk, acknowledged_on=clock.today())
     with pytest.raises(PermissionRefused):
         ra.acknowledge_readmission_request(ruud, request.pk, acknowledged_on=clock.today())
+
+
+def test_the_milestone_row_dates_the_identification(anna):
+    case = _with_evidence(anna)  # a language analysis: prima facie only
+    case.milestones.refresh_from_db()
+    assert case.milestones.identified_on is None
+    record_identity_evidence(anna, case.person_id, NewEvidence(
+        kind="consular_interview", taken_on=clock.today(), nationality="PK"))
+    case.milestones.refresh_from_db()
+    assert case.milestones.identified_on == clock.today()
+    accepted = _submitted(anna, "UA")  # identified by the acceptance alone
+    later = clock.today() + timedelta(days=3)
+    with clock.frozen_at(clock.now() + timedelta(days=3)):
+        ra.record_readmission_reply(anna, accepted.pk, outcome="accepted", replied_on=later)
+    accepted.case.milestones.refresh_from_db()
+    assert accepted.case.milestones.identified_on == later
