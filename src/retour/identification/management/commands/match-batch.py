@@ -10,12 +10,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from retour.accounts.acting import USAGE_ERROR, acting_user
+from retour.accounts.roles import Capability
+from retour.accounts.scoping import personal_data_member_state
 from retour.cases.search import partial_date
 from retour.errors import InvalidInput
 from retour.identification.matching.batch import BatchCandidate, IncomingRecord
 from retour.identification.matching.batch_known import match_against_member_state
 from retour.identification.matching.batch_model import FIELDS
-from retour.reference.models import Country
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -43,9 +45,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="CSV file, UTF-8, with a header row")
         parser.add_argument(
-            "--member-state",
+            "--user",
             required=True,
-            help="ISO code of the member state whose persons to match against",
+            help="the identification officer matching (username): the persons of their member "
+            "state are searched, and the access log names them",
         )
         parser.add_argument(
             "--threshold", type=float, default=0.9, help="lowest match probability reported (0.9)"
@@ -55,9 +58,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        member_state = options["member_state"].upper()
-        if not Country.objects.member_states().filter(code=member_state).exists():
-            raise CommandError(f"--member-state: {member_state} is not a member state")
+        user = acting_user(options["user"])
+        member_state = personal_data_member_state(user)
+        if member_state is None or not user.can(Capability.IDENTIFY):
+            raise CommandError(
+                f"--user: {user.username} may not search persons for identification",
+                returncode=USAGE_ERROR,
+            )
         if not 0 <= options["threshold"] <= 1:
             raise CommandError("--threshold: must be between 0 and 1")
         path: Path = options["file"]
@@ -72,6 +79,7 @@ class Command(BaseCommand):
             records,
             member_state,
             threshold=options["threshold"],
+            user=user,
             channel="cli",
             source=path.name,
         )

@@ -134,14 +134,15 @@ def test_command_writes_the_candidates_as_csv(anna, tmp_path):
     path = write(tmp_path, HEADER + "x1,كريم,حداد,1994-05-17,M,MA,\nx2,Lena,Smit,1990,F,,\n")
     out = tmp_path / "out.csv"
     call_command(
-        "match-batch", str(path), "--member-state", "nl", "--output", str(out), stderr=io.StringIO()
+        "match-batch", str(path), "--user", "anna", "--output", str(out), stderr=io.StringIO()
     )
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [(r["reference"], r["person_id"], r["given_names"]) for r in rows] == [
         ("x1", str(karim.pk), "same spelling")
     ]
     assert float(rows[0]["match_probability"]) >= 0.9
-    assert AccessLogEntry.objects.filter(reason=PURPOSE, person_ids=[str(karim.pk)]).exists()
+    entry = AccessLogEntry.objects.get(reason=PURPOSE, person_ids=[str(karim.pk)])
+    assert (entry.username, entry.search_terms["member_state"]) == ("anna", "NL")
 
 
 @pytest.mark.parametrize(
@@ -161,13 +162,18 @@ def test_command_writes_the_candidates_as_csv(anna, tmp_path):
         ("reference,name\nx1,Karim\n", "incoming.csv, line 1: missing column family_names"),
     ],
 )
-def test_command_names_the_line_and_column_of_bad_input(db, tmp_path, content, message):
+def test_command_names_the_line_and_column_of_bad_input(anna, tmp_path, content, message):
     path = write(tmp_path, content)
     with pytest.raises(CommandError, match=message):
-        call_command("match-batch", str(path), "--member-state", "NL")
+        call_command("match-batch", str(path), "--user", "anna")
     assert not AccessLogEntry.objects.filter(reason=PURPOSE).exists()
 
 
-def test_command_refuses_what_is_not_a_member_state(db, tmp_path):
-    with pytest.raises(CommandError, match="--member-state: MA is not a member state"):
-        call_command("match-batch", str(write(tmp_path, HEADER)), "--member-state", "MA")
+def test_command_acts_only_as_an_officer_who_may_identify(eva, ruud, tmp_path):
+    path = str(write(tmp_path, HEADER))
+    with pytest.raises(CommandError, match="--user: no active user named 'nobody'"):
+        call_command("match-batch", path, "--user", "nobody")
+    for user in (eva, ruud):  # the EU coordinator sees no person; the auditor identifies no one
+        with pytest.raises(CommandError, match=f"--user: {user.username} may not search"):
+            call_command("match-batch", path, "--user", user.username)
+    assert not AccessLogEntry.objects.filter(reason=PURPOSE).exists()

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from retour.accounts.acting import USAGE_ERROR, acting_user
 from retour.accounts.models import User
 from retour.errors import ActionError, InvalidInput
 from retour.readmission import exchange
 
-USAGE_ERROR = 2  # argparse's exit status for bad input
 CHANNEL = "cli"
 
 
@@ -34,11 +34,6 @@ def _refused(exc: ActionError, where: str) -> CommandError:
     return _refuse(f"{where}: {exc}")
 
 
-def _user(username: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise _refuse(f"--user: no active user named {username!r}")
-    return user
 
 
 class Command(BaseCommand):
@@ -60,7 +55,7 @@ class Command(BaseCommand):
             sub.add_argument("--reason", default="", help="Why; kept in the log.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = _user(options["user"])
+        user = acting_user(options["user"])
         if options["command"] == "export":
             self._export(user, options["reference"], options["output"], options["reason"])
         else:
