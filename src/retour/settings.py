@@ -140,6 +140,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Counts below this are withheld from statistics that leave the member state (the Eurostat
+# exports, ``retour export eirt``); see ``statistics/suppression.py``.
+SUPPRESSION_THRESHOLD = env_int("RETOUR_SUPPRESSION_THRESHOLD", 5, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
