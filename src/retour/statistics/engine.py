@@ -5,11 +5,13 @@ The extract is an Arrow table with the columns of ``CaseMilestones`` (text colum
 "not known", as in the database). Everything is counted once, by month, member state and one
 breakdown at a time, and then added up: a quarter is the sum of its months and the EU the sum of
 its member states. Quantiles do not add up, so durations (median, 90th percentile, mean) are
-taken at each level directly, from a narrow copy of the rows measured. Stocks (the backlog) are
-running sums of cases opening and closing per month, with the sum of their start days for the
-mean age; the quarter's stock is its last month's. For each date that places rows in periods
-(a *pass*), one scan per breakdown serves every measure placed by that date; numerators and
-denominators placed by different dates (the Eurostat return rate) meet in the last step.
+taken at each level directly, in numpy: the rows measured are sorted by days once, and each
+grouping orders them by a stable sort on its group number (``_durations``). Stocks (the
+backlog) are running sums of cases opening and closing per month, with the sum of their start
+days for the mean age; the quarter's stock is its last month's. For each date that places rows
+in periods (a *pass*), one scan per breakdown serves every measure placed by that date;
+numerators and denominators placed by different dates (the Eurostat return rate) meet in the
+last step.
 
 Rows of the result are aggregates only: no case or person is named.
 """
@@ -21,8 +23,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -56,6 +61,20 @@ CUBE_SCHEMA = pa.schema(
         ("numerator", pa.int64()),
         ("denominator", pa.int64()),
         ("value", pa.float64()),
+    ]
+)
+DAYS_SCHEMA = pa.schema(
+    [
+        ("measure", pa.int32()),
+        ("pk", pa.int32()),
+        ("period", pa.int64()),
+        ("ms", pa.int32()),
+        ("dim", pa.int32()),
+        ("val", pa.int32()),
+        ("n", pa.int64()),
+        ("median", pa.float64()),
+        ("p90", pa.float64()),
+        ("mean", pa.float64()),
     ]
 )
 RESOLVED_SCHEMA = pa.schema(
@@ -336,28 +355,86 @@ def _flow(
             f"val, n FROM (UNPIVOT ({_by_breakdown(breakdowns, select, 'base')}) "
             f"ON {', '.join(names)} INTO NAME measure VALUE n) WHERE n > 0"
         )
-    # Quantiles do not add up: durations are summarised at each level directly, from a
-    # narrow copy of the rows measured (one scan per level and breakdown reads only those).
+    # Quantiles do not add up: durations are summarised at each level directly.
     eu = codes.code(EU)
     for number in work.days.values():
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE measured_days AS SELECT mk, mk // 3 AS qk, ms, "
-            f"{''.join(b + ', ' for b in breakdowns)}d{number} AS days FROM base "
-            f"WHERE d{number} IS NOT NULL"
-        )
-        select = "count(*) AS n, quantile_cont(days, [0.5, 0.9]) AS q, avg(days) AS mean"
-        parts = [
-            f"SELECT {kind} AS pk, {period} AS period, {ms} AS ms, "
-            f"{DIMENSION_NUMBER[name]} AS dim, {'0' if name == TOTAL else name} AS val, "
-            f"{select} FROM measured_days GROUP BY ALL"
-            for kind, period in ((MONTH, "mk"), (QUARTER, "qk"))
-            for ms in ("ms", str(eu))
-            for name in (TOTAL, *breakdowns)
-        ]
-        con.execute(
-            f"INSERT INTO days_measured SELECT {number}, pk, period, ms, dim, val, n, q[1], q[2], "
-            f"mean FROM ({' UNION ALL '.join(parts)})"
-        )
+        rows = con.sql(
+            f"SELECT mk, ms, {''.join(b + ', ' for b in breakdowns)}d{number} AS days "
+            f"FROM base WHERE d{number} IS NOT NULL"
+        ).to_arrow_table()
+        con.register("durations", _durations(rows, number, breakdowns, eu))
+        con.execute("INSERT INTO days_measured SELECT * FROM durations")
+        con.unregister("durations")
+
+
+def _dense(values: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Small non-negative codes renumbered 0, 1, ... in order, and the codes in that order."""
+    present = np.zeros(int(values.max()) + 1, dtype=bool)
+    present[values] = True
+    return (np.cumsum(present) - 1)[values], np.flatnonzero(present)
+
+
+def _durations(rows: pa.Table, number: int, breakdowns: Sequence[str], eu: int) -> pa.Table:
+    """Count, median, 90th percentile and mean of ``days`` by month and quarter, member state
+    and EU, in total and per breakdown: the rows of ``days_measured`` for one measure.
+
+    The percentiles interpolate between the two nearest ranks as DuckDB's ``quantile_cont``
+    and pandas' ``quantile`` do. The rows are sorted by days once; each grouping then only
+    needs a stable sort by its group number (a radix sort while groups fit in 16 bits), after
+    which every group's days are consecutive and in order."""
+    if rows.num_rows == 0:
+        return DAYS_SCHEMA.empty_table()
+    by_days = np.argsort(rows.column("days").to_numpy(), kind="stable")
+    days = rows.column("days").to_numpy()[by_days]
+    weights = days.astype(np.float64)
+    month = rows.column("mk").to_numpy()[by_days]
+    everywhere = np.zeros(len(days), np.int64)
+    # Each key as dense numbers (and the codes they stand for), so that group numbers stay
+    # small: member state or the EU, then the total or each breakdown.
+    states = [_dense(rows.column("ms").to_numpy()[by_days]), (everywhere, np.array([eu]))]
+    values = [(TOTAL, (everywhere, np.array([0])))] + [
+        (name, _dense(rows.column(name).to_numpy()[by_days])) for name in breakdowns
+    ]
+    parts: list[dict[str, Any]] = []
+    for kind, period in ((MONTH, month), (QUARTER, month // 3)):
+        first = int(period.min())
+        for dense_state, state_codes in states:
+            for name, (dense_value, value_codes) in values:
+                width = (len(state_codes), len(value_codes))
+                group = ((period - first) * width[0] + dense_state) * width[1] + dense_value
+                size = int(group.max()) + 1
+                narrow = group.astype(np.uint16) if size <= 2**16 else group
+                ranked = days[np.argsort(narrow, kind="stable")]
+                counts = np.bincount(group, minlength=size)
+                present = np.flatnonzero(counts)
+                n = counts[present]
+                start = (np.cumsum(counts) - counts)[present]
+                quantiles = []
+                for q in (0.5, 0.9):
+                    position = (n - 1) * q
+                    below = np.floor(position).astype(np.int64)
+                    low = ranked[start + below].astype(np.float64)
+                    high = ranked[start + np.ceil(position).astype(np.int64)].astype(np.float64)
+                    quantiles.append(low + (position - below) * (high - low))
+                cell, value_index = np.divmod(present, width[1])
+                slot, state_index = np.divmod(cell, width[0])
+                parts.append(
+                    {
+                        "measure": np.full(len(present), number),
+                        "pk": np.full(len(present), kind),
+                        "period": slot + first,
+                        "ms": state_codes[state_index],
+                        "dim": np.full(len(present), DIMENSION_NUMBER[name]),
+                        "val": value_codes[value_index],
+                        "n": n,
+                        "median": quantiles[0],
+                        "p90": quantiles[1],
+                        "mean": np.bincount(group, weights=weights, minlength=size)[present] / n,
+                    }
+                )
+    return pa.Table.from_batches(
+        [pa.RecordBatch.from_pydict(part, schema=DAYS_SCHEMA) for part in parts]
+    )
 
 
 def _stock(con: duckdb.DuckDBPyConnection, codes: _Codes, work: _Work, as_of: date) -> None:
@@ -418,20 +495,30 @@ def _stock(con: duckdb.DuckDBPyConnection, codes: _Codes, work: _Work, as_of: da
 _KEYS = "measure, pk, period, ms, dim, val"
 
 
+def _level(kind: int, period: str, ms: str, sums: Sequence[str], source: str) -> str:
+    """``sums`` of ``source`` (by month and member state) at one period kind and member-state
+    level; the months of each member state are the rows as they are (one per key already)."""
+    if (kind, ms) == (MONTH, "ms"):
+        columns = ", ".join(sums)
+        return f"SELECT measure, {kind} AS pk, mk AS period, ms, dim, val, {columns} FROM {source}"
+    # Back to BIGINT: DuckDB's sum of BIGINT is a HUGEINT, slow to carry and to convert.
+    select = ", ".join(f"CAST(sum({name}) AS BIGINT) AS {name}" for name in sums)
+    return (
+        f"SELECT measure, {kind} AS pk, {period} AS period, {ms} AS ms, dim, val, {select} "
+        f"FROM {source} GROUP BY ALL"
+    )
+
+
 def _roll_up(con: duckdb.DuckDBPyConnection, codes: _Codes) -> None:
     """Months and member states added up into quarters and the EU; stocks taken at the last
     month of each quarter; with the durations, measured at each level."""
     levels = [(MONTH, "mk"), (QUARTER, "mk // 3")]
     states = ("ms", str(codes.code(EU)))
     flows = " UNION ALL ".join(
-        f"SELECT measure, {kind} AS pk, {period} AS period, {ms} AS ms, dim, val, sum(n) AS n "
-        f"FROM counts_month GROUP BY ALL"
-        for kind, period in levels
-        for ms in states
+        _level(kind, period, ms, ("n",), "counts_month") for kind, period in levels for ms in states
     )
     stocks = " UNION ALL ".join(
-        f"SELECT measure, {kind} AS pk, {period} AS period, {ms} AS ms, dim, val, "
-        f"sum(n) AS n, sum(age_days) AS age_days FROM stock_month WHERE {only} GROUP BY ALL"
+        _level(kind, period, ms, ("n", "age_days"), f"stock_month WHERE {only}")
         for (kind, period), only in zip(levels, ("TRUE", "mk % 3 = 2"), strict=True)
         for ms in states
     )
@@ -504,66 +591,47 @@ def _quarter_number(quarter: str) -> int:
 def _assemble(
     con: duckdb.DuckDBPyConnection, wiring: Sequence[_Wiring], texts: list[str], touched: bool
 ) -> pa.Table:
-    roles = []
-    for wire in wiring:
-        indicator = wire.indicator
-        statistic = indicator.duration.statistic if indicator.duration else ""
-        roles.append((indicator.code, indicator.unit, wire.numerator, "n", statistic))
-        if wire.denominator is not None:
-            roles.append((indicator.code, indicator.unit, wire.denominator, "d", ""))
-    con.register(
-        "roles",
-        pa.table(
-            dict(
-                zip(
-                    ("indicator", "unit", "measure", "role", "statistic"),
-                    zip(*roles, strict=True),
-                    strict=True,
-                )
-            )
-        ),
-    )
-    allowed = [
-        (w.indicator.code, DIMENSION_NUMBER[d])
-        for w in wiring
-        for d in (TOTAL, *w.indicator.breakdowns)
-    ]
-    con.register(
-        "allowed",
-        pa.table(
-            {
-                "indicator": [a for a, _ in allowed],
-                "dim": pa.array([d for _, d in allowed], pa.int32()),
-            }
-        ),
-    )
+    """One select per indicator over the measured figures: a count or duration is its
+    numerator's rows as they are, a percent the full join of its numerator and denominator
+    (no grouping of the millions of cells)."""
     restrict = (
         f"(CASE pk WHEN {QUARTER} THEN period ELSE period // 3 END) "
         "IN (SELECT quarter FROM touched)"
         if touched
         else "TRUE"
     )
-    cells = con.sql(
-        f"""WITH cells AS (
-            SELECT r.indicator, any_value(r.unit) AS unit, pk, period, ms, dim, val,
-                   CAST(sum(n) FILTER (WHERE r.role = 'n') AS BIGINT) AS numerator,
-                   CAST(sum(n) FILTER (WHERE r.role = 'd') AS BIGINT) AS denominator,
-                   max(CASE r.statistic WHEN 'median' THEN median WHEN 'p90' THEN p90
-                       WHEN 'mean' THEN mean END) AS statistic
-            FROM measured JOIN roles r USING (measure) JOIN allowed a USING (indicator, dim)
-            WHERE {restrict}
-            GROUP BY r.indicator, pk, period, ms, dim, val)
-        SELECT indicator, pk * 100000 + period AS period, ms, dim, val,
-               CASE unit WHEN 'percent' THEN coalesce(numerator, 0) ELSE numerator END
-                   AS numerator,
-               CASE unit WHEN 'percent' THEN coalesce(denominator, 0) END AS denominator,
-               CAST(CASE unit WHEN 'count' THEN numerator
-                    WHEN 'percent' THEN 100.0 * coalesce(numerator, 0) / nullif(denominator, 0)
-                    ELSE statistic END AS DOUBLE) AS value
-        FROM cells
-        WHERE coalesce(numerator, 0) > 0 OR coalesce(denominator, 0) > 0"""
-    ).to_arrow_table()
-    return _decode(cells, texts)
+    parts = []
+    for number, wire in enumerate(wiring):
+        indicator = wire.indicator
+        dims = ", ".join(str(DIMENSION_NUMBER[d]) for d in (TOTAL, *indicator.breakdowns))
+        where = f"dim IN ({dims}) AND n > 0 AND {restrict}"
+        keys = f"{number} AS indicator, pk * 100000 + period AS period, ms, dim, val"
+        if wire.denominator is None:
+            # A duration's statistic is the column of that name; a count is its number.
+            value = indicator.duration.statistic if indicator.duration else "n"
+            parts.append(
+                f"SELECT {keys}, n AS numerator, NULL::BIGINT AS denominator, "
+                f"CAST({value} AS DOUBLE) AS value FROM ({_measured(wire.numerator, where)})"
+            )
+        else:
+            parts.append(
+                f"SELECT {keys}, coalesce(a.n, 0) AS numerator, coalesce(b.n, 0) AS denominator, "
+                f"100.0 * coalesce(a.n, 0) / nullif(b.n, 0) AS value "
+                f"FROM ({_measured(wire.numerator, where)}) a "
+                f"FULL JOIN ({_measured(wire.denominator, where)}) b "
+                f"USING (pk, period, ms, dim, val)"
+            )
+    if not parts:
+        return CUBE_SCHEMA.empty_table()
+    cells = con.sql(" UNION ALL ".join(parts)).to_arrow_table()
+    return _decode(cells, [w.indicator.code for w in wiring], texts)
+
+
+def _measured(measure: int, where: str) -> str:
+    return (
+        f"SELECT pk, period, ms, dim, val, n, median, p90, mean FROM measured "
+        f"WHERE measure = {measure} AND {where}"
+    )
 
 
 def _period_text(code: int) -> str:
@@ -573,7 +641,7 @@ def _period_text(code: int) -> str:
     return f"{number // 12:04d}-{number % 12 + 1:02d}"
 
 
-def _decode(cells: pa.Table, texts: list[str]) -> pa.Table:
+def _decode(cells: pa.Table, codes: list[str], texts: list[str]) -> pa.Table:
     """The numbers of the keys back to texts (with Arrow, for each distinct value once)."""
     periods = pc.unique(cells.column("period")).to_pylist()
     period_index = pc.index_in(cells.column("period"), pa.array(periods, pa.int64()))
@@ -582,7 +650,7 @@ def _decode(cells: pa.Table, texts: list[str]) -> pa.Table:
     dimensions = pa.array(list(DIMENSION_NUMBER), pa.string())
     table = pa.table(
         {
-            "indicator": cells.column("indicator"),
+            "indicator": pc.take(pa.array(codes, pa.string()), cells.column("indicator")),
             "period_kind": pc.take(pa.array(kinds, pa.string()), period_index),
             "period": pc.take(
                 pa.array([_period_text(p) for p in periods], pa.string()), period_index
