@@ -12,6 +12,7 @@ override in force on a date wins over the package.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -139,6 +140,9 @@ class CountryCalendar:
             ) from None
         self.country = code
         self.subdivision = subdivision
+        # The package fills in a year's holidays the first time a day of it is read, by
+        # changing its dict; one calendar object serves every thread of the server.
+        self._filling = threading.Lock()
         self._overrides = (_weekend_overrides() if overrides is None else overrides).get(code, ())
 
     def override_on(self, day: date) -> WeekendOverride | None:
@@ -153,9 +157,10 @@ class CountryCalendar:
     def closed_because(self, day: date) -> tuple[str, ...]:
         """The weekday name when ``day`` is a weekend day (unless the country moved a working
         day onto it), and the names of the public holidays on ``day``."""
-        # Reading the holidays first fills in that year, its moved working days included.
-        names = tuple(self._holidays.get_list(day))
-        weekend = self.is_weekend(day) and day not in self._holidays.weekend_workdays
+        with self._filling:
+            # Reading the holidays first fills in that year, its moved working days included.
+            names = tuple(self._holidays.get_list(day))
+            weekend = self.is_weekend(day) and day not in self._holidays.weekend_workdays
         return ((WEEKDAY_NAMES[day.weekday()],) if weekend else ()) + names
 
     def unverified_overrides(self, first: date, last: date) -> tuple[WeekendOverride, ...]:
@@ -167,6 +172,6 @@ class CountryCalendar:
 
 @cache
 def country_calendar(country: str, subdivision: str | None = None) -> CountryCalendar:
-    """The calendar of ``country``, built once per process (the package fills in years as
-    they are asked for)."""
+    """The calendar of ``country``, built once per process and shared by its threads (the
+    package fills in years as they are asked for, under the calendar's lock)."""
     return CountryCalendar(country, subdivision)

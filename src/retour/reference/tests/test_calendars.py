@@ -292,3 +292,16 @@ def test_overlapping_overrides_of_one_country_are_refused(tmp_path):
     with pytest.raises(ReferenceDataError, match=r"override 2 .*overlaps"):
         read_weekend_overrides(_file(tmp_path, GOOD + second))
     assert read_weekend_overrides(_file(tmp_path, GOOD + second.replace('"NL"', '"BE"')))
+
+
+def test_threads_filling_the_same_years_read_what_one_thread_reads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    days = [date(year, 1, 1) + timedelta(days=offset)
+            for year in range(2040, 2046) for offset in range(0, 365, 7)]
+    expected = [CountryCalendar("EG").closed_because(day) for day in days]
+    shared = CountryCalendar("EG")  # no year filled in yet
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        runs = [pool.submit(lambda: [shared.closed_because(day) for day in days])
+                for _ in range(8)]
+        assert all(run.result() == expected for run in runs)
