@@ -1,5 +1,7 @@
 """The scorecard's period: a calendar quarter, or any first and last day (sent as GET, so a
-scorecard can be bookmarked and shared)."""
+scorecard can be bookmarked and shared). The page shows the two ways as two small forms, each
+sending only its own fields, so a quarter picked after a choice of days (or the other way
+round) is never overruled by what the other form still shows."""
 
 from __future__ import annotations
 
@@ -25,7 +27,11 @@ class PeriodForm(RetourForm):
         quarters = [Period.of(clock.today())]
         while len(quarters) < QUARTERS_OFFERED:
             quarters.append(quarters[-1].previous())
-        set_choices(self.fields["period"], [(q.code, q.code) for q in quarters])
+        # The empty choice is what the select shows while the period is a choice of days.
+        set_choices(
+            self.fields["period"],
+            [("", _("Other days")), *((q.code, q.code) for q in quarters)],
+        )
         # "from" and "to" read well in an address, and are Python keywords.
         self.fields["from"] = date_field(gettext_lazy("From"), required=False)
         self.fields["to"] = date_field(gettext_lazy("To"), required=False)
@@ -54,6 +60,13 @@ class PeriodForm(RetourForm):
         if data.get("period"):
             return Period.parse(data["period"])
         return Period.of(clock.today())
+
+    @classmethod
+    def showing(cls, period: Period) -> PeriodForm:
+        """An unbound form that shows ``period``: its quarter in the select (or "Other days"),
+        and its first and last day in the day fields."""
+        quarter = period.code if Period.of(period.first) == period else ""
+        return cls(initial={"period": quarter, "from": period.first, "to": period.last})
 
 
 def period_query(period: Period) -> dict[str, str]:

@@ -214,9 +214,10 @@ def _linker(
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, Period | None]:
     form = PeriodForm(request.GET or None)
-    if not form.is_bound:
-        form = PeriodForm({"period": Period.of(clock.today()).code})
-    return form, form.chosen() if form.is_valid() else None
+    if form.is_bound and not form.is_valid():
+        return form, None
+    period = form.chosen() if form.is_bound else Period.of(clock.today())
+    return PeriodForm.showing(period), period
 
 
 def _countries() -> dict[str, Country]:

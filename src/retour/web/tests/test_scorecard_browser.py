@@ -42,10 +42,21 @@ def test_a_case_officer_compares_countries_and_opens_the_cases_behind_a_figure(p
     page.get_by_role("link", name="Pakistan").click()
     page.get_by_label("From").fill("2026-01-01")
     page.get_by_label("To", exact=True).fill("2026-01-31")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show these days").click()
     page.wait_for_url("**/scorecard/PK/?*from=2026-01-01*")
     requests = page.get_by_role("region", name="Readmission requests").first
     expect(requests).to_contain_text("100.0 %")
+    expect(page.get_by_label("Quarter", exact=True)).to_have_value("")  # "Other days"
+    page.get_by_label("Quarter", exact=True).select_option("2026Q1")
+    page.get_by_role("button", name="Show the quarter").click()
+    page.wait_for_url("**/scorecard/PK/?period=2026Q1")
+    expect(page.get_by_label("From")).to_have_value("2026-01-01")
+    expect(page.get_by_label("To", exact=True)).to_have_value("2026-03-31")
+    expect(page.get_by_role("region", name="Readmission requests").first).to_contain_text("50.0 %")
+    page.get_by_label("From").fill("2026-01-01")
+    page.get_by_label("To", exact=True).fill("2026-01-31")
+    page.get_by_role("button", name="Show these days").click()
+    page.wait_for_url("**/scorecard/PK/?*from=2026-01-01*")
 
     page.get_by_label("Language").select_option("nl")
     page.get_by_role("button", name="Change").click()
