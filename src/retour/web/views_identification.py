@@ -117,7 +117,8 @@ def _evidence_row(evidence: IdentityEvidence, item: dossier.Item) -> CountedRow:
     )
 
 
-def _country_dossier(person: Person, country: Country, nationality: str) -> CountryDossier:
+def country_dossier(person: Person, country: Country, nationality: str) -> CountryDossier:
+    """The dossier of ``person`` for return to ``country`` as it stands today, in words."""
     result = dossier.evaluate(person, country.code, clock.today())
     documents = {str(d.pk): d for d in person.documents.all()}
     evidence = {str(e.pk): e for e in person.identity_evidence.all()}
@@ -136,12 +137,12 @@ def _country_dossier(person: Person, country: Country, nationality: str) -> Coun
 def _dossiers(person: Person, chosen: Country | None) -> list[CountryDossier]:
     """One per nationality claimed or confirmed (confirmed first), then the chosen country."""
     shown = [
-        _country_dossier(person, n.country, L.label(L.NATIONALITY_STATUSES, n.status))
+        country_dossier(person, n.country, L.label(L.NATIONALITY_STATUSES, n.status))
         for n in sorted(person.nationalities.all(),
                         key=lambda n: (n.status != "confirmed", n.country_id))
     ]
     if chosen is not None and chosen.code not in {d.code for d in shown}:
-        shown.append(_country_dossier(person, chosen, ""))
+        shown.append(country_dossier(person, chosen, ""))
     return shown
 
 

@@ -50,6 +50,7 @@ from retour.web.readmission_page import (
     rule_rows,
 )
 from retour.web.views_case import case_crumbs, visible_case
+from retour.web.views_identification import country_dossier
 from retour.web.views_people import refused_page
 
 
@@ -172,6 +173,10 @@ def _request_page(
         "rules": rule_rows(found),
         "dues": due_rows(found, today),
         "evidence": evidence_rows(found),
+        # Before submission: what the dossier would attach today, so that a request is not
+        # sent with supporting evidence only without the officer knowing.
+        "dossier_now": None if found.submitted_on else country_dossier(
+            case.person, found.third_country, ""),
         "document_kind": L.label(L.DOCUMENT_KINDS, found.travel_document_kind),
         "warnings": travel_document_warnings(found, case),
         "obstacles": [

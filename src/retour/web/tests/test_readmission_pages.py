@@ -275,3 +275,21 @@ def test_a_case_before_its_return_decision_says_why_no_request_can_be_drafted(an
     assert f'action="/cases/{case.pk}/readmission/new/"' not in page
     refused = client_of(anna).get(f"/cases/{case.pk}/readmission/new/").content.decode()
     assert "is not possible in the stage" in refused
+
+
+def test_a_draft_says_what_the_dossier_would_attach_and_what_is_missing(anna):
+    case = s.voluntary_departure(anna)
+    draft = ra.draft_readmission_request(anna, case.pk, third_country="PK")
+    client = client_of(anna)
+    empty = client.get(_url(draft)).content.decode()
+    assert "The dossier holds no evidence for Pakistan yet: the request cannot be submitted." \
+        in empty
+    assert "A document that proves nationality, issued by Pakistan" in empty
+
+    prima_facie = client.get(_url(ra.draft_readmission_request(
+        anna, _with_evidence(anna).pk, third_country="PK"))).content.decode()
+    assert "Evidence of nationality if submitted today" in prima_facie
+    assert "The request would go to Pakistan without proof of nationality." in prima_facie
+
+    submitted = client.get(_url(_submitted(anna))).content.decode()
+    assert "if submitted today" not in submitted and "What is missing" not in submitted
