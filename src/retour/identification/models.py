@@ -175,6 +175,11 @@ class IdentificationMission(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # Set by ``missions.cancel_mission``, the one way a mission is cancelled.
+    cancelled_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
 
     objects = MissionQuerySet.as_manager()
 
@@ -249,7 +254,10 @@ class MatchReview(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     candidate = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     score = models.FloatField()
-    reasons = models.JSONField(default=dict, help_text="per field: score and why")
+    reasons = models.JSONField(
+        default=dict,
+        help_text="per field: score, code and params (compare.Reason); reasons from before the "
+                  "codes that were not recognised: score and why")
     decision = models.CharField(max_length=20, choices=Decision.choices,
                                 default=Decision.PENDING)
     reason = models.TextField(blank=True)

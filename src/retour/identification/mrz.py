@@ -11,6 +11,11 @@ themselves, ``A``–``Z`` as 10–35, the filler ``<`` as 0), the sum modulo 10.
 it needs no database, and says for every field what it found. A zone that is not an MRZ at all
 (wrong shape, a character that cannot stand where it stands) raises ``NotAnMrz`` with every
 problem, each with its line, position (1-based) and what was expected.
+
+What it says to people (problems, warnings, what a check digit covers) is translated when it
+is made, in the active language, like the refusals of ``retour.errors``: the pages and an API
+client that asks for Dutch read Dutch, the CLI reads English. Codes and field names are not
+translated.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 FILLER = "<"
 _WEIGHTS = (7, 3, 1)
@@ -36,22 +45,31 @@ DOCUMENT_KINDS = {"P": "passport", "V": "visa", "I": "identity document",
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong where: ``position`` is 1-based, or 0 when the whole line is wrong."""
+    """What is wrong where: ``position`` is 1-based, or 0 when the whole line is wrong;
+    ``expected`` and ``message`` are in the language active when the problem was found."""
 
     line: int
     position: int
     expected: str
     found: str
+    message: str = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parts = {"line": self.line, "position": self.position, "expected": self.expected,
+                 "found": self.found}
+        if self.position == 0:
+            message = _("line %(line)s: expected %(expected)s, found %(found)s") % parts
+        else:
+            message = _("line %(line)s, position %(position)s: expected %(expected)s, "
+                        "found %(found)s") % {**parts, "found": repr(self.found)}
+        object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
-        if self.position == 0:
-            return f"line {self.line}: expected {self.expected}, found {self.found}"
-        return (f"line {self.line}, position {self.position}: expected {self.expected}, "
-                f"found {self.found!r}")
+        return self.message
 
     def as_json(self) -> dict[str, Any]:
         return {"line": self.line, "position": self.position, "expected": self.expected,
-                "found": self.found, "message": str(self)}
+                "found": self.found, "message": self.message}
 
 
 class NotAnMrz(ValueError):
@@ -163,24 +181,38 @@ def check_digit(text: str) -> str:
     return str(total % 10)
 
 
+# What each field must hold, as a problem says it.
+_CODE = gettext_lazy("the document code (letters)")
+_STATE = gettext_lazy("the issuing state (3 letters)")
+_NUMBER = gettext_lazy("the document number (letters, digits, <)")
+_CHECK = gettext_lazy("a check digit")
+_OPTIONAL = gettext_lazy("optional data (letters, digits, <)")
+_PERSONAL_NUMBER = gettext_lazy("the personal number (letters, digits, <)")
+_BIRTH = gettext_lazy("the date of birth YYMMDD")
+_SEX_CODE = gettext_lazy("the sex (M, F, X or <)")
+_EXPIRY = gettext_lazy("the date of expiry YYMMDD")
+_NATIONALITY = gettext_lazy("the nationality (3 letters)")
+_COMPOSITE = gettext_lazy("the composite check digit")
+_NAME = gettext_lazy("the name (letters and <)")
+
 # The layouts, as (name, line, start, end, allowed characters, what is expected): positions
 # 0-based and end-exclusive here, reported 1-based.
-_Layout = list[tuple[str, int, int, int, re.Pattern[str], str]]
+_Layout = list[tuple[str, int, int, int, re.Pattern[str], Promise]]
 _TD1: _Layout = [
-    ("document_code", 0, 0, 2, _LETTERS, "the document code (letters)"),
-    ("issuing_state", 0, 2, 5, _LETTERS, "the issuing state (3 letters)"),
-    ("document_number", 0, 5, 14, _ALPHANUMERIC, "the document number (letters, digits, <)"),
-    ("document_number_check", 0, 14, 15, _DIGIT_OR_FILLER, "a check digit"),
-    ("optional_data", 0, 15, 30, _ALPHANUMERIC, "optional data (letters, digits, <)"),
-    ("birth_date", 1, 0, 6, _DIGIT_OR_FILLER, "the date of birth YYMMDD"),
-    ("birth_date_check", 1, 6, 7, _DIGIT, "a check digit"),
-    ("sex", 1, 7, 8, _SEX, "the sex (M, F, X or <)"),
-    ("expiry_date", 1, 8, 14, _DIGIT, "the date of expiry YYMMDD"),
-    ("expiry_date_check", 1, 14, 15, _DIGIT, "a check digit"),
-    ("nationality", 1, 15, 18, _LETTERS, "the nationality (3 letters)"),
-    ("optional_data_2", 1, 18, 29, _ALPHANUMERIC, "optional data (letters, digits, <)"),
-    ("composite_check", 1, 29, 30, _DIGIT, "the composite check digit"),
-    ("name", 2, 0, 30, _LETTERS, "the name (letters and <)"),
+    ("document_code", 0, 0, 2, _LETTERS, _CODE),
+    ("issuing_state", 0, 2, 5, _LETTERS, _STATE),
+    ("document_number", 0, 5, 14, _ALPHANUMERIC, _NUMBER),
+    ("document_number_check", 0, 14, 15, _DIGIT_OR_FILLER, _CHECK),
+    ("optional_data", 0, 15, 30, _ALPHANUMERIC, _OPTIONAL),
+    ("birth_date", 1, 0, 6, _DIGIT_OR_FILLER, _BIRTH),
+    ("birth_date_check", 1, 6, 7, _DIGIT, _CHECK),
+    ("sex", 1, 7, 8, _SEX, _SEX_CODE),
+    ("expiry_date", 1, 8, 14, _DIGIT, _EXPIRY),
+    ("expiry_date_check", 1, 14, 15, _DIGIT, _CHECK),
+    ("nationality", 1, 15, 18, _LETTERS, _NATIONALITY),
+    ("optional_data_2", 1, 18, 29, _ALPHANUMERIC, _OPTIONAL),
+    ("composite_check", 1, 29, 30, _DIGIT, _COMPOSITE),
+    ("name", 2, 0, 30, _LETTERS, _NAME),
 ]
 
 
@@ -189,29 +221,27 @@ def _two_line(width: int, *, composite: bool) -> _Layout:
     nationality, birth, sex, expiry, then optional data (and for TD2/TD3 the composite)."""
     optional_end = width - 1 if composite else width
     layout: _Layout = [
-        ("document_code", 0, 0, 2, _LETTERS, "the document code (letters)"),
-        ("issuing_state", 0, 2, 5, _LETTERS, "the issuing state (3 letters)"),
-        ("name", 0, 5, width, _LETTERS, "the name (letters and <)"),
-        ("document_number", 1, 0, 9, _ALPHANUMERIC, "the document number (letters, digits, <)"),
-        ("document_number_check", 1, 9, 10, _DIGIT_OR_FILLER, "a check digit"),
-        ("nationality", 1, 10, 13, _LETTERS, "the nationality (3 letters)"),
-        ("birth_date", 1, 13, 19, _DIGIT_OR_FILLER, "the date of birth YYMMDD"),
-        ("birth_date_check", 1, 19, 20, _DIGIT, "a check digit"),
-        ("sex", 1, 20, 21, _SEX, "the sex (M, F, X or <)"),
-        ("expiry_date", 1, 21, 27, _DIGIT, "the date of expiry YYMMDD"),
-        ("expiry_date_check", 1, 27, 28, _DIGIT, "a check digit"),
+        ("document_code", 0, 0, 2, _LETTERS, _CODE),
+        ("issuing_state", 0, 2, 5, _LETTERS, _STATE),
+        ("name", 0, 5, width, _LETTERS, _NAME),
+        ("document_number", 1, 0, 9, _ALPHANUMERIC, _NUMBER),
+        ("document_number_check", 1, 9, 10, _DIGIT_OR_FILLER, _CHECK),
+        ("nationality", 1, 10, 13, _LETTERS, _NATIONALITY),
+        ("birth_date", 1, 13, 19, _DIGIT_OR_FILLER, _BIRTH),
+        ("birth_date_check", 1, 19, 20, _DIGIT, _CHECK),
+        ("sex", 1, 20, 21, _SEX, _SEX_CODE),
+        ("expiry_date", 1, 21, 27, _DIGIT, _EXPIRY),
+        ("expiry_date_check", 1, 27, 28, _DIGIT, _CHECK),
     ]
     if width == 44 and composite:  # TD3 has its own check digit for the personal number
         layout += [
-            ("optional_data", 1, 28, 42, _ALPHANUMERIC, "the personal number (letters, digits, <)"),
-            ("optional_data_check", 1, 42, 43, _DIGIT_OR_FILLER, "a check digit"),
+            ("optional_data", 1, 28, 42, _ALPHANUMERIC, _PERSONAL_NUMBER),
+            ("optional_data_check", 1, 42, 43, _DIGIT_OR_FILLER, _CHECK),
         ]
     else:
-        layout.append(("optional_data", 1, 28, optional_end, _ALPHANUMERIC,
-                       "optional data (letters, digits, <)"))
+        layout.append(("optional_data", 1, 28, optional_end, _ALPHANUMERIC, _OPTIONAL))
     if composite:
-        layout.append(("composite_check", 1, width - 1, width, _DIGIT,
-                       "the composite check digit"))
+        layout.append(("composite_check", 1, width - 1, width, _DIGIT, _COMPOSITE))
     return layout
 
 
@@ -228,10 +258,10 @@ def _format_of(lines: list[str]) -> str:
     lengths = [len(line) for line in lines]
     shapes = {(3, 30): "TD1", (2, 36): "TD2", (2, 44): "TD3"}
     if not lines or len(lines) not in (2, 3):
-        raise NotAnMrz(f"expected 2 lines (passport, visa, TD2 card) or 3 lines (TD1 card), "
-                       f"got {len(lines)}")
+        raise NotAnMrz(_("expected 2 lines (passport, visa, TD2 card) or 3 lines (TD1 card), "
+                         "got %(count)s") % {"count": len(lines)})
     width = {2: lengths[0] if lengths[0] in (36, 44) else 44, 3: 30}[len(lines)]
-    wrong = [Problem(i + 1, 0, f"{width} characters", f"{n}")
+    wrong = [Problem(i + 1, 0, _("%(count)s characters") % {"count": width}, f"{n}")
              for i, n in enumerate(lengths) if n != width]
     if wrong:
         raise NotAnMrz(wrong)
@@ -253,7 +283,8 @@ def _fields(kind: str, lines: list[str]) -> dict[str, str]:
         text = lines[line][start:end]
         for offset, character in enumerate(text):
             if not allowed.fullmatch(character):
-                problems.append(Problem(line + 1, start + offset + 1, expected, character))
+                problems.append(Problem(line + 1, start + offset + 1, str(expected),
+                                        character))
                 break
         values[name] = text
     if problems:
@@ -313,7 +344,7 @@ def parse(raw_lines: list[str], *, today: date) -> Mrz:
     warnings: list[str] = []
     if any(line != raw.strip() for line, raw in zip(lines, [r for r in raw_lines if r.strip()],
                                                      strict=True)):
-        warnings.append("lower-case letters were read as capitals")
+        warnings.append(_("lower-case letters were read as capitals"))
     number, number_check = values["document_number"], values["document_number_check"]
     optional = values["optional_data"]
     checks: dict[str, CheckDigit] = {}
@@ -321,34 +352,37 @@ def parse(raw_lines: list[str], *, today: date) -> Mrz:
         number, number_check, optional, long = _long_document_number(number, number_check,
                                                                      optional)
         if long:
-            warnings.append("the document number is longer than 9 characters and continues "
-                            "in the optional data")
+            warnings.append(_("the document number is longer than 9 characters and continues "
+                              "in the optional data"))
     number_text = number if len(number) > 9 else values["document_number"]
     checks["document_number"] = CheckDigit(number_check, check_digit(number_text),
-                                           "document number")
+                                           _("document number"))
     checks["birth_date"] = CheckDigit(values["birth_date_check"],
-                                      check_digit(values["birth_date"]), "date of birth")
+                                      check_digit(values["birth_date"]), _("date of birth"))
     checks["expiry_date"] = CheckDigit(values["expiry_date_check"],
-                                       check_digit(values["expiry_date"]), "date of expiry")
+                                       check_digit(values["expiry_date"]), _("date of expiry"))
     if "optional_data_check" in values:
         found = values["optional_data_check"]
         computed = check_digit(values["optional_data"])
         # An empty personal number may carry a filler instead of 0 (Part 4 note k).
         if found == FILLER and set(values["optional_data"]) == {FILLER}:
             found = computed
-        checks["optional_data"] = CheckDigit(found, computed, "personal number")
+        checks["optional_data"] = CheckDigit(found, computed, _("personal number"))
     if "composite_check" in values:
         checks["composite"] = CheckDigit(values["composite_check"],
                                          check_digit(_composite_text(kind, lines)),
-                                         "composite")
+                                         _("composite"))
     primary, secondary, truncated = _name(values["name"])
     birth = _date(values["birth_date"], today, kind="birth")
     expiry = _date(values["expiry_date"], today, kind="expiry")
-    for label, parsed in (("date of birth", birth), ("date of expiry", expiry)):
+    for not_a_date, parsed in (
+        (gettext_lazy("the date of birth %(raw)s is not a date in the calendar"), birth),
+        (gettext_lazy("the date of expiry %(raw)s is not a date in the calendar"), expiry),
+    ):
         if parsed.value is None and parsed.month is not None and parsed.day is not None:
-            warnings.append(f"the {label} {parsed.raw} is not a date in the calendar")
+            warnings.append(str(not_a_date) % {"raw": parsed.raw})
     if truncated:
-        warnings.append("the name fills its field and may be truncated")
+        warnings.append(_("the name fills its field and may be truncated"))
     return Mrz(
         format=kind, lines=lines, document_code=values["document_code"].rstrip(FILLER),
         issuing_state=values["issuing_state"].rstrip(FILLER),

@@ -1,7 +1,9 @@
 """A machine-readable zone as the product shows it: parsed, checked, and its state codes named.
 
 The CLI (`retour mrz`), the API (`POST /api/v1/documents/mrz`) and the document forms read a
-zone through ``read_mrz``, so all three answer the same.
+zone through ``read_mrz``, so all three answer the same, each in its reader's language (the
+CLI in English, the API in English unless ``Accept-Language`` asks for Dutch, the pages in
+the user's language); field names and codes stay the same in every language.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from django.utils.translation import gettext_lazy
 
 from retour import clock
 from retour.identification.mrz import FILLER, NotAnMrz, parse
@@ -47,13 +51,21 @@ def read_mrz(lines: list[str]) -> dict[str, Any]:
     """The zone as JSON-ready data; raises ``NotAnMrz`` when it is not one."""
     mrz = parse(lines, today=clock.today())
     result = mrz.as_json()
-    for name in ("issuing_state", "nationality"):
+    for name, unknown in _UNKNOWN_CODE.items():
         described = describe_code(result[name])
         result[name] = described
         if not described["known"]:
-            result["warnings"].append(f"{described['code']!r} ({name.replace('_', ' ')}) is "
-                                      "neither a country code nor a special code of ICAO")
+            result["warnings"].append(str(unknown) % {"code": repr(described["code"])})
     return result
+
+
+# The warning for a three-letter code that stands for nothing known, per field of the zone.
+_UNKNOWN_CODE = {
+    "issuing_state": gettext_lazy(
+        "%(code)s (issuing state) is neither a country code nor a special code of ICAO"),
+    "nationality": gettext_lazy(
+        "%(code)s (nationality) is neither a country code nor a special code of ICAO"),
+}
 
 
 def as_field_errors(exc: NotAnMrz, field: str = "lines") -> dict[str, str]:

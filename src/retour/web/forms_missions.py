@@ -1,5 +1,5 @@
 """Identification missions: planning one, choosing the country whose planning list to see,
-presenting a person, recording what the country's officials concluded.
+presenting a person, recording what the country's officials concluded, cancelling one.
 
 The forms collect the arguments of ``retour.identification.missions``; the actions decide.
 """
@@ -110,3 +110,9 @@ class OutcomeForm(RetourForm):
         super().__init__(*args, **kwargs)
         set_choices(self.fields["outcome"],
                     [("", CHOOSE), *_without(L.PRESENTATION_OUTCOMES, "pending")])
+
+
+class CancelMissionForm(RetourForm):
+    """The argument of ``cancel_mission``: why."""
+
+    reason = note_field(gettext_lazy("Why is the mission cancelled?"), required=True)

@@ -277,6 +277,7 @@ ACTIONS: Labels = {
     "identity_evidence_recorded": _("Identity evidence recorded"),
     "presented_to_mission": _("Presented to an identification mission"),
     "mission_outcome_recorded": _("Identification mission outcome recorded"),
+    "mission_cancelled": _("Identification mission cancelled"),
     "record_non_cooperation": _("Record non-cooperation"),
     "record_end_of_legal_stay": _("Record end of legal stay"),
     "record_best_interests_assessment": _("Record best-interests assessment"),

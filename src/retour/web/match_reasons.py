@@ -1,5 +1,8 @@
 """Why two person records may be the same person, field by field, as the pages list it: the
-review of a possible match and the candidates shown when a person is registered."""
+review of a possible match and the candidates shown when a person is registered. A reason is a
+code with parameters (``matching.compare``), worded here in the reader's language; a reason
+stored before reasons had codes, and not recognised when they were converted, keeps its English
+sentence and is shown as it is."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from retour.identification.matching.compare import Reason, why_of
 from retour.web import labels as L
 
 # The fields ``matching.compare`` scores, in the order the pages list them.
@@ -28,14 +32,16 @@ class FieldScore:
     why: str
 
 
-def field_scores(reasons: Mapping[str, Any]) -> list[FieldScore]:
-    """The reasons (per field: ``score`` and ``why``, as stored or as ``compare.Reason``) in
-    the pages' order; a field the pages do not know yet is shown under its code rather than
-    hidden."""
-    def part(reason: Any, name: str) -> Any:
-        return reason[name] if isinstance(reason, Mapping) else getattr(reason, name)
+def field_scores(reasons: Mapping[str, Reason | Mapping[str, Any]]) -> list[FieldScore]:
+    """The reasons per field in the pages' order; a field the pages do not know yet is shown
+    under its code rather than hidden."""
+
+    def score(reason: Reason | Mapping[str, Any]) -> float:
+        return reason.score if isinstance(reason, Reason) else float(reason["score"])
 
     order = [*MATCH_FIELDS, *sorted(set(reasons) - set(MATCH_FIELDS))]
-    return [FieldScore(L.label(MATCH_FIELDS, name), part(reasons[name], "score"),
-                       part(reasons[name], "why"))
-            for name in order if name in reasons]
+    return [
+        FieldScore(L.label(MATCH_FIELDS, name), score(reasons[name]), why_of(reasons[name]))
+        for name in order
+        if name in reasons
+    ]

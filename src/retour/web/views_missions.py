@@ -1,6 +1,7 @@
 """Identification missions of the user's member state: the list with the planning list of
 persons ready to be presented to a country's delegation, planning a mission, and one mission
-with the persons presented to it, presenting another and recording outcomes.
+with the persons presented to it, presenting another and recording outcomes, and cancelling a
+planned mission after a confirmation that says why.
 
 Readmission agreements let the requested state interview a person when no document proves
 nationality (e.g. EU–Pakistan readmission agreement, Council Decision 2010/649/EU, Annex II).
@@ -30,6 +31,7 @@ from retour.audit.log import record_access
 from retour.errors import InvalidInput, NotVisible, PermissionRefused
 from retour.identification.missions import (
     ReadyPerson,
+    cancel_mission,
     persons_ready_for,
     plan_mission,
     present_person,
@@ -42,7 +44,13 @@ from retour.reference.models import Country
 from retour.web import labels as L
 from retour.web.form_support import apply_refusal, signed_in
 from retour.web.forms_actions import CHANNEL
-from retour.web.forms_missions import CountryForm, OutcomeForm, PlanMissionForm, PresentForm
+from retour.web.forms_missions import (
+    CancelMissionForm,
+    CountryForm,
+    OutcomeForm,
+    PlanMissionForm,
+    PresentForm,
+)
 from retour.web.persons import date_of_birth
 from retour.web.views_people import refused_page
 
@@ -140,7 +148,9 @@ def mission_list(request: HttpRequest) -> HttpResponse:
         return render(request, "web/missions/planning.html", context)
     context |= {
         "missions": [(m, L.country_name(m.country), L.label(L.MISSION_KINDS, m.kind),
-                      L.label(L.MISSION_STATUSES, m.status)) for m in _missions(user)],
+                      L.label(L.MISSION_STATUSES, m.status),
+                      m.status == IdentificationMission.Status.CANCELLED)
+                     for m in _missions(user)],
         "breadcrumbs": [(_("Home"), reverse("home")), (title, None)],
     }
     return render(request, "web/missions/list.html", context)
@@ -194,9 +204,13 @@ def _mission_page(
     presentations = list(
         mission.presentations.select_related("person", "case")
         .prefetch_related("person__names").order_by("presented_at"))
+    cancelled = mission.status == IdentificationMission.Status.CANCELLED
     rows = []
     for p in presentations:
-        pending = p.outcome == MissionPresentation.Outcome.PENDING
+        pending = p.outcome == MissionPresentation.Outcome.PENDING and not cancelled
+        outcome = L.label(L.PRESENTATION_OUTCOMES, p.outcome)
+        if cancelled and p.outcome == MissionPresentation.Outcome.PENDING:
+            outcome = _("none: the mission was cancelled")
         form = None
         if pending:
             form = (outcome_form[1] if outcome_form and outcome_form[0] == p.pk
@@ -207,13 +221,12 @@ def _mission_page(
             case_url=reverse("case", args=[p.case_id]) if p.case else "",
             case_number=p.case.number if p.case else "",
             availability=L.label(L.AVAILABILITIES, p.availability),
-            outcome=L.label(L.PRESENTATION_OUTCOMES, p.outcome), outcome_on=p.outcome_on,
+            outcome=outcome, outcome_on=p.outcome_on,
             notes=p.notes, pending=pending, form=form,
         ))
     if presentations:
         record_access(user, "read", "mission_presentation", [p.pk for p in presentations],
                       person_ids={p.person_id for p in presentations}, channel=CHANNEL)
-    cancelled = mission.status == IdentificationMission.Status.CANCELLED
     ready = [] if cancelled else _planning(user, mission.country_id)
     if present_form is None and not cancelled:
         present_form = PresentForm(ready=_ready_choices(ready))
@@ -222,6 +235,8 @@ def _mission_page(
         "country": L.country_name(mission.country),
         "kind": L.label(L.MISSION_KINDS, mission.kind),
         "status": L.label(L.MISSION_STATUSES, mission.status),
+        "cancelled": cancelled,
+        "cancellable": mission.status == IdentificationMission.Status.PLANNED,
         "rows": rows,
         "ready": ready,
         "present_form": present_form,
@@ -297,3 +312,42 @@ def record_outcome(request: HttpRequest, mission_id: Any, presentation_id: Any) 
                 "outcome": outcome})
             return redirect("mission", mission_id=mission.pk)
     return _mission_page(request, mission, outcome_form=(presentation_id, form), status=422)
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cancel(request: HttpRequest, mission_id: Any) -> HttpResponse:
+    """The confirmation, with the reason, before a planned mission is cancelled; the persons
+    on its list go back to the planning list (``cancel_mission``)."""
+    user = signed_in(request)
+    title = _("Cancel the mission")
+    if not user.can(Capability.IDENTIFY):
+        return _refused(request, title)
+    mission = _mission(user, mission_id)
+    crumbs = _crumbs((_("Mission"), reverse("mission", args=[mission.pk])), (title, None))
+    if request.method == "GET" and mission.status != IdentificationMission.Status.PLANNED:
+        return redirect("mission", mission_id=mission.pk)
+    status = 200
+    form = CancelMissionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                cancel_mission(
+                    user, mission.pk, reason=form.cleaned_data["reason"], channel=CHANNEL
+                )
+            except InvalidInput as exc:
+                apply_refusal(form, exc.errors)
+            except PermissionRefused as exc:
+                return refused_page(request, title, str(exc), crumbs)
+            else:
+                messages.success(request, _("The mission is cancelled."))
+                return redirect("mission", mission_id=mission.pk)
+    context = {
+        "mission": mission,
+        "country": L.country_name(mission.country),
+        "kind": L.label(L.MISSION_KINDS, mission.kind),
+        "presented": mission.presentations.count(),
+        "form": form,
+        "breadcrumbs": crumbs,
+    }
+    return render(request, "web/missions/cancel.html", context, status=status)

@@ -65,3 +65,17 @@ def test_bad_input_names_the_field(anna, api_client):
     response = post(api_client(anna), {**QUERY, "birth_month": 13})
     assert response.status_code == 422
     assert body_of(response)["detail"][0]["field"] == "birth_month"
+
+
+def test_reasons_carry_a_code_and_their_words_in_the_language_asked_for(anna, api_client):
+    person_for(anna, names=[NameInput(surname="حداد", given_names="كريم", script="Arab")])
+    client = api_client(anna)
+    english = body_of(post(client, QUERY))["candidates"][0]["reasons"]
+    dutch = body_of(client.post("/api/v1/people/match", QUERY, content_type="application/json",
+                                headers={"Accept-Language": "nl"}))["candidates"][0]["reasons"]
+    assert english["birth_date"] == {"score": 1.0, "code": "same_date", "params": {},
+                                     "why": "same date of birth"}
+    assert dutch["birth_date"] == {**english["birth_date"], "why": "zelfde geboortedatum"}
+    assert dutch["name"]["code"] == english["name"]["code"] == "names_agree"
+    assert dutch["name"]["params"]["scripts"] == ["Latn", "Arab"]
+    assert "(Latijns → Arabisch)" in dutch["name"]["why"]

@@ -3,9 +3,10 @@ scored with a Fellegi–Sunter model (``batch_model``) by Splink on an in-memory
 
 The names on both sides are reduced to the Latin keys of ``normalise.tokens`` in Python (once
 per distinct spelling), so Splink compares Arabic, Cyrillic and Latin spellings on the same
-keys as the one-person search (``candidates.find_candidates``). A known person with several
-names or documents becomes one row per name and document; the best-scoring row of each
-(incoming record, person) pair is kept.
+keys as the one-person search (``candidates.find_candidates``). A known person is a
+``compare.Record`` with its ``person_id`` and ``written_names``; one with several names or
+documents becomes one row per name and document, and the best-scoring row of each (incoming
+record, person) pair is kept.
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker, SettingsCreator
 
-from retour.identification.matching.batch_model import BLOCKING_RULES, FIELDS, TRAINING_RULES
-from retour.identification.matching.compare import document_number
+from retour.identification.matching.batch_model import (
+    BLOCKING_RULES,
+    FIELDS,
+    NEAR_DOCUMENT_LENGTH,
+    TRAINING_RULES,
+)
+from retour.identification.matching.compare import Record, document_number
 from retour.identification.matching.normalise import tokens
 
 # Below this many records on either side random pairs say little about how common a value is:
@@ -58,20 +64,6 @@ class IncomingRecord:
 
 
 @dataclass(frozen=True)
-class KnownPerson:
-    """A person already registered, with all names (given names, surname) and documents."""
-
-    person_id: str
-    names: tuple[tuple[str, str], ...]
-    birth_year: int | None = None
-    birth_month: int | None = None
-    birth_day: int | None = None
-    sex: str = ""
-    nationalities: frozenset[str] = frozenset()
-    document_numbers: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
 class BatchCandidate:
     reference: str
     person_id: str
@@ -82,13 +74,14 @@ class BatchCandidate:
 
 def _name_keys(parts: set[str]) -> pa.Table:
     """The Latin keys of each distinct name part, computed once per spelling: the ICAO-style
-    keys of its tokens, their spelling families, and the family of the first token (a person
-    is called by the first given name; the others are often left out)."""
+    keys of its tokens written together (a name written together or apart, Van der Berg and
+    Vanderberg, is spelt the same), their spelling families, and the family of the first
+    token (a person is called by the first given name; the others are often left out)."""
     rows = [(part, tokens(part)) for part in parts]
     return pa.table(
         {
             "part": [part for part, _ in rows],
-            "joined": [" ".join(t.icao for t in found) or None for _, found in rows],
+            "joined": ["".join(t.icao for t in found) or None for _, found in rows],
             "family": [" ".join(t.family for t in found) or None for _, found in rows],
             "first_family": [found[0].family if found else None for _, found in rows],
         }
@@ -127,12 +120,12 @@ def _incoming_side(records: Sequence[IncomingRecord]) -> pa.Table:
     )
 
 
-def _known_side(persons: Sequence[KnownPerson]) -> pa.Table:
+def _known_side(persons: Sequence[Record]) -> pa.Table:
     """One row per name and document number of each person."""
     rows = [
         (p, given, surname, document)
         for p in persons
-        for given, surname in (p.names or (("", ""),))
+        for given, surname in (p.written_names or (("", ""),))
         for document in _documents(p)
     ]
     return _side(
@@ -151,7 +144,7 @@ def _known_side(persons: Sequence[KnownPerson]) -> pa.Table:
     )
 
 
-def _documents(person: KnownPerson) -> list[str | None]:
+def _documents(person: Record) -> list[str | None]:
     if not person.document_numbers:  # most persons: no per-person set to build
         return [None]
     numbers = {document_number(d) for d in person.document_numbers} - {""}
@@ -160,19 +153,30 @@ def _documents(person: KnownPerson) -> list[str | None]:
 
 def _keyed(con: duckdb.DuckDBPyConnection, name: str, side: pa.Table) -> None:
     """Table ``name``: the rows of one side with the name keys joined in, the full date of
-    birth as ``YYYYMMDD`` and sex only when known."""
+    birth as ``YYYYMMDD``, sex only when known, and the blocking keys of ``batch_model``:
+    the name families in either order, and the document number with each character left
+    out in turn."""
     con.register(f"{name}_raw", side)
     con.execute(f"""
         CREATE TABLE {name} AS SELECT
             r.unique_id, r.record_key,
             g.joined AS given, g.first_family AS given_family,
             s.joined AS surname, s.family AS surname_family,
+            least(g.first_family, s.family) || '|' || greatest(g.first_family, s.family)
+                AS name_families,
             r.birth_year, r.birth_month, r.birth_day,
             CASE WHEN r.birth_month IS NOT NULL AND r.birth_day IS NOT NULL
                 THEN printf('%04d%02d%02d', r.birth_year, r.birth_month, r.birth_day)
             END AS birth_date,
             CASE WHEN r.sex IN ('F', 'M') THEN r.sex END AS sex,
-            r.nationalities, r.document
+            r.nationalities, r.document,
+            CASE WHEN length(r.document) >= {NEAR_DOCUMENT_LENGTH} THEN list_append(
+                list_transform(
+                    range(length(r.document)),
+                    lambda i: substr(r.document, 1, i) || substr(r.document, i + 2)
+                ),
+                r.document
+            ) WHEN r.document IS NOT NULL THEN [r.document] END AS document_keys
         FROM {name}_raw r
         LEFT JOIN name_keys g ON g.part = r.given_part
         LEFT JOIN name_keys s ON s.part = r.surname_part
@@ -182,13 +186,14 @@ def _keyed(con: duckdb.DuckDBPyConnection, name: str, side: pa.Table) -> None:
 
 def match_batch(
     incoming: Sequence[IncomingRecord],
-    known: Sequence[KnownPerson],
+    known: Sequence[Record],
     *,
     threshold: float = 0.9,
     train: bool = False,
 ) -> list[BatchCandidate]:
-    """The known persons that may be each incoming record's person, with a match
-    probability of at least ``threshold``; per record, best first.
+    """The known persons (records with ``person_id`` and ``written_names``) that may be each
+    incoming record's person, with a match probability of at least ``threshold``; per
+    record, best first.
 
     The model is the priors of ``batch_model`` with Splink's term-frequency adjustment of
     the names. ``train`` estimates u from random pairs and m by expectation maximisation
@@ -221,7 +226,7 @@ def _match(
     settings = SettingsCreator(
         link_type="link_only",
         comparisons=[f.splink(frequencies=persons >= MIN_PERSONS_FOR_FREQUENCIES) for f in FIELDS],
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in BLOCKING_RULES],
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
         probability_two_random_records_match=(
             EXPECTED_KNOWN_SHARE / max(persons, POPULATION_FLOOR)
         ),
@@ -235,7 +240,7 @@ def _match(
     if train and smallest >= MIN_RECORDS_FOR_EM:
         for rule in TRAINING_RULES:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*rule), estimate_without_term_frequencies=True
+                rule, estimate_without_term_frequencies=True
             )
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"

@@ -13,19 +13,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from retour.audit.log import record_access
-from retour.identification.matching.batch import (
-    BatchCandidate,
-    IncomingRecord,
-    KnownPerson,
-    match_batch,
-)
+from retour.identification.matching.batch import BatchCandidate, IncomingRecord, match_batch
+from retour.identification.matching.compare import Record
 from retour.identification.models import IdentityDocument
 from retour.people.models import Nationality, Person, PersonName
 
 PURPOSE = "batch identity matching"
 
 
-def known_persons(member_state: str) -> list[KnownPerson]:
+def known_persons(member_state: str) -> list[Record]:
     """All persons of ``member_state`` with their names, nationalities and document numbers."""
     names: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
     for person_id, given, surname in (
@@ -58,9 +54,10 @@ def known_persons(member_state: str) -> list[KnownPerson]:
     ):
         key = str(pk)
         persons.append(
-            KnownPerson(
+            Record(
+                names=(),
                 person_id=key,
-                names=tuple(names[key]),
+                written_names=tuple(names[key]),
                 birth_year=year,
                 birth_month=month,
                 birth_day=day,

@@ -13,13 +13,22 @@ by estimates from random pairs of the actual data when there is enough of it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from splink import block_on
+from splink.blocking_rule_library import CustomRule
+
+if TYPE_CHECKING:  # not exported by splink but as the type block_on returns
+    from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 # Levels of Jaro-Winkler similarity on the ICAO-style key, as in ``compare.token_similarity``
 # (0.7 is its floor for a pairing; here a weak level starts higher, as a whole name part is
 # compared rather than a token).
 CLOSE_SPELLING = 0.92
 SIMILAR_SPELLING = 0.8
+# Document numbers at least this long count as near when one character apart; shorter ones
+# (a file number, "123") are too easily near by chance.
+NEAR_DOCUMENT_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -74,8 +83,10 @@ class Field:
 
 
 def _name_field(name: str, column: str, other: str, *, exact_u: float) -> Field:
-    """Given names and surname, each compared also with the other (surname written first is
-    common, more so in names from Arabic, Chinese or Hungarian naming orders)."""
+    """Given names and surname, each compared also with the other, the same or in a close
+    spelling (surname written first is common, more so in names from Arabic, Chinese or
+    Hungarian naming orders, and a name written in the wrong field is as often mistyped as
+    one in the right field)."""
     left, right = f"{column}_l", f"{column}_r"
     return Field(
         name=name,
@@ -102,7 +113,8 @@ def _name_field(name: str, column: str, other: str, *, exact_u: float) -> Field:
             ),
             Level(
                 f"written as the {'surname' if column == 'given' else 'given names'}",
-                f"{left} = {other}_r OR {column}_family_l = {other}_family_r",
+                f"{left} = {other}_r OR {column}_family_l = {other}_family_r "
+                f"OR jaro_winkler_similarity({left}, {other}_r) >= {CLOSE_SPELLING}",
                 0.02,
                 exact_u / 2,
             ),
@@ -174,7 +186,8 @@ def _document_field() -> Field:
             Level("same document number", "document_l = document_r", 0.45, 0.000001),
             Level(
                 "document numbers one character apart",
-                "length(document_l) >= 6 AND damerau_levenshtein(document_l, document_r) <= 1",
+                f"length(document_l) >= {NEAR_DOCUMENT_LENGTH} "
+                "AND damerau_levenshtein(document_l, document_r) <= 1",
                 0.05,
                 0.00001,
             ),
@@ -208,14 +221,33 @@ FIELDS: tuple[Field, ...] = (
     _document_field(),
 )
 
+
+def _name_and_year_of_birth(family: str) -> BlockingRuleCreator:
+    """Pairs agreeing on one name's spelling family and the year of birth, where the date of
+    birth is partial on one side: with full dates on both sides, a pair with one name
+    mistyped meets through the date (unless the date is wrong too: two fields)."""
+    return CustomRule(
+        f"l.{family} = r.{family} AND l.birth_year = r.birth_year "
+        "AND (l.birth_date IS NULL OR r.birth_date IS NULL)"
+    )
+
+
 # Pairs are scored only when they agree on one of these; together they let through a match
-# with a typo in any one field (a name, the date, the document number).
-BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
-    ("surname_family", "given_family"),
-    ("surname_family", "birth_year"),
-    ("birth_date",),
-    ("document",),
+# with a typo in any one field (a name, the date, the document number) and with the given
+# names and surname written in each other's place.
+BLOCKING_RULES: tuple[BlockingRuleCreator, ...] = (
+    # The spelling families of given names and surname, in either order.
+    block_on("name_families"),
+    _name_and_year_of_birth("surname_family"),
+    _name_and_year_of_birth("given_family"),
+    block_on("birth_date"),
+    # The number, and each with one character left out: two numbers one typed character
+    # apart (one wrong, missing or extra, or two swapped) share one of them.
+    block_on("document_keys", arrays_to_explode=["document_keys"]),
 )
 
 # EM estimates m on pairs that agree on these; each leaves out the fields it blocks on.
-TRAINING_RULES: tuple[tuple[str, ...], ...] = (("birth_date",), ("surname_family", "given_family"))
+TRAINING_RULES: tuple[BlockingRuleCreator, ...] = (
+    block_on("birth_date"),
+    block_on("surname_family", "given_family"),
+)

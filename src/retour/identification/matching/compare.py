@@ -1,7 +1,10 @@
 """Comparing a person record with a known person, field by field, with the reasons.
 
-Each field gives a score in [0, 1] and a sentence saying why; a field missing on either side
-gives nothing (an unknown date of birth is no evidence either way). The total is the
+Each field gives a score in [0, 1] and why, as a reason code with its parameters (the names
+that agree, the years apart …); ``explain`` words it in the reader's language when it is shown,
+so a reason stored with a match review reads in Dutch to a Dutch officer and in English to
+another. A field missing on either side gives nothing (an unknown date of birth is no
+evidence either way). The total is the
 weighted mean of the fields present; a shared document number then moves it most of the way
 to 1, as the strongest evidence there is short of biometrics.
 """
@@ -12,7 +15,10 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rapidfuzz.distance import JaroWinkler
 
 from retour.identification.matching.normalise import NameToken
@@ -26,7 +32,8 @@ DOCUMENT_EVIDENCE = 0.8
 SKELETON_FACTOR = 0.9
 # A name matched only on common tokens keeps this share of its score; rare tokens earn the rest.
 COMMON_NAME_FLOOR = 0.6
-_SCRIPTS = {"Latn": "Latin", "Arab": "Arabic", "Cyrl": "Cyrillic"}
+_SCRIPTS = {"Latn": gettext_lazy("Latin"), "Arab": gettext_lazy("Arabic"),
+            "Cyrl": gettext_lazy("Cyrillic")}
 _DOCUMENT_NOISE = re.compile(r"[ .-]+")
 
 
@@ -50,12 +57,85 @@ class Record:
     sex: str = ""
     nationalities: frozenset[str] = frozenset()
     document_numbers: frozenset[str] = frozenset()
+    # For batch matching (``batch.py``): whose record it is, and the names as written, each
+    # (given names, surname). Batch matching compares given names and surname apart and
+    # reduces each distinct spelling to keys once however many persons share it, so it reads
+    # these and leaves ``names`` empty.
+    person_id: str = ""
+    written_names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class Reason:
+    """A field's score and why: ``code`` (one of ``SENTENCES`` or ``NAMES_AGREE``) and the
+    parameters its sentence needs; stored as they are with a match review."""
+
     score: float
-    why: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def why(self) -> str:
+        return explain(self.code, self.params)
+
+
+# The sentence of each reason code; ``%(…)s`` are its parameters, lists joined by commas.
+NAMES_AGREE = "names_agree"
+SENTENCES = {
+    "no_name_in_common": gettext_lazy("no name in common with %(known)s"),
+    "same_date": gettext_lazy("same date of birth"),
+    "day_month_swapped": gettext_lazy("same date with day and month swapped"),
+    "same_year_month_unknown": gettext_lazy(
+        "same year of birth; the month is not known on one side"),
+    "same_year_and_month_day_unknown": gettext_lazy(
+        "same year and month of birth; the day is not known"),
+    "same_year_and_month_other_day": gettext_lazy("same year and month of birth, another day"),
+    "same_year_other_month": gettext_lazy("same year of birth, another month"),
+    "same_day_and_month_year_apart": gettext_lazy("same day and month, one year apart"),
+    "years_one_apart": gettext_lazy("years of birth one apart"),
+    "years_apart": gettext_lazy("years of birth %(years)s apart"),
+    "same_sex": gettext_lazy("same sex"),
+    "different_sex": gettext_lazy("different sex"),
+    "nationality_in_common": gettext_lazy("nationality in common: %(countries)s"),
+    "no_nationality_in_common": gettext_lazy("no nationality in common"),
+    "same_document_number": gettext_lazy("same document number %(numbers)s"),
+}
+KNOWN_CODES = frozenset({*SENTENCES, NAMES_AGREE})
+
+
+def explain(code: str, params: Mapping[str, Any]) -> str:
+    """The sentence of a reason in the active language; an unknown code is shown as it is."""
+    if code == NAMES_AGREE:
+        return _names_agree(params)
+    if code not in SENTENCES:
+        return code
+    values = {k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
+              for k, v in params.items()}
+    return str(SENTENCES[code]) % values
+
+
+def why_of(reason: Reason | Mapping[str, Any]) -> str:
+    """Why, in the active language: a ``Reason``, or one as stored with a match review
+    (``score``, ``code``, ``params``; or, stored before reasons had codes and not recognised
+    when they were converted, ``score`` and an English ``why``, which is all there is)."""
+    if isinstance(reason, Reason):
+        return reason.why
+    code = reason.get("code")
+    if code in KNOWN_CODES or not reason.get("why"):
+        return explain(code or "", reason.get("params", {}))
+    return str(reason["why"])
+
+
+def _names_agree(params: Mapping[str, Any]) -> str:
+    """The name tokens paired (``=`` the same, ``≈`` close), the scripts crossed and whether
+    only common names agreed: "Mohammed ≈ محمد (Latin → Arabic); common name, counts less"."""
+    words = ", ".join(f"{a} {'=' if same else '≈'} {b}" for a, b, same in params["pairs"])
+    if params.get("scripts"):
+        source, target = (_SCRIPTS.get(s, s) for s in params["scripts"])
+        words += f" ({source} → {target})"
+    if params.get("common"):
+        words += "; " + _("common name, counts less")
+    return words
 
 
 @dataclass
@@ -137,15 +217,12 @@ def compare_names(query: Record, known: Record, rarity: TokenRarity) -> Reason |
         return None
     score, q, k, aligned = best
     if not aligned:
-        return Reason(0.0, f"no name in common with {k.written}")
-    words = ", ".join(
-        f"{a.written} {'=' if s >= 0.999 else '≈'} {b.written}" for a, b, s in aligned
-    )
-    if q.script != k.script:
-        words += f" ({_SCRIPTS.get(q.script, q.script)} → {_SCRIPTS.get(k.script, k.script)})"
-    if any(rarity(a) < 0.5 for a, _, _ in aligned):
-        words += "; common name, counts less"
-    return Reason(round(score, 3), words)
+        return Reason(0.0, "no_name_in_common", {"known": k.written})
+    return Reason(round(score, 3), NAMES_AGREE, {
+        "pairs": [[a.written, b.written, s >= 0.999] for a, b, s in aligned],
+        "scripts": [q.script, k.script] if q.script != k.script else [],
+        "common": any(rarity(a) < 0.5 for a, _, _ in aligned),
+    })
 
 
 def compare_birth_dates(query: Record, known: Record) -> Reason | None:
@@ -158,21 +235,21 @@ def compare_birth_dates(query: Record, known: Record) -> Reason | None:
     same_day_month = qm is not None and qm == km and qd is not None and qd == kd
     if years_apart == 0:
         if same_day_month:
-            return Reason(1.0, "same date of birth")
+            return Reason(1.0, "same_date")
         if qm and qd and km and kd and (qm, qd) == (kd, km):
-            return Reason(0.8, "same date with day and month swapped")
+            return Reason(0.8, "day_month_swapped")
         if qm is None or km is None:
-            return Reason(0.7, "same year of birth; the month is not known on one side")
+            return Reason(0.7, "same_year_month_unknown")
         if qm == km:
             if qd is None or kd is None:
-                return Reason(0.85, "same year and month of birth; the day is not known")
-            return Reason(0.5, "same year and month of birth, another day")
-        return Reason(0.3, "same year of birth, another month")
+                return Reason(0.85, "same_year_and_month_day_unknown")
+            return Reason(0.5, "same_year_and_month_other_day")
+        return Reason(0.3, "same_year_other_month")
     if years_apart == 1:
         if same_day_month:
-            return Reason(0.6, "same day and month, one year apart")
-        return Reason(0.3, "years of birth one apart")
-    return Reason(0.0, f"years of birth {years_apart} apart")
+            return Reason(0.6, "same_day_and_month_year_apart")
+        return Reason(0.3, "years_one_apart")
+    return Reason(0.0, "years_apart", {"years": years_apart})
 
 
 def compare_sex(query: Record, known: Record) -> Reason | None:
@@ -180,8 +257,8 @@ def compare_sex(query: Record, known: Record) -> Reason | None:
     if query.sex not in ("F", "M") or known.sex not in ("F", "M"):
         return None
     if query.sex == known.sex:
-        return Reason(1.0, "same sex")
-    return Reason(0.0, "different sex")
+        return Reason(1.0, "same_sex")
+    return Reason(0.0, "different_sex")
 
 
 def compare_nationalities(query: Record, known: Record) -> Reason | None:
@@ -189,8 +266,8 @@ def compare_nationalities(query: Record, known: Record) -> Reason | None:
         return None
     shared = sorted(query.nationalities & known.nationalities)
     if shared:
-        return Reason(1.0, f"nationality in common: {', '.join(shared)}")
-    return Reason(0.0, "no nationality in common")
+        return Reason(1.0, "nationality_in_common", {"countries": shared})
+    return Reason(0.0, "no_nationality_in_common")
 
 
 def compare_documents(query: Record, known: Record) -> Reason | None:
@@ -199,7 +276,7 @@ def compare_documents(query: Record, known: Record) -> Reason | None:
     shared = sorted(query.document_numbers & known.document_numbers)
     if not shared:
         return None
-    return Reason(1.0, f"same document number {', '.join(shared)}")
+    return Reason(1.0, "same_document_number", {"numbers": shared})
 
 
 def compare(query: Record, known: Record, rarity: TokenRarity) -> Comparison:

@@ -2,7 +2,7 @@
 
 A name is normalised (Unicode NFKC, case folding, Arabic harakat and tatweel removed, Arabic,
 Persian and Cyrillic letter variants unified), split into tokens, and each token gets three
-Latin keys: an ICAO-style transliteration, the general ``anyascii`` one
+Latin keys: the ICAO Doc 9303 transliteration, the general ``anyascii`` one
 (``retour.people.names.search_key``) and a consonant skeleton that lets the common Latin
 spellings of Arabic names (Mohammed, Muhammad, Mohamed) meet each other and the Arabic script.
 """
@@ -45,19 +45,43 @@ _ICAO_LATIN = {
     "ä": "ae", "æ": "ae", "å": "aa", "ö": "oe", "ø": "oe", "ü": "ue", "ß": "ss", "þ": "th",
     "ĳ": "ij", "œ": "oe",
 }
-# Arabic script: one plain Latin value per letter after the consonant values of the Arabic
-# table in ICAO Doc 9303 Part 3 Section 6 and the UNGEGN romanisation, without the marks the
-# machine-readable zone needs to stay reversible (matching needs what people write, not a
-# round trip). Ain and hamza have no Latin letter in everyday spellings (Omar, Ali), so none.
-# Short vowels are not written in Arabic; the skeleton key below compares without them.
-_ARABIC = {
+# Arabic script, ICAO Doc 9303 Part 3, Section 6, Table C "Transliteration of Arabic script"
+# (recommended for the machine-readable zone only), in lower case. Checked letter by letter
+# against the Seventh Edition (2015) text of Table C and its Appendix B (informative) as
+# transcribed in public notes, and against interscript's machine-readable ICAO map
+# (icao-fas-Arab-Latn-9303), which agree on every letter below; the official PDF of the
+# Eighth Edition (2021) could not be read here, so that the 8th edition keeps Table C
+# unchanged is not verified. The scheme is reversible: a leading ``x`` escapes the letters
+# without a plain Latin equivalent (ح xh, خ xkh, ث xth …), so a name written in it in a zone
+# ("MXHMD" for محمد, Appendix B) meets the Arabic writing exactly. Deliberate departures:
+# the hamza carriers (أ xae, إ i, آ xaa, ؤ u, ئ xi), alef wasla (ٱ xxa), alef maksura
+# (ى xay), ta marbuta (ة xta, or xah ending a name part) and the Persian yeh and kaf
+# (ی xya, ک xkk) are unified with their plain letters by ``normalise`` before this table is
+# used, because one name is written with either (Appendix B asks search algorithms to allow
+# for both values of ة), so only their plain letters' values appear here. Harakat and tatweel
+# are not encoded in Table C and are removed; a shadda, which Table C writes by doubling the
+# letter, is removed too, since it "may not always be present" (Appendix B).
+_ICAO_ARABIC = {
+    "ء": "xe", "ا": "a", "ب": "b", "ت": "t", "ث": "xth", "ج": "j", "ح": "xh", "خ": "xkh",
+    "د": "d", "ذ": "xdh", "ر": "r", "ز": "z", "س": "s", "ش": "xsh", "ص": "xss", "ض": "xdz",
+    "ط": "xtt", "ظ": "xzz", "ع": "e", "غ": "g", "ف": "f", "ق": "q", "ك": "k", "ل": "l",
+    "م": "m", "ن": "n", "ه": "h", "و": "w", "ي": "y", "پ": "p", "چ": "xc", "ژ": "xj",
+    "گ": "xgg",
+}
+# The everyday Latin value of each Arabic letter, for the consonant skeleton only: the
+# consonants of the UNGEGN romanisation without its diacritics (ص s, ط t …), as people spell
+# names (Mohammed, Saleh, Taher). Ain and hamza have no Latin letter in everyday spellings
+# (Omar, Ali), so none. Short vowels are not written in Arabic; the skeleton drops them in
+# Latin too.
+_PLAIN_ARABIC = {
     "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d",
     "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t",
     "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m",
     "ن": "n", "ه": "h", "و": "w", "ي": "y", "ء": "", "پ": "p", "چ": "ch", "ژ": "zh",
     "گ": "g",
 }
-_ICAO = {**_ICAO_CYRILLIC, **_ICAO_LATIN, **_ARABIC}
+_ICAO = {**_ICAO_CYRILLIC, **_ICAO_LATIN, **_ICAO_ARABIC}
+_PLAIN = {**_ICAO_CYRILLIC, **_ICAO_LATIN, **_PLAIN_ARABIC}
 
 # Particles written apart or together with the next word: "Abd al Rahman", "Abdel Rahman",
 # "Abdulrahman" and "عبد الرحمن" are one name token once joined.
@@ -95,10 +119,19 @@ def _latin_mark(char: str) -> bool:
 
 
 def icao_key(token: str) -> str:
-    """The ICAO-style Latin form of a normalised token (``ковальов`` → ``kovalov``,
-    ``müller`` → ``mueller``); other letters go through ``search_key``."""
+    """The ICAO Latin form of a normalised token (``ковальов`` → ``kovalov``, ``müller`` →
+    ``mueller``, ``محمد`` → ``mxhmd``); other letters go through ``search_key``."""
+    return _latin(token, _ICAO)
+
+
+def plain_key(token: str) -> str:
+    """Like ``icao_key``, with the everyday values of Arabic letters (``محمد`` → ``mhmd``)."""
+    return _latin(token, _PLAIN)
+
+
+def _latin(token: str, table: dict[str, str]) -> str:
     return "".join(
-        _ICAO[c] if c in _ICAO else search_key(c).replace(" ", "") for c in token
+        table[c] if c in table else search_key(c).replace(" ", "") for c in token
     )
 
 
@@ -145,6 +178,6 @@ def _is_prefix(word: str) -> bool:
 
 
 def _token(word: str) -> NameToken:
-    icao = icao_key(word)
     general = search_key(word).replace(" ", "")
-    return NameToken(written=word, icao=icao, general=general, skeleton=skeleton(icao))
+    return NameToken(written=word, icao=icao_key(word), general=general,
+                     skeleton=skeleton(plain_key(word)))

@@ -13,7 +13,7 @@ from retour.identification.matching.compare import (
     name_of,
     token_similarity,
 )
-from retour.identification.matching.normalise import normalise, tokens
+from retour.identification.matching.normalise import icao_key, normalise, tokens
 
 NO_FREQUENCIES = TokenRarity(0, {})
 
@@ -39,6 +39,32 @@ def test_normalise_removes_harakat_tatweel_and_unifies_letter_variants():
 )
 def test_icao_keys(written, icao):
     assert [t.icao for t in tokens(written)] == [icao]
+
+
+@pytest.mark.parametrize(
+    ("written", "icao"),
+    [
+        # ICAO Doc 9303 Part 3, Appendix B: ابو بكر محمد بن زكريا الرازي is
+        # ABW<BKR<MXHMD<BN<ZKRYA<ALRAZY in the machine-readable zone.
+        ("ابو", "abw"), ("بكر", "bkr"), ("محمد", "mxhmd"), ("بن", "bn"), ("زكريا", "zkrya"),
+        ("الرازي", "alrazy"),
+        # Table C letter by letter: ث xth, خ xkh, ذ xdh, ش xsh, ص xss, ض xdz, ط xtt, ظ xzz,
+        # ع e, غ g.
+        ("عثمان", "exthman"), ("خالد", "xkhald"), ("ذكي", "xdhky"), ("شريف", "xshryf"),
+        ("صالح", "xssalxh"), ("رمضان", "rmxdzan"), ("طارق", "xttarq"), ("ظافر", "xzzafr"),
+        ("غسان", "gsan"),
+    ],
+)
+def test_arabic_icao_keys_follow_doc_9303_table_c(written, icao):
+    assert icao_key(normalise(written)) == icao
+
+
+def test_a_zone_written_in_the_icao_scheme_meets_the_arabic_writing():
+    [arabic], [zone] = tokens("محمد"), tokens("MXHMD")
+    assert token_similarity(arabic, zone) == 1.0
+    # and the everyday spelling still meets the Arabic one through the skeleton
+    [latin] = tokens("Mohammed")
+    assert arabic.skeleton == latin.skeleton
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from retour.identification.actions import NewDocument, record_identity_document
 from retour.identification.missions import (
     UNKNOWN,
     NewMission,
+    cancel_mission,
     persons_ready_for,
     plan_mission,
     present_person,
@@ -256,3 +257,62 @@ def test_the_api_plans_presents_records_and_lists(client, anna, lucas):
     assert client.get("/api/v1/missions", headers=bearer(lucas)).json() == []
     planning = client.get("/api/v1/missions/planning?country=MA", headers=bearer(anna))
     assert [r["case"]["number"] for r in planning.json()] == [other.number]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cancelling a mission
+
+
+def test_cancelling_a_mission_puts_its_persons_back_on_the_planning_and_notes_it(anna):
+    case = _opened(anna, 5)
+    mission = _mission(anna)
+    presentation = present_person(anna, mission.pk, case.person_id, availability="reporting")
+    assert case.number not in _ready(anna)
+    cancelled = cancel_mission(anna, mission.pk, reason="  the delegation postponed its visit ")
+    assert (cancelled.status, cancelled.cancelled_by, cancelled.cancellation_reason) == (
+        "cancelled", anna, "the delegation postponed its visit")
+    assert cancelled.cancelled_at == clock.now()
+    # the list of the mission stays as it was planned; the person is ready for the next one
+    presentation.refresh_from_db()
+    assert presentation.outcome == MissionPresentation.Outcome.PENDING
+    assert case.number in _ready(anna)
+    event = CaseEvent.objects.get(case=case, action="mission_cancelled")
+    assert event.reason == "the delegation postponed its visit"
+    assert event.new_values["mission"]["id"] == str(mission.pk)
+    entry = AccessLogEntry.objects.filter(object_type="identification_mission",
+                                          operation="write").last()
+    assert entry is not None and entry.object_ids == [str(mission.pk)]
+    assert entry.person_ids == [str(case.person_id)]
+    assert entry.reason == "the delegation postponed its visit"
+    # nothing more happens on a cancelled mission
+    with pytest.raises(InvalidInput) as again:
+        cancel_mission(anna, mission.pk, reason="twice")
+    assert "cancelled" in again.value.errors["mission_id"]
+    with pytest.raises(InvalidInput):
+        present_person(anna, mission.pk, _opened(anna, 2).person_id, availability="reporting")
+
+
+def test_a_mission_is_cancelled_only_when_planned_and_with_a_reason(anna):
+    mission = _mission(anna)
+    with pytest.raises(InvalidInput) as no_reason:
+        cancel_mission(anna, mission.pk, reason=" ")
+    assert set(no_reason.value.errors) == {"reason"}
+    case = case_for(anna)
+    presentation = present_person(anna, mission.pk, case.person_id, availability="reporting")
+    record_presentation_outcome(anna, presentation.pk, outcome="identified", outcome_on=TODAY)
+    with pytest.raises(InvalidInput) as held:
+        cancel_mission(anna, mission.pk, reason="too late")
+    assert "held" in held.value.errors["mission_id"]
+    mission.refresh_from_db()
+    assert (mission.status, mission.cancellation_reason) == ("held", "")
+    assert not CaseEvent.objects.filter(action="mission_cancelled").exists()
+
+
+def test_only_identification_officers_of_the_member_state_cancel(anna, ruud, lucas):
+    mission = _mission(anna)
+    with pytest.raises(PermissionRefused):
+        cancel_mission(ruud, mission.pk, reason="not mine")
+    with pytest.raises(NotVisible):
+        cancel_mission(lucas, mission.pk, reason="not mine")
+    mission.refresh_from_db()
+    assert mission.status == "planned"

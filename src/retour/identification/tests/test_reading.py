@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from retour.api.tests.conftest import bearer
 from retour.identification.reading import describe_code, read_mrz
@@ -102,3 +103,36 @@ def test_roles_that_see_no_person_may_not_read_a_zone(db, client, persona, reque
     response = client.post(API, {"lines": ICAO_TD3}, content_type="application/json",
                            headers=bearer(user))
     assert response.status_code == 403
+
+
+def test_the_command_answers_in_english_whatever_language_is_active(db):
+    malformed = (ICAO_TD3[0], ICAO_TD3[1][:15] + "O" + ICAO_TD3[1][16:])
+    english = _mrz(*malformed)
+    with translation.override("nl"):
+        assert _mrz(*malformed) == english
+        status, out, _ = _mrz(ICAO_TD3[0], ICAO_TD3[1][:9] + "7" + ICAO_TD3[1][10:])
+    assert status == 1
+    result = json.loads(out)
+    assert result["check_digits"]["document_number"]["over"] == "document number"
+    assert "'UTO' (issuing state) is neither a country code nor a special code of ICAO" in (
+        result["warnings"])
+
+
+def test_the_api_explains_in_dutch_when_asked_and_keeps_names_and_codes(client, anna):
+    dutch = {**bearer(anna), "Accept-Language": "nl"}
+    response = client.post(API, {"lines": [ICAO_TD3[0], ICAO_TD3[1][:40]]},
+                           content_type="application/json", headers=dutch)
+    assert response.status_code == 422
+    assert response.json() == {"detail": [
+        {"field": "lines[1]", "message": "regel 2: verwacht 44 tekens, gevonden 40"}]}
+    read = client.post(API, {"lines": [ICAO_TD3[0].lower(), ICAO_TD3[1]]},
+                       content_type="application/json", headers=dutch).json()
+    english = read_mrz(ICAO_TD3)
+    assert read.keys() == english.keys()
+    assert (read["format"], read["document_kind"], read["sex"]) == ("TD3", "passport", "female")
+    assert read["check_digits"]["composite"]["over"] == "samengesteld"
+    assert read["warnings"] == [
+        "kleine letters zijn als hoofdletters gelezen",
+        "'UTO' (staat van afgifte) is geen landcode en geen bijzondere code van de ICAO",
+        "'UTO' (nationaliteit) is geen landcode en geen bijzondere code van de ICAO",
+    ]

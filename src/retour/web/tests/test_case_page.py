@@ -208,7 +208,8 @@ def test_every_form_field_is_an_argument_of_its_action():
         (L.ZONE_STATUSES, IdentityDocument.ZoneStatus.values),
         (L.ACTIONS, [t.action for t in TRANSITIONS]
          + ["case_opened", "vulnerability_recorded", "identity_document_recorded",
-            "identity_evidence_recorded", "presented_to_mission", "mission_outcome_recorded"]
+            "identity_evidence_recorded", "presented_to_mission", "mission_outcome_recorded",
+            "mission_cancelled"]
          + [step.action for step in READMISSION_STEPS]),
         (L.EVIDENCE_KINDS, IdentityEvidence.Kind.values),
         (L.MISSION_KINDS, IdentificationMission.Kind.values),

@@ -414,6 +414,27 @@ def test_a_case_of_another_member_state_is_not_found(anna, outsider, request):
     _nothing_stored()
 
 
+def test_a_malformed_zone_is_explained_in_dutch_with_its_line_and_position(anna):
+    case = case_for(anna)
+    client = client_of(anna)
+    dutch = {"accept-language": "nl"}
+    first, second = passport_zone()
+    preview = client.post(zone_url(case), {"zone": f"{first}\n{second[:15]}O{second[16:]}"},
+                          headers=dutch).content.decode()
+    assert ("regel 2, positie 16: verwacht de geboortedatum JJMMDD, gevonden &#x27;O&#x27;"
+            in preview)
+    assert "expected" not in preview
+    warned = client.post(zone_url(case), {"zone": f"{first.lower()}\n{second}"},
+                         headers=dutch).content.decode()
+    assert "kleine letters zijn als hoofdletters gelezen" in warned
+    values = _filled(client, case, zone=f"{first}\n{second[:40]}")
+    refused = client.post(page_url(case), values, headers=dutch)
+    assert refused.status_code == 422
+    assert "regel 2: verwacht 44 tekens, gevonden 40" in field_error(
+        refused.content.decode(), "zone")
+    _nothing_stored()
+
+
 def test_the_form_and_the_preview_in_dutch(anna):
     case = case_for(anna)
     client = client_of(anna)

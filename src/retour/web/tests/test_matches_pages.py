@@ -8,6 +8,7 @@ import pytest
 
 from retour.accounts.roles import Capability
 from retour.audit.models import AccessLogEntry
+from retour.identification.matching.compare import why_of
 from retour.identification.models import MatchReview
 from retour.identification.reviews import decide_match, queue_possible_matches
 from retour.people.actions import NameInput
@@ -91,7 +92,7 @@ def test_the_pair_side_by_side_with_reasons_is_logged(anna):
     assert len(cases) == 1 and f'href="/cases/{cases[0].pk}/">{cases[0].number}</a>' in html
     assert f'href="/cases/{other.pk}/"' not in html
     for name in review.reasons:
-        assert review.reasons[name]["why"] in html
+        assert why_of(review.reasons[name]) in html
     assert "Date of birth" in html and 'name="decision"' in html and 'name="reason"' in html
     entry = AccessLogEntry.objects.filter(object_type="match_review", operation="read").get()
     assert {str(p) for p in entry.person_ids} == {str(review.person_id),
@@ -140,3 +141,17 @@ def test_the_pages_speak_dutch(anna):
     assert "Mogelijke overeenkomsten" in client.get("/matches/").content.decode()
     html = client.get(f"/matches/{review.pk}/").content.decode()
     assert "zelfde persoon" in html
+
+
+def test_the_reasons_read_in_dutch_and_a_reason_from_before_the_codes_as_written(anna):
+    review = _pair(anna)
+    client = client_of(anna)
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    html = client.get(f"/matches/{review.pk}/").content.decode()
+    assert "(Latijns → Arabisch)" in html or "(Arabisch → Latijns)" in html
+    assert "zelfde geboortedatum" in html and "same date of birth" not in html
+    # A sentence the conversion to codes did not recognise is shown as it was stored.
+    review.reasons["sex"] = {"score": 0.5, "why": "as the officer of 2025 wrote it"}
+    review.save(update_fields=["reasons"])
+    html = client.get(f"/matches/{review.pk}/").content.decode()
+    assert "as the officer of 2025 wrote it" in html and "zelfde geboortedatum" in html

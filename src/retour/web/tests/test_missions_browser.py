@@ -1,6 +1,7 @@
 """Identification missions in real Chromium: anna plans a mission to Morocco, sees the persons
 ready to be presented swapped in by htmx (accessible after the swap), presents one and records
-that the delegation identified them; the mission page shows it."""
+that the delegation identified them; the mission page shows it. And she cancels a planned
+mission after saying why."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from retour.api.tests.conftest import TODAY
+from retour.identification.missions import NewMission, plan_mission, present_person
 from retour.testing.factories import case_for
 from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
@@ -60,3 +62,33 @@ def test_planning_a_mission_presenting_a_person_and_recording_identified(page, a
     expect(presented).to_contain_text("Recognised by the delegation.")
     assert_accessible(page)
     screenshot(page, "mission")
+
+
+def test_cancelling_a_planned_mission_after_saying_why(page, anna):
+    case = case_for(anna)
+    mission = plan_mission(anna, NewMission(
+        country="MA", kind="delegation_mission", starts_on=TODAY, ends_on=TODAY,
+        place="Detention centre Rotterdam"))
+    present_person(anna, mission.pk, case.person_id, availability="reporting")
+    sign_in(page, "anna", "x-anna")
+    page.goto(f"/missions/{mission.pk}/")
+    page.get_by_role("region", name="Cancel the mission").get_by_role(
+        "link", name="Cancel the mission").click()
+    assert page.title() == "Cancel the mission – Retour"
+    expect(page.get_by_text("One person is on the mission's list.")).to_be_visible()
+    page.get_by_role("button", name="Cancel the mission").click()
+    expect(page.get_by_role("alert")).to_contain_text("Why is the mission cancelled?")
+    assert_accessible(page)
+    screenshot(page, "mission-cancel")
+    page.get_by_label("Why is the mission cancelled?").fill("The delegation postponed its visit.")
+    page.get_by_role("button", name="Cancel the mission").click()
+    expect(page.get_by_role("status")).to_contain_text("The mission is cancelled.")
+    expect(page.get_by_role("region", name="Details")).to_contain_text(
+        "The delegation postponed its visit.")
+    expect(page.get_by_role("link", name="Cancel the mission")).to_have_count(0)
+    assert_accessible(page)
+    screenshot(page, "mission-cancelled")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Missions").click()
+    expect(page.get_by_role("region", name="Missions").first).to_contain_text("cancelled")
+    assert_accessible(page)
+    screenshot(page, "missions-with-cancelled")

@@ -149,3 +149,63 @@ def test_another_states_presentation_is_not_found(anna, lucas):
     response = client_of(anna).post(
         f"/missions/{mine.pk}/presentations/{presentation.pk}/outcome/", {})
     assert response.status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# Cancelling a mission
+
+
+def test_cancelling_asks_why_and_the_list_and_the_page_show_the_mission_cancelled(anna):
+    case = case_for(anna)
+    mission = _mission(anna)
+    present_person(anna, mission.pk, case.person_id, availability="reporting")
+    client = client_of(anna)
+    url = f"/missions/{mission.pk}/"
+    assert f'href="{url}cancel/"' in client.get(url).content.decode()
+    confirm = client.get(f"{url}cancel/").content.decode()
+    assert "One person is on the mission's list" in confirm
+    assert 'name="reason"' in confirm and f'href="{url}"' in confirm  # keep it
+    refused = client.post(f"{url}cancel/", {"reason": " "})
+    assert refused.status_code == 422
+    assert "required" in field_error(refused.content.decode(), "reason")
+    assert IdentificationMission.objects.get().status == "planned"
+    done = client.post(f"{url}cancel/", {"reason": "The delegation postponed its visit."})
+    assert done.status_code == 302 and done["Location"] == url
+    page = client.get(url).content.decode()
+    assert "The mission is cancelled." in page
+    assert "utrecht-status-badge--inactive\">cancelled</span>" in page
+    assert "The delegation postponed its visit." in page
+    assert f'href="{url}cancel/"' not in page and "Present a person" not in page
+    assert "none: the mission was cancelled" in page and "Record outcome" not in page
+    listed = client.get("/missions/").content.decode()
+    assert "utrecht-status-badge--inactive\">cancelled</span>" in listed
+    # the person is ready to be presented again
+    assert case.number in client.get("/missions/", {"country": "MA"}).content.decode()
+    # once cancelled, the confirmation leads back and a second cancellation is refused
+    assert client.get(f"{url}cancel/")["Location"] == url
+    again = client.post(f"{url}cancel/", {"reason": "again"})
+    assert again.status_code == 422 and "the mission was cancelled" in again.content.decode()
+
+
+def test_cancelling_is_for_identification_officers_of_the_member_state(anna, ruud, lucas):
+    mission = _mission(anna)
+    url = f"/missions/{mission.pk}/cancel/"
+    assert client_of(ruud).get(url).status_code == 403
+    assert client_of(ruud).post(url, {"reason": "x"}).status_code == 403
+    assert client_of(lucas).get(url).status_code == 404
+    assert client_of(lucas).post(url, {"reason": "x"}).status_code == 404
+    assert IdentificationMission.objects.get().status == "planned"
+
+
+def test_cancelling_in_dutch(anna):
+    mission = _mission(anna)
+    client = client_of(anna)
+    dutch = {"accept-language": "nl"}
+    confirm = client.get(f"/missions/{mission.pk}/cancel/", headers=dutch).content.decode()
+    assert "<title>De missie annuleren – Retour</title>" in confirm
+    assert "Waarom wordt de missie geannuleerd?" in confirm and "De missie behouden" in confirm
+    assert "Er staat niemand op de lijst van de missie." in confirm
+    client.post(f"/missions/{mission.pk}/cancel/", {"reason": "Geen tolk."}, headers=dutch)
+    page = client.get(f"/missions/{mission.pk}/", headers=dutch).content.decode()
+    assert "De missie is geannuleerd." in page and "geannuleerd</span>" in page
+    assert "Reden van annulering" in page

@@ -1,7 +1,7 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandParser, no_translations
 from django.db import DatabaseError
 
 from retour.identification.reading import NotAnMrz, read_mrz
@@ -19,6 +19,8 @@ class Command(BaseCommand):
                             help="the lines of the zone, each as one argument (quote them: "
                                  "'<' is special to the shell)")
 
+    # A command has no reader's language: it answers in English, whatever the locale.
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = read_mrz(options["lines"])

@@ -11,29 +11,34 @@ from django.core.management import CommandError, call_command
 
 from retour.audit.models import AccessLogEntry
 from retour.identification.actions import NewDocument, record_identity_document
-from retour.identification.matching.batch import IncomingRecord, KnownPerson, match_batch
+from retour.identification.matching.batch import IncomingRecord, match_batch
 from retour.identification.matching.batch_known import PURPOSE, match_against_member_state
+from retour.identification.matching.compare import Record
 from retour.people.actions import NameInput
 from retour.testing.factories import person_for
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
+
+def known(person_id, names, year, month, day, sex, nationality, documents=()):
+    return Record(
+        names=(),
+        person_id=person_id,
+        written_names=names,
+        birth_year=year,
+        birth_month=month,
+        birth_day=day,
+        sex=sex,
+        nationalities=frozenset({nationality}),
+        document_numbers=frozenset(documents),
+    )
+
+
 KNOWN = [
-    KnownPerson(
-        "karim", (("Karim", "Haddad"), ("كريم", "حداد")), 1994, 5, 17, "M", frozenset({"MA"})
-    ),
-    KnownPerson("olena", (("Olena", "Kovalova"),), 1985, 3, 2, "F", frozenset({"UA"})),
-    KnownPerson("yusuf", (("Yusuf", "Haddad"),), 1994, 11, 3, "M", frozenset({"SY"})),
-    KnownPerson(
-        "amina",
-        (("Amina", "Rahimi"),),
-        2001,
-        None,
-        None,
-        "F",
-        frozenset({"AF"}),
-        frozenset({"P1234567"}),
-    ),
+    known("karim", (("Karim", "Haddad"), ("كريم", "حداد")), 1994, 5, 17, "M", "MA"),
+    known("olena", (("Olena", "Kovalova"),), 1985, 3, 2, "F", "UA"),
+    known("yusuf", (("Yusuf", "Haddad"),), 1994, 11, 3, "M", "SY"),
+    known("amina", (("Amina", "Rahimi"),), 2001, None, None, "F", "AF", {"P1234567"}),
 ]
 
 
@@ -76,6 +81,40 @@ def test_different_persons_are_not_matched():
         IncomingRecord("g", "Jan", "de Vries", 1970, 1, 1, "M", "NL"),
     ]
     assert by_reference(records) == {"e": [], "f": [], "g": []}
+
+
+def test_compares_pairs_that_agree_on_little_but_one_field():
+    records = [
+        # Another surname, no date of birth; the document number with two digits swapped.
+        IncomingRecord(
+            "h", "Amina", "Karimi", sex="F", nationality="AF", document_number="P1243567"
+        ),
+        # Surname mistyped into another spelling family, only the year of birth.
+        IncomingRecord("i", "Olena", "Kowalova", 1985, sex="F", nationality="UA"),
+    ]
+    assert by_reference(records) == {"h": ["amina"], "i": ["olena"]}
+    [near] = match_batch(records[:1], KNOWN)
+    assert near.reasons["document"] == "document numbers one character apart"
+    # Given names and surname swapped, only the year of birth: compared (weak evidence).
+    swapped = IncomingRecord("l", "Kovalova", "Olena", 1985, sex="F", nationality="UA")
+    [candidate] = match_batch([swapped], KNOWN, threshold=0.5)
+    assert (candidate.person_id, candidate.reasons["surname"]) == (
+        "olena",
+        "written as the given names",
+    )
+
+
+def test_given_names_and_surname_written_in_each_others_place_one_mistyped():
+    [candidate] = match_batch([IncomingRecord("j", "Kovalowa", "Olena", 1985, 3, 2)], KNOWN)
+    assert candidate.person_id == "olena"
+    assert candidate.reasons["given_names"] == "written as the surname"
+    assert candidate.reasons["surname"] == "written as the given names"
+
+
+def test_a_name_written_together_or_apart_is_the_same_spelling():
+    daan = known("daan", (("Daan", "van der Berg"),), 1990, 6, 1, "M", "NL")
+    [candidate] = match_batch([IncomingRecord("k", "Daan", "Vanderberg", 1990, 6, 1)], [daan])
+    assert candidate.reasons["surname"] == "same spelling"
 
 
 def test_nothing_to_match():
