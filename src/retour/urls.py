@@ -15,7 +15,9 @@ from retour.web import (
     views_missions,
     views_people,
     views_readmission,
+    views_report,
     views_scorecard,
+    views_statistics,
 )
 
 urlpatterns = [
@@ -80,6 +82,20 @@ urlpatterns = [
          name="scorecard-country-csv"),
     path("scorecard/<str:country>/cases/", views_scorecard.cases_behind_figure,
          name="scorecard-cases"),
+    path("statistics/", views_statistics.statistics_index, name="statistics-index"),
+    path("statistics/trends/", views_statistics.trends, name="statistics-trends"),
+    path("statistics/trends.csv", views_statistics.trends_csv, name="statistics-trends-csv"),
+    path("statistics/funnel/", views_statistics.funnel_page, name="statistics-funnel"),
+    path("statistics/funnel.csv", views_statistics.funnel_csv, name="statistics-funnel-csv"),
+    path("statistics/citizenship/", views_statistics.citizenship, name="statistics-citizenship"),
+    path("statistics/citizenship.csv", views_statistics.citizenship_csv,
+         name="statistics-citizenship-csv"),
+    path("statistics/authorities/", views_statistics.authorities, name="statistics-authorities"),
+    path("statistics/authorities.csv", views_statistics.authorities_csv,
+         name="statistics-authorities-csv"),
+    path("statistics/report/<str:period>/", views_report.report_page, name="statistics-report"),
+    path("statistics/report/<str:period>/report.pdf", views_report.report_pdf,
+         name="statistics-report-pdf"),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -78,3 +78,31 @@ class StatisticsRun(models.Model):
 
     def __str__(self) -> str:
         return f"statistics run {self.pk} ({'full' if self.full else 'incremental'})"
+
+
+class ReportCommentary(models.Model):
+    """What the member state (or the EU coordinator, for ``EU``) says about an indicator in a
+    quarter's report for the High-Level Network, or about the quarter in general (indicator
+    ``""``). Written through ``report.write_commentary``; text about figures, never about a
+    person."""
+
+    period = models.CharField(max_length=7, help_text="2026Q1")
+    member_state = models.CharField(max_length=2, help_text="a member state, or EU")
+    indicator = models.CharField(
+        max_length=80, blank=True, help_text="an indicator code; empty for the introduction"
+    )
+    text = models.TextField()
+    written_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="report_commentaries"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "member_state", "indicator"], name="one_commentary"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"commentary {self.period} {self.member_state} {self.indicator or 'introduction'}"
