@@ -126,7 +126,10 @@ def report_page(request: HttpRequest, period: str) -> HttpResponse:
         "states_form": _states_form(request, user, member_state),
         "page_url": reverse("statistics-report", args=[period]),
         "pdf_url": reverse("statistics-report-pdf", args=[period]) + _query(member_state, user),
-        "breadcrumbs": [(_("Home"), reverse("home")), (_("Quarterly report"), None)],
+        "breadcrumbs": [
+            (_("Home"), reverse("home")), (_("Statistics"), reverse("statistics-index")),
+            (_("Quarterly report"), None),
+        ],
     }
     status = 422 if form.errors else 200
     return render(request, "web/statistics/report.html", context, status=status)

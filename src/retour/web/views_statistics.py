@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,8 +37,8 @@ from retour import clock
 from retour.accounts.models import Authority, User
 from retour.accounts.roles import Capability, RoleCode
 from retour.reference.models import Country
-from retour.statistics.eirt import HIDDEN, TOTAL, Cell, Table
-from retour.statistics.engine import EU, UNKNOWN
+from retour.statistics.eirt import HIDDEN, TOTAL, Cell, Table, quarter_bounds
+from retour.statistics.engine import EU, UNKNOWN, quarter_of
 from retour.statistics.funnel import funnel
 from retour.statistics.models import IndicatorDefinition, IndicatorValue, StatisticsRun
 from retour.statistics.suppression import suppress, threshold
@@ -623,6 +624,9 @@ def statistics_index(request: HttpRequest) -> HttpResponse:
         ],
         "run": _last_run(),
         "cube_empty": not IndicatorValue.objects.exists(),
+        # A report is written after its quarter has ended: the last one ended.
+        "report_url": reverse("statistics-report", args=[quarter_of(
+            quarter_bounds(quarter_of(clock.today()))[0] - timedelta(days=1))]),
         "breadcrumbs": _crumbs((title, None)),
     }
     return render(request, "web/statistics/index.html", context)

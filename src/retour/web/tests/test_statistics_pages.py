@@ -338,3 +338,10 @@ def test_in_dutch(cube, tom):
     assert _table(html)[1] == ["Alles", "–", "–", "50,0 %"]
     html = _html(client.get("/statistics/funnel/"))
     assert "Trechter van zaken" in html and "Einde rechtmatig verblijf" in html
+
+
+def test_the_index_leads_to_the_report_of_the_last_quarter_ended(cube, tom):
+    html = _html(client_of(tom).get("/statistics/"))
+    assert 'href="/statistics/report/2025Q4/"' in html  # the frozen clock is in 2026Q1
+    report = _html(client_of(tom).get("/statistics/report/2025Q4/"))
+    assert 'href="/statistics/"' in report  # the breadcrumb back to the statistics
