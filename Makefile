@@ -27,6 +27,7 @@ demo: install pdf-libraries
 	$(DEMO_ENV) $(BIN)/retour load_reference
 	$(DEMO_ENV) $(BIN)/retour demo_users
 	$(DEMO_ENV) $(BIN)/retour seed --cases $(DEMO_CASES) --seed 1 --if-empty
+	$(DEMO_ENV) $(BIN)/retour compute_indicators
 	@echo "Retour is serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(DEMO_ENV) $(BIN)/retour runserver $(HOST):$(PORT) --noreload
 
