@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from retour import bulk
+from retour.accounts.models import Authority
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase
 from retour.cases.stages import Stage
 
@@ -29,6 +31,16 @@ def _dimensions(row: CaseMilestones, values: dict[str, Any]) -> None:
     for name in ("minor", "unaccompanied_minor"):
         if name in values:
             setattr(row, name, bool(values[name]))
+
+
+def _authority_code(authority_id: Any) -> str:
+    """The code of the authority an event names by key (``responsible_authority_id``, which
+    every event that changes it records: the opening and an accepted hand-over)."""
+    return bulk.remembered(
+        ("accounts.authority_code", authority_id),
+        lambda: Authority.objects.filter(pk=authority_id).values_list("code", flat=True).first()
+        or "",
+    )
 
 
 def _track_suspension(row: CaseMilestones, new_stage: str, on: date) -> None:
@@ -105,6 +117,8 @@ def apply(row: CaseMilestones, event: CaseEvent) -> None:
           and values.get("identified_for") and row.identified_on is None):
         row.identified_on = on
 
+    if values.get("responsible_authority_id") is not None:
+        row.authority = _authority_code(values["responsible_authority_id"])
     if "voluntary_departure_ends_on" in values:
         row.voluntary_departure_ends_on = _day(values["voluntary_departure_ends_on"])
     if "stage" in values:

@@ -396,6 +396,9 @@ class CaseMilestones(models.Model):
     minor = models.BooleanField(default=False)
     unaccompanied_minor = models.BooleanField(default=False)
     origin = models.CharField(max_length=30)
+    # The code of the responsible authority, as the events set it (opening, accepted
+    # hand-overs): the dashboards compare authorities.
+    authority = models.CharField(max_length=40, blank=True)
     opened_on = models.DateField()
     legal_stay_ended_on = models.DateField(null=True, blank=True)
     return_decision_on = models.DateField(null=True, blank=True)

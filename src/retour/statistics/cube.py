@@ -35,7 +35,14 @@ from retour.statistics.models import IndicatorValue, StatisticsRun
 
 EXTRACT_BATCH = 10_000
 WRITE_BATCH = 5_000
-_ARROW_TYPES = {"date": pa.date32(), "text": pa.string(), "bool": pa.bool_(), "int": pa.int64()}
+# Text columns are dictionary-encoded: few distinct values (countries, codes), each stored
+# once, and the engine computes on their numbers.
+_ARROW_TYPES = {
+    "date": pa.date32(),
+    "text": pa.dictionary(pa.int32(), pa.string()),
+    "bool": pa.bool_(),
+    "int": pa.int64(),
+}
 
 
 def extract_schema() -> pa.Schema:

@@ -42,6 +42,8 @@ DIMENSIONS: tuple[str, ...] = (
     "return_type",
     "assisted",
     "destination",
+    # The responsible authority (its code): national managers compare their authorities.
+    "authority",
 )
 ALWAYS = ("citizenship",)
 

@@ -28,6 +28,7 @@ def row(**values: Any) -> dict[str, Any]:
         minor=False,
         unaccompanied_minor=False,
         origin="irregular_stay_detected",
+        authority="nl-dtv",
         opened_on=D("2025-10-01"),
         suspended_days=0,
         non_cooperation_count=0,
@@ -46,7 +47,7 @@ def row(**values: Any) -> dict[str, Any]:
 # within the voluntary-departure period, identified. B: asylum case, decision after 20 days,
 # readmission request accepted, travel document, removed. C: a girl of 16, absconded, still
 # open. D: decision in 2025Q4, left voluntarily in 2026Q1 after the period had ended,
-# readmission rejected. E: Belgium.
+# readmission rejected. E: Belgium. All NL cases are with the DT&V but B, with the KMar.
 ROWS = [
     row(
         origin="negative_asylum_decision",
@@ -61,6 +62,7 @@ ROWS = [
     ),
     row(
         origin="negative_asylum_decision",
+        authority="nl-kmar",
         legal_stay_ended_on=D("2026-01-01"),
         return_decision_on=D("2026-01-21"),
         readmission_requested_on=D("2026-02-01"),
@@ -92,7 +94,12 @@ ROWS = [
         assisted=False,
         destination="TR",
     ),
-    row(member_state="BE", legal_stay_ended_on=D("2026-02-27"), return_decision_on=D("2026-03-01")),
+    row(
+        member_state="BE",
+        authority="be-dvz",
+        legal_stay_ended_on=D("2026-02-27"),
+        return_decision_on=D("2026-03-01"),
+    ),
 ]
 
 

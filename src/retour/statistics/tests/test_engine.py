@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from retour.statistics.cube import to_arrow
-from retour.statistics.engine import compute
+from retour.statistics.engine import _by_counting, _by_sorting, compute
 from retour.statistics.tests.fixtures import AS_OF, ROWS, D, parameters, row, shipped
 
 # (numerator, denominator, value) for NL, 2026Q1, no breakdown.
@@ -101,6 +102,40 @@ def test_breakdowns(cube: list[dict[str, Any]]) -> None:
     assert voluntary is not None and voluntary["value"] == pytest.approx(41.5)  # 22, 61
 
 
+def test_by_authority(cube: list[dict[str, Any]]) -> None:
+    """NL 2026Q1 by responsible authority: B is with the KMar, A, C and D with the DT&V."""
+    by_authority = {
+        (code, authority): cell(cube, code, dimension="authority", value=authority)
+        for code in (
+            "days_legal_stay_to_return_decision.median",
+            "absconding_rate",
+            "days_return_decision_to_departure.median",
+            "backlog",
+        )
+        for authority in ("nl-dtv", "nl-kmar")
+    }
+    figures = {
+        key: (found["numerator"], found["denominator"], found["value"])
+        for key, found in by_authority.items()
+        if found is not None
+    }
+    assert figures == {
+        ("days_legal_stay_to_return_decision.median", "nl-dtv"): (1, None, 5),  # A
+        ("days_legal_stay_to_return_decision.median", "nl-kmar"): (1, None, 20),  # B
+        ("absconding_rate", "nl-dtv"): (1, 2, 50),  # C of A, C
+        ("absconding_rate", "nl-kmar"): (0, 1, 0),  # not B
+        ("days_return_decision_to_departure.median", "nl-dtv"): (2, None, 41.5),  # A 22, D 61
+        ("days_return_decision_to_departure.median", "nl-kmar"): (1, None, 39),  # B
+        ("backlog", "nl-dtv"): (1, None, 1),  # C on 31 March
+    }
+    belgium = cell(
+        cube, "absconding_rate", member_state="EU", dimension="authority", value="be-dvz"
+    )
+    assert belgium is not None and (belgium["numerator"], belgium["denominator"]) == (0, 1)  # E
+    # Only the definitions that allow it are broken down by authority.
+    assert cell(cube, "m30.readmission_requests", dimension="authority", value="nl-dtv") is None
+
+
 def test_stocks_at_the_end_of_each_period(cube: list[dict[str, Any]]) -> None:
     december = cell(cube, "backlog_age.mean", "2025Q4")
     assert december is not None and (december["numerator"], december["value"]) == (1, 46)  # D
@@ -145,3 +180,22 @@ def _sorted(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def test_no_rows_no_cube() -> None:
     assert compute(to_arrow([]), shipped(), as_of=AS_OF).num_rows == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_quantiles_by_counting_and_by_sorting_agree(seed: int) -> None:
+    """Both ways of summarising durations give numpy's linear quantiles and the mean (the
+    fixtures above are small enough to be counted; large tables are sorted)."""
+    rng = np.random.default_rng(seed)
+    total = 40
+    group = rng.integers(0, total, 2_000).astype(np.int32)
+    days = np.sort(rng.integers(-3, 200, 2_000))  # by days, as ``_durations`` passes them
+    by_sorting = _by_sorting(group, total, days)
+    by_counting = _by_counting(group, total, days + 3, 203)
+    np.testing.assert_array_equal(by_sorting[0], by_counting[0])
+    np.testing.assert_array_equal(by_sorting[1], by_counting[1])
+    np.testing.assert_allclose(by_sorting[2], by_counting[2] - 3)
+    for index, present in enumerate(by_sorting[0]):
+        mine = days[group == present]
+        expected = [*np.quantile(mine, [0.5, 0.9]), mine.mean()]
+        np.testing.assert_allclose(by_sorting[2][:, index], expected)

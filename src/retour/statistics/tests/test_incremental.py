@@ -44,6 +44,7 @@ def milestone_rows(draw: Any) -> dict[str, Any]:
         sex=draw(st.sampled_from(["M", "F"])),
         birth_year=draw(st.none() | st.integers(1990, 2015)),
         origin=draw(st.sampled_from(["negative_asylum_decision", "irregular_stay_detected"])),
+        authority=draw(st.sampled_from(["nl-dtv", "nl-kmar", ""])),
         readmission_outcome=draw(st.sampled_from(["", "accepted", "rejected"])),
         return_type=draw(st.sampled_from(["voluntary", "enforced"])) if departed else "",
         assisted=draw(st.booleans()) if departed else None,
