@@ -43,9 +43,8 @@ class IndicatorValue(models.Model):
     numerator = models.BigIntegerField(null=True)
     denominator = models.BigIntegerField(null=True)
     value = models.FloatField(null=True)
-    # The place for small-count suppression (published figures below a threshold are hidden
-    # in exports); computed values are kept whole here and marked by the export step.
-    suppressed = models.BooleanField(default=False)
+    # Kept whole: what leaves the member state withholds small counts when it is made (the
+    # exports, the pages for the EU coordinator, the quarterly report: suppression.py).
     computed_at = models.DateTimeField()
 
     class Meta:
