@@ -9,11 +9,15 @@ Anna, finds and reads cases, fills in the decision forms, records a passport fro
 machine-readable zone and a missed appointment at an embassy, runs into a colleague's change,
 registers a person who may be known already, hands a case to the police; Pieter Bakker of the
 police answers; Sanne Jansen, the supervisor, looks at her team, and Ruud Visser, the auditor,
-at the access log. Every page is checked with axe-core before it is photographed.
+at the access log. A second walk, on a caseload of its own, photographs the chapters on
+identification, readmission requests and statistics (``NEWER_CHAPTERS``): Anna plans the
+presentations to a Pakistani delegation and drafts a readmission request, Tom Smit, a
+statistician, and Eva Lindqvist, the EU coordinator, read the figures. Every page is checked
+with axe-core before it is photographed.
 
 The pictures go to ``test-artifacts/user-guide/``; with ``RETOUR_UPDATE_USER_GUIDE=1`` (``make
 user-guide``) into ``docs/user-guide/``, where the guide finds them. The guide and the walk
-cannot drift apart: the walk must take exactly the pictures the guide shows.
+cannot drift apart: each walk must take exactly the pictures its chapters of the guide show.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,10 +41,26 @@ from retour.accounts.roles import RoleCode
 from retour.api.tests.conftest import TODAY
 from retour.cases import actions
 from retour.cases.models import Decision, ReturnCase
-from retour.identification.actions import NewDocument, record_identity_document
+from retour.identification.actions import (
+    NewDocument,
+    NewEvidence,
+    record_identity_document,
+    record_identity_evidence,
+)
+from retour.identification.missions import (
+    NewMission,
+    plan_mission,
+    present_person,
+    record_presentation_outcome,
+)
+from retour.identification.reviews import queue_possible_matches
 from retour.people.actions import NameInput, NewPerson, link_family_members, register_person
 from retour.people.models import Person
+from retour.readmission import actions as readmission
+from retour.readmission.models import ReadmissionRequest
+from retour.statistics.models import IndicatorValue, StatisticsRun
 from retour.web.tests.conftest import ARTIFACTS, assert_accessible, sign_in
+from retour.web.tests.test_statistics_pages import ASYLUM, build_cube
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -51,6 +71,9 @@ WIDTH = 1280
 LOCAL = ZoneInfo("Europe/Brussels")
 POLICE = "Politie – Afdeling Vreemdelingen, Identificatie en Mensenhandel"
 _IMAGE = re.compile(r"!\[[^\]]*\]\(user-guide/([^)\s]+)\)")
+_CHAPTER = re.compile(r"^## \d+\. (.+)$", re.MULTILINE)
+# The chapters the second walk photographs; the first walk photographs the others.
+NEWER_CHAPTERS = ("Identification", "Readmission requests", "Statistics")
 # Machine-readable zones of synthetic passports, with correct check digits (ICAO Doc 9303).
 SAMIR_PASSPORT = ["P<MARBENALI<<SAMIR<<<<<<<<<<<<<<<<<<<<<<<<<<",
                   "UZ88412350MAR9108149M2906117<<<<<<<<<<<<<<<6"]
@@ -58,9 +81,22 @@ OMID_PASSPORT = ["P<AFGRAHIMI<<OMID<<<<<<<<<<<<<<<<<<<<<<<<<<<",
                  "P044179826AFG9803156M2509046<<<<<<<<<<<<<<<0"]
 
 
-def pictures_in_the_guide() -> list[str]:
-    """The file names of the pictures the guide shows, in its order."""
-    return _IMAGE.findall(GUIDE.read_text(encoding="utf-8"))
+def pictures_in_the_guide(chapters: Collection[str] | None = None) -> list[str]:
+    """The file names of the pictures the guide shows, in its order: all of them, or those of
+    the ``chapters`` named (by their title, without the number)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    if chapters is None:
+        return _IMAGE.findall(text)
+    # re.split with one group: the text before the first chapter, then title, body, title, body…
+    parts = _CHAPTER.split(text)[1:]
+    missing = set(chapters) - set(parts[::2])
+    assert not missing, f"the guide has no chapter {', '.join(sorted(missing))}"
+    return [picture for title, body in zip(parts[::2], parts[1::2], strict=True)
+            if title in chapters for picture in _IMAGE.findall(body)]
+
+
+def pictures_of_the_first_walk() -> list[str]:
+    return sorted(set(pictures_in_the_guide()) - set(pictures_in_the_guide(NEWER_CHAPTERS)))
 
 
 @contextlib.contextmanager
@@ -241,6 +277,16 @@ class Walk:
             self.page.evaluate("window.scrollTo(0, 0)")
             self.page.screenshot(path=str(self.folder / name), full_page=whole)
         self.taken.append(name)
+
+    def check(self, shown: list[str]) -> None:
+        """The walk took exactly the pictures ``shown`` in its chapters of the guide; when it
+        took them for the guide, pictures the guide no longer shows at all go."""
+        assert sorted(self.taken) == sorted(shown), "the walk and the guide show different pictures"
+        if self.folder == PICTURES:
+            everything = set(pictures_in_the_guide())
+            for stale in PICTURES.glob("*.png"):
+                if stale.name not in everything:
+                    stale.unlink()
 
     def done(self, text: str) -> None:
         expect(self.page.get_by_role("status")).to_have_text(text)
@@ -479,13 +525,184 @@ def test_the_user_guide_walk(page, anna, pieter, sanne, ruud):
     page.get_by_role("alertdialog").wait_for()
     walk.picture("session-warning.png", whole=False)
 
-    assert sorted(walk.taken) == sorted(pictures_in_the_guide()), (
-        "the walk and the guide show different pictures"
-    )
-    if walk.folder == PICTURES:  # pictures the guide no longer shows go
-        for stale in PICTURES.glob("*.png"):
-            if stale.name not in walk.taken:
-                stale.unlink()
+    walk.check(pictures_of_the_first_walk())
+
+
+def awaiting_return(anna: User, who: Person, days_ago: int, evidence: str) -> ReturnCase:
+    """A case opened ``days_ago`` days ago whose return decision was issued the same day, with
+    a language analysis pointing to the country of ``evidence``."""
+    with on(days_ago):
+        case = actions.open_case(anna, who.pk, origin="negative_asylum_decision")
+        actions.record_end_of_legal_stay(anna, case.pk, decided_on=day(days_ago + 5),
+                                         issuing_authority="nl-ind")
+        actions.issue_return_decision(anna, case.pk, decided_on=day(days_ago),
+                                      voluntary_departure_days=28)
+        record_identity_evidence(anna, who.pk, NewEvidence(
+            kind="language_analysis", taken_on=day(days_ago), nationality=evidence,
+            summary="Language analysis by the IND's Bureau Land en Taal."))
+    return case
+
+
+def submitted(anna: User, case: ReturnCase, country: str, days_ago: int) -> ReadmissionRequest:
+    with on(days_ago):
+        draft = readmission.draft_readmission_request(anna, case.pk, third_country=country)
+        return readmission.submit_readmission_request(anna, draft.pk, submitted_on=day(days_ago))
+
+
+def newer_caseload(anna: User, lucas: User) -> dict[str, Any]:
+    """What the pages of identification, readmission and statistics need: Pakistanis awaiting
+    return, three of them presented at the consulate of Pakistan on 10 February; readmission
+    requests to Pakistan in every state, one to Ukraine unanswered past its limit, one of
+    Belgium's; a Georgian ready for a request; a person registered twice, once in Arabic
+    script only; and a small indicator cube, computed early this morning."""
+    pakistanis = {
+        name: person(anna, surname, given, sex="M", born=born, nationality="PK",
+                     languages=["ur", "pa"])
+        for name, surname, given, born in (
+            ("imran", "Qureshi", "Imran", (1988, 4, 12)), ("bilal", "Ahmed", "Bilal", (1992,)),
+            ("asif", "Khan", "Asif", (1985, 9, 30)), ("tariq", "Mehmood", "Tariq", (1990, 1, 5)),
+            ("usman", "Butt", "Usman", (1996, 11, 2)),
+        )
+    }
+    cases = {name: awaiting_return(anna, who, days_ago, "PK") for (name, who), days_ago
+             in zip(pakistanis.items(), (75, 70, 61, 40, 20), strict=True)}
+    requests = {name: submitted(anna, cases[name], "PK", days_ago)
+                for name, days_ago in (("imran", 56), ("bilal", 51), ("asif", 29))}
+    with on(46):
+        readmission.record_readmission_reply(anna, requests["imran"].pk, outcome="accepted",
+                                             replied_on=day(46))
+    with on(38):
+        readmission.record_travel_document(
+            anna, requests["imran"].pk, kind="laissez_passer", number="PK-ETD-20417",
+            issued_on=day(38), valid_until=day(38) + timedelta(days=180))
+    with on(1):
+        readmission.record_readmission_reply(
+            anna, requests["bilal"].pk, outcome="rejected", replied_on=day(1),
+            reasons="The language analysis alone does not prove Pakistani nationality.")
+
+    olena = person(anna, "Kovalenko", "Olena", sex="F", born=(1979, 6, 14), nationality="UA",
+                   languages=["uk", "ru"], original=("Коваленко", "Олена", "Cyrl"))
+    overdue = submitted(anna, awaiting_return(anna, olena, 30, "UA"), "UA", 20)
+    levan = person(anna, "Kapanadze", "Levan", sex="M", born=(1994, 2, 8), nationality="GE",
+                   languages=["ka", "ru"], original=("კაპანაძე", "ლევანი", "Geor"))
+    georgian = awaiting_return(anna, levan, 9, "GE")
+    belgian = person(lucas, "Javed", "Hamza", sex="M", born=(1991, 3, 3), nationality="PK",
+                     languages=["ur"])
+    with on(45):
+        case = actions.open_case(lucas, belgian.pk, origin="irregular_stay_detected")
+        actions.issue_return_decision(lucas, case.pk, decided_on=day(45),
+                                      voluntary_departure_days=0,
+                                      shortened_departure_reason="risk_of_absconding")
+        record_identity_evidence(lucas, belgian.pk, NewEvidence(
+            kind="language_analysis", taken_on=day(45), nationality="PK"))
+    accepted = submitted(lucas, case, "PK", 44)
+    with on(3):
+        readmission.record_readmission_reply(lucas, accepted.pk, outcome="accepted",
+                                             replied_on=day(3))
+
+    with on(30):
+        mission = plan_mission(anna, NewMission(
+            country="PK", kind="consular_interview", starts_on=day(20), ends_on=day(20),
+            place="Consulate of Pakistan, The Hague", interpreter_languages=["ur", "pa"]))
+        presented = [present_person(anna, mission.pk, pakistanis[name].pk,
+                                    availability="reporting", case_id=cases[name].pk)
+                     for name in ("asif", "tariq", "usman")]
+    with on(20):
+        for presentation, outcome in zip(presented, ("identified", "not_identified"),
+                                         strict=False):
+            record_presentation_outcome(anna, presentation.pk, outcome=outcome,
+                                        outcome_on=day(20))
+    with on(5):
+        plan_mission(anna, NewMission(
+            country="MA", kind="delegation_mission", starts_on=day(-12), ends_on=day(-14),
+            place="Detention centre Rotterdam", interpreter_languages=["ar"]))
+
+    with on(4):
+        haddad = person(anna, "Haddad", "Karim", sex="M", born=(1994, 5, 17),
+                        nationality="MA", languages=["ar"])
+        awaiting_return(anna, haddad, 4, "MA")
+    with on(1):
+        arabic = register_person(anna, NewPerson(
+            names=[NameInput(surname="حداد", given_names="كريم", script="Arab")], sex="M",
+            birth_year=1994, birth_month=5, birth_day=17, claimed_nationalities=["MA"],
+            languages=["ar"]))
+        queue_possible_matches(anna, arabic.pk)
+
+    build_cube()
+    computed = datetime.combine(TODAY, time(6, 30), LOCAL)
+    StatisticsRun.objects.update(started_at=computed, finished_at=computed)
+    IndicatorValue.objects.update(computed_at=computed)
+    return {"mission": mission, "overdue": overdue, "georgian": georgian}
+
+
+@pytest.mark.browser
+def test_the_user_guide_walk_of_identification_readmission_and_statistics(
+    page, anna, lucas, tom, eva
+):
+    """Anna plans the presentations to a Pakistani delegation, reads a held mission, compares
+    a possible match, drafts a readmission request to Georgia, finds the overdue request first
+    and compares the countries' cooperation; Tom, a statistician, follows an indicator and
+    writes the commentary of the quarter; Eva, the EU coordinator, sees small counts withheld."""
+    world = newer_caseload(anna, lucas)
+    page.set_viewport_size({"width": WIDTH, "height": 800})
+    walk = Walk(page, picture_folder())
+    main = page.get_by_role("navigation", name="Main")
+    sign_in(page, "anna", "x-anna")
+
+    # Identification: the missions and who is ready to be presented to Pakistan.
+    main.get_by_role("link", name="Missions").click()
+    page.get_by_label("Country of the delegation").select_option("PK")
+    page.get_by_role("button", name="Show persons").click()
+    expect(page.locator("#planning-results")).to_contain_text("ready to be presented to Pakistan")
+    walk.picture("missions.png")
+    page.goto(f"/missions/{world['mission'].pk}/")
+    expect(page.get_by_role("region", name="Persons presented").first).to_contain_text(
+        "not identified")
+    walk.picture("mission.png")
+    main.get_by_role("link", name="Possible matches").click()
+    page.get_by_role("link", name="Review pair 1").click()
+    expect(page.get_by_role("heading", name="Possibly the same as: Karim Haddad")).to_be_visible()
+    walk.picture("match-review.png")
+
+    # Readmission: a request to Georgia drafted from the case page, then the list.
+    walk.open_case(world["georgian"])
+    section = page.get_by_role("region", name="Readmission requests")
+    section.get_by_label("Country requested to readmit").select_option("GE")
+    section.get_by_role("button", name="Draft the request").click()
+    expect(page.get_by_role("table", name="Rules of this version")).to_be_visible()
+    walk.picture("readmission-request.png")
+    main.get_by_role("link", name="Readmission").click()
+    rows = page.locator("#readmission-results tbody tr")
+    expect(rows.first).to_contain_text(world["overdue"].reference)
+    walk.picture("readmission-list.png")
+    main.get_by_role("link", name="Scorecard").click()
+    expect(page.get_by_role("row", name="Pakistan")).to_be_visible()
+    walk.picture("scorecard.png")
+    walk.sign_out()
+
+    # Statistics: Tom follows an indicator and comments on the quarter.
+    sign_in(page, "tom", "x-tom")
+    main.get_by_role("link", name="Statistics").click()
+    page.get_by_role("link", name="Indicator trends").click()
+    expect(page.locator(".retour-chart svg").first).to_be_visible()
+    expect(page.get_by_role("row", name="All")).to_contain_text("25")
+    walk.picture("statistics-trends.png")
+    page.goto("/statistics/report/2026Q1/")
+    page.get_by_role("textbox", name="Introduction (optional)").fill(
+        "More return decisions after asylum than in any quarter of 2025.")
+    page.get_by_role("button", name="Save the commentary").click()
+    expect(page.get_by_role("status")).to_have_text("The commentary is saved.")
+    walk.picture("quarterly-report.png", whole=False)
+    walk.sign_out()
+
+    # The EU coordinator: return decisions of all member states by citizenship, small counts
+    # withheld.
+    sign_in(page, "eva", "x-eva")
+    page.goto(f"/statistics/trends/?indicator={ASYLUM}&first=2026Q1&breakdown=citizenship")
+    expect(page.get_by_role("row", name="Pakistan")).to_contain_text("withheld")
+    walk.picture("statistics-withheld.png")
+
+    walk.check(pictures_in_the_guide(NEWER_CHAPTERS))
 
 
 # After the walk, which (with RETOUR_UPDATE_USER_GUIDE=1) brings the pictures up to date.
