@@ -3,7 +3,7 @@
 A case officer sees the work the authority owes (tasks by due date, overdue first), the cases
 waiting for the authority to accept a hand-over (M9) and the deadlines of this week; a
 supervisor the team's load and what is overdue; the EU coordinator and the statistician, who
-never see a person, where the figures will be; the auditor and the administrator their tools.
+never see a person, the way to the figures; the auditor and the administrator their tools.
 A user with several roles sees the part of each. Whatever shows a case is read through
 ``visible_to`` and kept in the access log.
 """

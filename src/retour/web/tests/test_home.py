@@ -144,8 +144,8 @@ def test_supervisor_sees_the_teams_load_and_what_is_overdue(work, sanne, pieter)
 @pytest.mark.parametrize(
     ("persona", "text"),
     [
-        ("eva", "The EU dashboards of returns"),
-        ("tom", "The statistics of your member state"),
+        ("eva", "Indicators of the member states and the EU"),
+        ("tom", "Aggregated figures of your member state only"),
     ],
 )
 def test_roles_reading_aggregates_see_no_person(persona, text, work, request):
@@ -154,6 +154,7 @@ def test_roles_reading_aggregates_see_no_person(persona, text, work, request):
     page = home_of(user)
     assert text in page
     assert "no person is ever shown here" in page
+    assert 'href="/statistics/"' in page and 'href="/scorecard/"' in page
     for case in work.values():
         assert case.number not in page
     assert "Müller" not in page and "Rahimi" not in page
