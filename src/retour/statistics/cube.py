@@ -21,6 +21,7 @@ from itertools import groupby
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
 from django.db.models import F, Max
 
@@ -189,7 +190,10 @@ def refresh(*, full: bool = False, as_of: date | None = None) -> RunReport:
             as_of,
         )
     parameters = parameters_table(code for i in indicators for code in i.parameters())
-    cube = compute(extract(), indicators, as_of=as_of, parameters=parameters, quarters=quarters)
+    cube = _known_by(
+        compute(extract(), indicators, as_of=as_of, parameters=parameters, quarters=quarters),
+        as_of,
+    )
     with transaction.atomic():
         stale = IndicatorValue.objects.all()
         if quarters is not None:
@@ -207,6 +211,19 @@ def refresh(*, full: bool = False, as_of: date | None = None) -> RunReport:
             rows_written=written,
         )
     return RunReport(quarters is None, sorted(quarters or ()), written, run.pk)
+
+
+def _known_by(cube: pa.Table, as_of: date) -> pa.Table:
+    """The cells of the periods up to the one holding ``as_of``: a row placed in a later
+    period by a date still to come (a voluntary-departure period that ends next quarter)
+    says nothing yet about that period."""
+    period = pc.cast(cube["period"], pa.string())
+    kind = pc.cast(cube["period_kind"], pa.string())
+    known = pc.or_(
+        pc.and_(pc.equal(kind, "quarter"), pc.less_equal(period, quarter_of(as_of))),
+        pc.and_(pc.equal(kind, "month"), pc.less_equal(period, as_of.strftime("%Y-%m"))),
+    )
+    return cube.filter(known)
 
 
 def _write(cube: pa.Table, version: str, computed_at: Any) -> int:

@@ -122,3 +122,14 @@ def test_the_command_prints_cells(anna: Any) -> None:
 def test_the_command_refuses_bad_input(arguments: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("indicators", *arguments, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_no_cell_for_a_period_after_today(anna: Any) -> None:
+    # Decided on the last day of the quarter: the departure period ends in the next one.
+    case_in_voluntary_departure(anna, decided_on=date(2026, 3, 2), days=30)
+    refresh()
+    complied = IndicatorValue.objects.filter(indicator="voluntary_departure_complied")
+    assert not complied.filter(period__in=("2026Q2", "2026-04")).exists()
+    assert IndicatorValue.objects.filter(period="2026-03", indicator="backlog").exists()
+    assert not IndicatorValue.objects.filter(period__gt="2026Q1", period_kind="quarter").exists()
+    assert not IndicatorValue.objects.filter(period__gt="2026-03", period_kind="month").exists()
