@@ -7,21 +7,23 @@ synthetic persons appear twice). The reference data must be loaded first
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+from time import perf_counter
 
 from django.utils import timezone
 
 from retour import clock
 from retour.accounts.models import Authority
 from retour.cases.models import CaseEvent
+from retour.people.models import Person
 from retour.reference.legal import MissingLegalParameter, require_parameter
 from retour.reference.models import Country, LegalParameter
 from retour.reference.periods import add_period
 from retour.simulation.actors import simulation_users
 from retour.simulation.plan import Household, plan
+from retour.simulation.registered_again import RegisteredAgain, register_again
 from retour.simulation.replay import Replay
 from retour.simulation.story import Desk, Rules
 
@@ -30,6 +32,8 @@ K = Authority.Kind
 RETURN_KINDS = (K.RETURN_SERVICE, K.IMMIGRATION_SERVICE, K.ASYLUM_SERVICE)
 POLICE_KINDS = (K.POLICE, K.BORDER_GUARD)
 ASSESSING_KINDS = (K.ASYLUM_SERVICE, K.IMMIGRATION_SERVICE, K.RETURN_SERVICE)
+# The share of seeded persons registered a second time (registered_again.py).
+REGISTERED_AGAIN = 0.01
 
 
 class SeedingRefused(RuntimeError):
@@ -44,6 +48,7 @@ class SeedReport:
     events: int
     planning_seconds: float
     replay_seconds: float
+    registered_again: list[RegisteredAgain]
 
     @property
     def case_count(self) -> int:
@@ -124,17 +129,23 @@ def seed(
         raise SeedingRefused("the number of cases must be at least 1")
     require_reference_data()
     today = today or clock.today()
-    started = time.perf_counter()
+    started = perf_counter()
     found = desks(member_states)
     rules = {d.member_state: rules_in_force(d.member_state, today) for d in found}
     households = plan(seed=seed, cases=cases, today=today, desks=found, rules=rules,
                       zone=timezone.get_current_timezone())
-    planned = time.perf_counter()
+    planned = perf_counter()
     officers = simulation_users({code for d in found for code in
                                  (d.return_authority, d.police, d.assessing_body)})
     events_before = CaseEvent.objects.count()
-    results = Replay(households, officers).run()
-    finished = time.perf_counter()
+    replay = Replay(households, officers)
+    results = replay.run()
+    registered = [pid for progress in replay.progress for pid in progress.person_ids]
+    persons = Person.objects.in_bulk(registered)
+    with clock.frozen_at(datetime.combine(today, time(8), timezone.get_current_timezone())):
+        again = register_again([persons[pid] for pid in registered], seed=seed,
+                               share=REGISTERED_AGAIN)
+    finished = perf_counter()
     return SeedReport(
         households=households,
         cases=Counter((r.member_state, r.stage) for r in results.values()),
@@ -142,4 +153,5 @@ def seed(
         events=CaseEvent.objects.count() - events_before,
         planning_seconds=planned - started,
         replay_seconds=finished - planned,
+        registered_again=again,
     )

@@ -82,3 +82,19 @@ def test_the_caseload_looks_like_real_casework(caseload):
     first, last = moments.first(), moments.last()
     assert first is not None and last is not None
     assert last.date() < TODAY and (last - first).days > 365
+
+
+def test_a_few_persons_are_registered_again_and_the_pairs_wait_for_review(caseload):
+    from retour.identification.models import MatchReview
+
+    again = caseload.registered_again
+    assert len(again) == round(caseload.person_count * 0.01)
+    for made in again:
+        assert made.again.member_state_id == made.first.member_state_id
+        assert not made.again.cases.exists()  # only registered, nothing opened yet
+    found = [m for m in again if any(r.candidate_id == m.first.pk for r in m.queued)]
+    # Another spelling, or the name in the person's own script, and a date written otherwise:
+    # the matcher still finds most of them.
+    assert len(found) >= len(again) * 0.6
+    assert MatchReview.objects.filter(decided_at=None).count() == sum(
+        len(m.queued) for m in again)

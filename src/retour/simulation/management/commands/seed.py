@@ -74,6 +74,11 @@ def summary(report: SeedReport) -> str:
     totals = [sum(report.cases[(state, s.value)] for s in Stage) for state in states]
     lines.append(f"{'total':<{width}} " + " ".join(f"{n:>6}" for n in totals)
                  + f" {sum(totals):>6}")
+    if report.registered_again:
+        queued = sum(len(r.queued) for r in report.registered_again)
+        lines += ["", f"registered a second time under another spelling: "
+                      f"{len(report.registered_again)} persons; possible matches queued for "
+                      f"review: {queued}"]
     if report.outcomes:
         closed = ", ".join(f"{outcome} {n}" for outcome, n in report.outcomes.most_common())
         lines += ["", f"closed cases by outcome: {closed}"]
