@@ -34,6 +34,12 @@ class Capability(models.TextChoices):
     CLOSE_CASE = "close_case", "Close cases"
     HAND_OVER = "hand_over", "Send and accept hand-overs"
     ASSIGN = "assign", "Assign cases to officers"
+    ORDER_DETENTION = "order_detention", (
+        "Order detention for the purpose of removal and record its end"
+    )
+    REFER_REINTEGRATION = "refer_reintegration", (
+        "Refer to a reintegration programme and record the outcome"
+    )
     IDENTIFY = "identify", (
         "Record identification work: documents, interviews, missions, non-cooperation"
     )
@@ -55,17 +61,23 @@ _CASEWORK = frozenset(
         _C.CLOSE_CASE,
         _C.HAND_OVER,
         _C.IDENTIFY,
+        _C.ORDER_DETENTION,
+        _C.REFER_REINTEGRATION,
     }
 )
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     RoleCode.CASE_OFFICER: _CASEWORK,
     RoleCode.SUPERVISOR: _CASEWORK | {_C.ASSIGN, _C.VIEW_STATISTICS},
-    RoleCode.RETURN_COUNSELLOR: frozenset({_C.VIEW_PERSONAL_DATA, _C.RECORD_DEPARTURE}),
+    RoleCode.RETURN_COUNSELLOR: frozenset(
+        {_C.VIEW_PERSONAL_DATA, _C.RECORD_DEPARTURE, _C.REFER_REINTEGRATION}
+    ),
     RoleCode.IDENTIFICATION_OFFICER: frozenset(
         {_C.VIEW_PERSONAL_DATA, _C.REGISTER_PERSON, _C.IDENTIFY}
     ),
-    RoleCode.DETENTION_OFFICER: frozenset({_C.VIEW_PERSONAL_DATA, _C.ENFORCE, _C.IDENTIFY}),
+    RoleCode.DETENTION_OFFICER: frozenset(
+        {_C.VIEW_PERSONAL_DATA, _C.ENFORCE, _C.IDENTIFY, _C.ORDER_DETENTION}
+    ),
     RoleCode.OPERATIONS_PLANNER: frozenset(
         {_C.VIEW_PERSONAL_DATA, _C.ENFORCE, _C.RECORD_DEPARTURE, _C.HAND_OVER}
     ),

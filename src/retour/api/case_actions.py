@@ -30,7 +30,12 @@ from retour.cases.actions.decisions import (
     POSTPONEMENT_GROUNDS,
     SHORTENED_DEPARTURE_REASONS,
 )
-from retour.cases.models import NonCooperation, Outcome
+from retour.cases.models import (
+    DetentionPeriod,
+    NonCooperation,
+    Outcome,
+    ReintegrationReferral,
+)
 from retour.cases.procedure import BY_ACTION
 
 router = Router(tags=["case actions"])
@@ -154,6 +159,34 @@ class RecordNonCooperation(WithReason):
     consequence: NonCooperation.Consequence
 
 
+class OrderDetention(WithReason):
+    ordered_on: date
+    ground: DetentionPeriod.Ground
+    facility: Text = Field(min_length=1, description="Where the person is detained.")
+    ordering_authority: Annotated[Text, Field(max_length=40)] = Field(
+        "", description="Code of the authority that ordered it; empty: your own."
+    )
+
+
+class EndDetention(ActionBody):
+    ended_on: date
+    reason: DetentionPeriod.EndReason
+    note: Text = Field("", description="Kept with the period and in the case history.")
+
+
+class ReferToReintegration(WithReason):
+    referred_on: date
+    programme: Annotated[Text, Field(max_length=200)] = Field(
+        min_length=1, description="The programme, e.g. Frontex JRS or the national AVRR."
+    )
+
+
+class RecordReintegrationOutcome(ActionBody):
+    outcome: ReintegrationReferral.Outcome
+    outcome_on: date
+    note: Text = Field("", description="Kept with the referral and in the case history.")
+
+
 class AssignCase(WithReason):
     officer_username: Annotated[Text, Field(max_length=150)] | None = Field(
         description="The officer of the responsible authority; null to unassign."
@@ -185,6 +218,10 @@ BODIES: dict[str, type[ActionBody]] = {
     "close_case": CloseCase,
     "assign_case": AssignCase,
     "record_non_cooperation": RecordNonCooperation,
+    "order_detention": OrderDetention,
+    "end_detention": EndDetention,
+    "refer_to_reintegration": ReferToReintegration,
+    "record_reintegration_outcome": RecordReintegrationOutcome,
 }
 
 

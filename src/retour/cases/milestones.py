@@ -68,6 +68,25 @@ def _readmission(row: CaseMilestones, action: str, request: dict[str, Any]) -> N
         row.travel_document_issued_on = _day(request.get("issued_on"))
 
 
+def _detention(row: CaseMilestones, period: dict[str, Any]) -> None:
+    """The first detention's start, and the end and its reason of the last period ended
+    (the indicators count how detention ends, Directive 2008/115/EC Art. 15)."""
+    if period.get("ended_on"):
+        row.detention_ended_on = _day(period["ended_on"])
+        row.detention_end_reason = period.get("end_reason") or ""
+    elif row.detained_on is None:
+        row.detained_on = _day(period.get("ordered_on"))
+
+
+def _reintegration(row: CaseMilestones, referral: dict[str, Any]) -> None:
+    """The first referral to reintegration, and the first acceptance (the uptake indicator
+    compares it with the departure)."""
+    if row.reintegration_referred_on is None and referral.get("referred_on"):
+        row.reintegration_referred_on = _day(referral["referred_on"])
+    if referral.get("outcome") == "accepted" and row.reintegration_accepted_on is None:
+        row.reintegration_accepted_on = _day(referral.get("outcome_on"))
+
+
 def apply(row: CaseMilestones, event: CaseEvent) -> None:
     values = event.new_values
     on = timezone.localdate(event.occurred_at)
@@ -102,6 +121,10 @@ def apply(row: CaseMilestones, event: CaseEvent) -> None:
         occurred = _day((values.get("non_cooperation") or {}).get("occurred_on")) or on
         if row.first_non_cooperation_on is None or occurred < row.first_non_cooperation_on:
             row.first_non_cooperation_on = occurred
+    elif action in ("order_detention", "end_detention"):
+        _detention(row, values.get("detention") or {})
+    elif action in ("refer_to_reintegration", "record_reintegration_outcome"):
+        _reintegration(row, values.get("reintegration") or {})
     elif action in ("record_removal", "record_voluntary_departure"):
         row.departed_on = _day(values["departed_on"])
         row.return_type = "enforced" if action == "record_removal" else "voluntary"

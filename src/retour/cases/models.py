@@ -379,6 +379,106 @@ class NonCooperation(models.Model):
 
 
 
+class DetentionPeriod(models.Model):
+    """A period of detention for the purpose of removal (Directive 2008/115/EC Art. 15).
+
+    Art. 15(1): detention only to prepare the return or carry out the removal, in particular
+    when there is a risk of absconding (a) or the person avoids or hampers the preparation of
+    return (b), and only where less coercive measures cannot be applied. One period is open
+    at a time per case; ``ended_on`` is empty while the person is detained.
+    """
+
+    class Ground(models.TextChoices):
+        RISK_OF_ABSCONDING = "risk_of_absconding", (
+            "risk of absconding (Directive 2008/115/EC Art. 15(1)(a))"
+        )
+        HAMPERS_RETURN = "hampers_return", (
+            "avoids or hampers the preparation of return or removal "
+            "(Directive 2008/115/EC Art. 15(1)(b))"
+        )
+
+    class EndReason(models.TextChoices):
+        REMOVED = "removed", "removed (the person was returned)"
+        NO_PROSPECT_OF_REMOVAL = "no_prospect_of_removal", (
+            "no reasonable prospect of removal (Directive 2008/115/EC Art. 15(4))"
+        )
+        MAXIMUM_REACHED = "maximum_reached", (
+            "maximum period reached (Directive 2008/115/EC Art. 15(5)-(6))"
+        )
+        RELEASED_BY_COURT = "released_by_court", (
+            "released by a court (Directive 2008/115/EC Art. 15(2))"
+        )
+        ALTERNATIVE = "alternative", "alternative to detention"
+        OTHER = "other", "other"
+
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.PROTECT, related_name="detention_periods"
+    )
+    ordered_on = models.DateField()
+    ordered_by = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
+    ground = models.CharField(max_length=30, choices=Ground.choices)
+    facility = models.CharField(max_length=200)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordered_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_detention_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"detention from {self.ordered_on}"
+
+
+class ReintegrationReferral(models.Model):
+    """A referral of the person to a reintegration programme, and its outcome (BRIEF M19-M21:
+    return counselling and reintegration; Regulation (EU) 2019/1896 Art. 48(1)(a)(i) for
+    Frontex's joint reintegration services).
+
+    One referral awaits an outcome at a time per case; ``outcome`` is empty until then.
+    """
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "accepted by the person"
+        DECLINED = "declined", "declined by the person"
+        WITHDRAWN = "withdrawn", "withdrawn"
+
+    case = models.ForeignKey(
+        ReturnCase, on_delete=models.PROTECT, related_name="reintegration_referrals"
+    )
+    referred_on = models.DateField()
+    referred_by = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, related_name="+"
+    )
+    programme = models.CharField(max_length=200, help_text="e.g. Frontex JRS, national AVRR")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = CaseScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["referred_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(outcome=""),
+                name="one_pending_reintegration_referral_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral to {self.programme} of {self.referred_on}"
+
+
 class CaseMilestones(models.Model):
     """The accumulating-snapshot fact row of a case: its milestone dates and dimensions.
 
@@ -423,6 +523,13 @@ class CaseMilestones(models.Model):
         max_length=20, blank=True, help_text="accepted / tacitly_accepted / rejected"
     )
     travel_document_issued_on = models.DateField(null=True, blank=True)
+    # Detention (Art. 15): the first period's start; the end and why of the last one ended.
+    detained_on = models.DateField(null=True, blank=True)
+    detention_ended_on = models.DateField(null=True, blank=True)
+    detention_end_reason = models.CharField(max_length=30, blank=True)
+    # Reintegration (M19-M21): the first referral, and the first acceptance by the person.
+    reintegration_referred_on = models.DateField(null=True, blank=True)
+    reintegration_accepted_on = models.DateField(null=True, blank=True)
     departed_on = models.DateField(null=True, blank=True)
     return_type = models.CharField(max_length=10, blank=True, help_text="voluntary / enforced")
     assisted = models.BooleanField(null=True, blank=True)

@@ -141,6 +141,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         "record_non_cooperation", gettext_noop("Record non-cooperation"),
         OPEN_STAGES, None, _C.IDENTIFY,
     ),
+    Transition(
+        "order_detention", gettext_noop("Order detention"),
+        frozenset({S.FORCED_RETURN_PREPARATION, S.REMOVAL_SCHEDULED}), None, _C.ORDER_DETENTION,
+        (guards.return_decision_in_force, guards.not_detained),
+    ),
+    Transition(
+        "end_detention", gettext_noop("End detention"),
+        OPEN_STAGES, None, _C.ORDER_DETENTION, (guards.detained,),
+        "a recorded removal ends an open period itself, with a second event",
+    ),
+    Transition(
+        "refer_to_reintegration", gettext_noop("Refer to reintegration"),
+        RETURN_DECISION_STAGES - {S.ABSCONDED}, None, _C.REFER_REINTEGRATION,
+        (guards.return_decision_in_force, guards.no_referral_pending),
+    ),
+    Transition(
+        "record_reintegration_outcome", gettext_noop("Record reintegration outcome"),
+        OPEN_STAGES, None, _C.REFER_REINTEGRATION, (guards.referral_pending,),
+    ),
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}

@@ -50,6 +50,10 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     "send_handover": actions.send_handover,
     "accept_handover": actions.accept_handover,
     "close_case": actions.close_case,
+    "order_detention": actions.order_detention,
+    "end_detention": actions.end_detention,
+    "refer_to_reintegration": actions.refer_to_reintegration,
+    "record_reintegration_outcome": actions.record_reintegration_outcome,
 }
 # Steps on the case's latest readmission request (``retour.readmission.actions``).
 READMISSION_STEPS: dict[str, Callable[..., Any]] = {

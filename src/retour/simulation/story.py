@@ -33,6 +33,11 @@ ORIGIN_WEIGHTS = {
 WITH_LEGAL_STAY = frozenset({Origin.NEGATIVE_ASYLUM_DECISION, Origin.RESIDENCE_PERMIT_ENDED})
 # The police find the person and open the case themselves.
 OPENED_BY_POLICE = frozenset({Origin.IRREGULAR_STAY_DETECTED, Origin.BORDER_APPREHENSION})
+# Where persons are detained for removal, per member state (any other: a generic name).
+DETENTION_FACILITIES = {
+    "NL": ("Detentiecentrum Rotterdam", "Detentiecentrum Zeist"),
+    "BE": ("Centre fermé de Vottem", "Centre fermé 127bis, Steenokkerzeel"),
+}
 # Member states whose return decisions another member state recognises (Directive 2001/40/EC).
 RECOGNISED_FROM = ("IT", "ES", "AT", "GR", "DE", "FR", "BE", "NL")
 
@@ -113,6 +118,7 @@ class Story:
     departure_ends: int | None = None  # last day of the voluntary-departure period
     removal_day: int | None = None
     travel_document: bool = False  # one was issued and is not yet used
+    reintegration_accepted: bool = False
 
     # -- time ------------------------------------------------------------------------------
 
@@ -351,6 +357,28 @@ class Story:
         self.removal_day = self.day + self.rng.randint(5, 35)
         self.do("schedule_removal", planned_on=Day(self.removal_day))
 
+    def detain(self) -> None:
+        """Order detention for the purpose of removal (Art. 15(1)); the note says why less
+        coercive measures do not suffice, as the order of a minor must (Art. 17(1)) and
+        every member of a household shares the step."""
+        self.wait(0, 5, before=self.removal_day)
+        ground = self.rng.choice(("risk_of_absconding", "risk_of_absconding", "hampers_return"))
+        facilities = DETENTION_FACILITIES.get(self.desk.member_state, ("Detention centre",))
+        self.do("order_detention", ordered_on=Day(self.day), ground=ground,
+                facility=self.rng.choice(facilities),
+                reason="No fixed address and a reporting duty not complied with: a less "
+                       "coercive measure does not suffice.")
+
+    def release(self, reason: str) -> None:
+        """End detention other than by removal, weeks or months after it was ordered."""
+        self.wait(20, 150)
+        notes = {
+            "no_prospect_of_removal": "No reply from the country of return: no reasonable "
+                                      "prospect of removal for now.",
+            "released_by_court": "The court found the detention insufficiently motivated.",
+        }
+        self.do("end_detention", ended_on=Day(self.day), reason=reason, note=notes[reason])
+
     def cancel_removal(self) -> None:
         assert self.removal_day is not None
         self.wait(1, 5, before=self.removal_day)
@@ -365,13 +393,25 @@ class Story:
             self.wait(0, 0)
             self.do("record_travel_document_use", used_on=Day(self.day))
 
+    def refer_to_reintegration(self) -> None:
+        """Refer the person to a reintegration programme during return counselling; most
+        accept (and then leave with assistance), some decline."""
+        self.wait(1, 10, before=self.departure_ends)
+        self.do("refer_to_reintegration", referred_on=Day(self.day),
+                programme=self.rng.choice(("Frontex JRS", "national AVRR programme")))
+        self.wait(2, 14, before=self.departure_ends)
+        self.reintegration_accepted = self.rng.random() < 0.8
+        self.do("record_reintegration_outcome", outcome_on=Day(self.day),
+                outcome="accepted" if self.reintegration_accepted else "declined")
+
     def depart_voluntarily(self, *, destination: str | None = None) -> None:
         if self.departure_ends is not None:
             self.wait(3, 30, before=self.departure_ends + 1)
         else:
             self.wait(5, 60)
         self.do("record_voluntary_departure", departed_on=Day(self.day),
-                destination=destination or self.citizenship, assisted=self.rng.random() < 0.45)
+                destination=destination or self.citizenship,
+                assisted=self.reintegration_accepted or self.rng.random() < 0.45)
         self.departure_ends = None
 
     def abscond(self) -> None:

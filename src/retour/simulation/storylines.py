@@ -62,6 +62,10 @@ def _forced_return_preparation(s: Story) -> None:
         s.hand_over_to_police(accepted=False)
         s.keep_recent(3)
         return
+    if s.rng.random() < 0.2:  # detained, then released without a removal in sight
+        s.detain()
+        s.release(s.rng.choice(("no_prospect_of_removal", "no_prospect_of_removal",
+                                "released_by_court")))
     s.keep_recent(365)
 
 
@@ -79,6 +83,8 @@ def _removal_scheduled(s: Story) -> None:
 def _departed_voluntarily(s: Story) -> None:
     s.open()
     s.return_decision()
+    if s.rng.random() < 0.4:
+        s.refer_to_reintegration()
     s.depart_voluntarily()
     s.keep_recent(21)
 
@@ -88,6 +94,8 @@ def _removed(s: Story) -> None:
     s.forced_return()
     s.hand_over_to_police()
     s.readmission()
+    if s.rng.random() < 0.5:  # detained until the removal, which ends the detention
+        s.detain()
     s.schedule_removal()
     s.remove()
     s.keep_recent(21)
@@ -137,6 +145,8 @@ def _returned_voluntarily(s: Story) -> None:
             s.extend_departure()
     else:  # too late for the period, but still of their own accord
         s.forced_return()
+    if s.rng.random() < 0.4:
+        s.refer_to_reintegration()
     s.depart_voluntarily()
     s.close(Outcome.RETURNED_VOLUNTARILY)
 
@@ -157,6 +167,8 @@ def _closed_after_removal(s: Story) -> None:
         s.abscond()
         s.locate()
     s.readmission()
+    if s.rng.random() < 0.4:  # detained until the removal, which ends the detention
+        s.detain()
     s.schedule_removal()
     if s.rng.random() < 0.1:
         s.cancel_removal()

@@ -23,12 +23,15 @@ from django.utils.translation import ngettext, pgettext_lazy
 from retour import clock
 from retour.api.present import action_slug, user_name
 from retour.cases import guards
+from retour.cases.deadlines import DetentionLimits, detention_limits
 from retour.cases.models import (
     CaseEvent,
     Deadline,
     Decision,
+    DetentionPeriod,
     Handover,
     NonCooperation,
+    ReintegrationReferral,
     ReturnCase,
     Task,
 )
@@ -141,6 +144,29 @@ class NonCooperationRow:
 
 
 @dataclass(frozen=True)
+class DetentionRow:
+    ordered_on: date
+    ordered_by: str
+    ground: str
+    facility: str
+    ended_on: date | None
+    end_reason: str
+    note: str
+    days: int  # detained so far, or in all once ended (the day of the order counted)
+    limits: DetentionLimits | None  # only while open: when the maximum is reached
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    referred_on: date
+    referred_by: str
+    programme: str
+    outcome: str
+    outcome_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
 class Step:
     label: str
     url: str
@@ -236,6 +262,8 @@ def next_steps(user: Any, case: ReturnCase, pending: Handover | None) -> NextSte
     not_for_this_person: list[Blocked] = []
     for t in TRANSITIONS:
         if t.capability is None or not user.can(t.capability) or case.stage not in t.sources:
+            continue
+        if any(g in guards.NOTHING_TO_ACT_ON and g(case) for g in t.guards):
             continue
         label = L.label(L.ACTIONS, t.action)
         if reason := _not_for_this_person(t, case):
@@ -333,6 +361,44 @@ def _non_cooperation(user: Any, case: ReturnCase) -> list[NonCooperationRow]:
     ]
 
 
+def _detention(user: Any, case: ReturnCase, today: date) -> list[DetentionRow]:
+    """The case's detention periods, the open one with the days its maximum is reached by
+    the legal parameters in force when it was ordered (Art. 15(5)-(6))."""
+    periods = DetentionPeriod.objects.visible_to(user).filter(case=case)
+    return [
+        DetentionRow(
+            ordered_on=p.ordered_on,
+            ordered_by=p.ordered_by.name,
+            ground=L.label(L.DETENTION_GROUNDS, p.ground),
+            facility=p.facility,
+            ended_on=p.ended_on,
+            end_reason=L.label(L.DETENTION_END_REASONS, p.end_reason),
+            note=p.note,
+            days=((p.ended_on or today) - p.ordered_on).days + 1,
+            limits=(
+                detention_limits(case.member_state_id, p.ordered_on) if p.ended_on is None
+                else None
+            ),
+        )
+        for p in periods.select_related("ordered_by")
+    ]
+
+
+def _reintegration(user: Any, case: ReturnCase) -> list[ReferralRow]:
+    referrals = ReintegrationReferral.objects.visible_to(user).filter(case=case)
+    return [
+        ReferralRow(
+            referred_on=r.referred_on,
+            referred_by=r.referred_by.name,
+            programme=r.programme,
+            outcome=L.label(L.REINTEGRATION_OUTCOMES, r.outcome),
+            outcome_on=r.outcome_on,
+            note=r.note,
+        )
+        for r in referrals.select_related("referred_by")
+    ]
+
+
 def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, Any]:
     """Everything the case page shows, for ``case`` as ``user`` may see it."""
     today = clock.today()
@@ -354,5 +420,7 @@ def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, 
         "decisions": _decisions(user, case),
         "documents": _documents(user, case.person_id, today),
         "non_cooperation": _non_cooperation(user, case),
+        "detention": _detention(user, case, today),
+        "reintegration": _reintegration(user, case),
         "events": shown_events(events.select_related("actor", "actor_authority")),
     }

@@ -385,6 +385,54 @@ class RecordNonCooperation(CaseActionForm):
                     _blank(CHOOSE) + L.choices(L.NON_COOPERATION_CONSEQUENCES))
 
 
+class OrderDetention(CaseActionForm):
+    action = "order_detention"
+    ordered_on = date_field(gettext_lazy("Detained from"))
+    ground = _choice(gettext_lazy("Ground"))
+    facility = text_field(gettext_lazy("Detention facility"), required=True, max_length=200)
+    ordering_authority = _choice(gettext_lazy("Authority that ordered it"), required=False)
+    reason = text_field(_NOTE, long=True, help_text=gettext_lazy(
+        "Required for a minor: why detention is the last resort "
+        "(Directive 2008/115/EC Art. 17(1))."
+    ))
+
+    def prepare(self) -> None:
+        set_choices(self.fields["ground"], _blank(CHOOSE) + L.choices(L.DETENTION_GROUNDS))
+        set_choices(self.fields["ordering_authority"],
+                    _blank(_("My own authority")) + self.authorities())
+
+
+class EndDetention(CaseActionForm):
+    action = "end_detention"
+    ended_on = date_field(gettext_lazy("Released or removed on"))
+    reason = _choice(gettext_lazy("Why detention ended"))
+    note = note_field()
+
+    def prepare(self) -> None:
+        set_choices(self.fields["reason"], _blank(CHOOSE) + L.choices(L.DETENTION_END_REASONS))
+
+
+class ReferToReintegration(CaseActionForm):
+    action = "refer_to_reintegration"
+    referred_on = date_field(gettext_lazy("Date of the referral"))
+    programme = text_field(
+        gettext_lazy("Programme"), required=True, max_length=200,
+        help_text=gettext_lazy("For example Frontex JRS or the national AVRR programme."),
+    )
+    reason = note_field()
+
+
+class RecordReintegrationOutcome(CaseActionForm):
+    action = "record_reintegration_outcome"
+    outcome = _choice(gettext_lazy("Outcome"))
+    outcome_on = date_field(gettext_lazy("Date of the outcome"))
+    note = note_field()
+
+    def prepare(self) -> None:
+        set_choices(self.fields["outcome"],
+                    _blank(CHOOSE) + L.choices(L.REINTEGRATION_OUTCOMES))
+
+
 FORMS: dict[str, type[CaseActionForm]] = {
     form.action: form
     for form in (
@@ -393,6 +441,7 @@ FORMS: dict[str, type[CaseActionForm]] = {
         EndPostponement, VerifyReception, WithdrawReturnDecision, RecordVoluntaryDeparture,
         RecordRemoval, ScheduleRemoval, CancelRemoval, RecordAbsconding,
         RecordWhereaboutsKnown, CloseCase, SendHandover, AcceptHandover, ReturnHandover,
-        AssignCase, RecordNonCooperation,
+        AssignCase, RecordNonCooperation, OrderDetention, EndDetention, ReferToReintegration,
+        RecordReintegrationOutcome,
     )
 }

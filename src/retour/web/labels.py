@@ -179,6 +179,31 @@ NON_COOPERATION_CONSEQUENCES: Labels = {
     "other": _("other consequence"),
 }
 
+DETENTION_GROUNDS: Labels = {
+    "risk_of_absconding": _("risk of absconding (Directive 2008/115/EC Art. 15(1)(a))"),
+    "hampers_return": _(
+        "avoids or hampers the preparation of return or removal "
+        "(Directive 2008/115/EC Art. 15(1)(b))"
+    ),
+}
+
+DETENTION_END_REASONS: Labels = {
+    "removed": _("removed (the person was returned)"),
+    "no_prospect_of_removal": _(
+        "no reasonable prospect of removal (Directive 2008/115/EC Art. 15(4))"
+    ),
+    "maximum_reached": _("maximum period reached (Directive 2008/115/EC Art. 15(5)-(6))"),
+    "released_by_court": _("released by a court (Directive 2008/115/EC Art. 15(2))"),
+    "alternative": _("alternative to detention"),
+    "other": _("other reason"),
+}
+
+REINTEGRATION_OUTCOMES: Labels = {
+    "accepted": _("accepted by the person"),
+    "declined": _("declined by the person"),
+    "withdrawn": _("withdrawn"),
+}
+
 DOCUMENT_KINDS: Labels = {
     "passport": _("passport"),
     "identity_card": _("identity card"),
@@ -279,6 +304,10 @@ ACTIONS: Labels = {
     "mission_outcome_recorded": _("Identification mission outcome recorded"),
     "mission_cancelled": _("Identification mission cancelled"),
     "record_non_cooperation": _("Record non-cooperation"),
+    "order_detention": _("Order detention"),
+    "end_detention": _("End detention"),
+    "refer_to_reintegration": _("Refer to reintegration"),
+    "record_reintegration_outcome": _("Record reintegration outcome"),
     "record_end_of_legal_stay": _("Record end of legal stay"),
     "record_best_interests_assessment": _("Record best-interests assessment"),
     "issue_return_decision": _("Issue return decision"),

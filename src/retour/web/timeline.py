@@ -52,6 +52,8 @@ FIELD_LABELS: L.Labels = {
     "document": gettext_lazy("Document"),
     "evidence": gettext_lazy("Evidence"),
     "non_cooperation": gettext_lazy("Non-cooperation"),
+    "detention": gettext_lazy("Detention"),
+    "reintegration": gettext_lazy("Reintegration"),
     "readmission_request": gettext_lazy("Readmission request"),
 }
 _CODE_TABLES: dict[str, L.Labels] = {
@@ -213,6 +215,32 @@ def _non_cooperation_text(values: Mapping[str, Any]) -> str:
     }
 
 
+def _detention_text(values: Mapping[str, Any]) -> str:
+    text = _("from %(date)s at %(facility)s; ground: %(ground)s") % {
+        "date": day(values.get("ordered_on")),
+        "facility": values.get("facility", ""),
+        "ground": L.label(L.DETENTION_GROUNDS, values.get("ground")),
+    }
+    if values.get("ended_on"):
+        text += "; " + _("ended on %(date)s: %(reason)s") % {
+            "date": day(values["ended_on"]),
+            "reason": L.label(L.DETENTION_END_REASONS, values.get("end_reason")),
+        }
+    return text
+
+
+def _reintegration_text(values: Mapping[str, Any]) -> str:
+    text = _("%(programme)s, referred on %(date)s") % {
+        "programme": values.get("programme", ""), "date": day(values.get("referred_on")),
+    }
+    if values.get("outcome"):
+        text += "; " + _("%(outcome)s on %(date)s") % {
+            "outcome": L.label(L.REINTEGRATION_OUTCOMES, values["outcome"]),
+            "date": day(values.get("outcome_on")),
+        }
+    return text
+
+
 def _readmission_text(values: Mapping[str, Any], names: _Names) -> str:
     """The request, its status after the step, and the dates and warnings the step set."""
     country = str(values.get("country", ""))
@@ -259,6 +287,10 @@ def _value(key: str, value: Any, names: _Names) -> str:
         }
     if key == "non_cooperation" and isinstance(value, dict):
         return _non_cooperation_text(value)
+    if key == "detention" and isinstance(value, dict):
+        return _detention_text(value)
+    if key == "reintegration" and isinstance(value, dict):
+        return _reintegration_text(value)
     if key == "readmission_request" and isinstance(value, dict):
         return _readmission_text(value, names)
     if key.endswith("_at") and isinstance(value, str):

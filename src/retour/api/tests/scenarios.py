@@ -39,6 +39,13 @@ def voluntary(p: Personas) -> ReturnCase:
     return case_in_voluntary_departure(p["anna"], decided_on=YESTERDAY, days=30)
 
 
+def referred(p: Personas) -> ReturnCase:
+    case = voluntary(p)
+    return actions.refer_to_reintegration(
+        p["anna"], case.pk, referred_on=YESTERDAY, programme="Frontex JRS"
+    )
+
+
 def forced(p: Personas) -> ReturnCase:
     return case_in_forced_return(p["anna"], decided_on=YESTERDAY)
 
@@ -46,6 +53,14 @@ def forced(p: Personas) -> ReturnCase:
 def scheduled(p: Personas) -> ReturnCase:
     case = forced(p)
     return actions.schedule_removal(p["anna"], case.pk, planned_on=TODAY + timedelta(days=7))
+
+
+def detained(p: Personas) -> ReturnCase:
+    case = forced(p)
+    return actions.order_detention(
+        p["anna"], case.pk, ordered_on=YESTERDAY, ground="hampers_return",
+        facility="Detentiecentrum Rotterdam",
+    )
 
 
 def postponed(p: Personas) -> ReturnCase:
@@ -222,6 +237,29 @@ SCENARIOS: dict[str, Scenario] = {
                 "evidence": "did not attend the consular interview; summons served",
                 "consequence": "detention_extended"}),
         Stage.FORCED_RETURN_PREPARATION,
+    ),
+    "order_detention": Scenario(
+        forced,
+        _fixed({"ordered_on": _iso(0), "ground": "risk_of_absconding",
+                "facility": "Detentiecentrum Rotterdam"}),
+        Stage.FORCED_RETURN_PREPARATION,
+    ),
+    "end_detention": Scenario(
+        detained,
+        _fixed({"ended_on": _iso(0), "reason": "no_prospect_of_removal",
+                "note": "no reply from the embassy in six months"}),
+        Stage.FORCED_RETURN_PREPARATION,
+    ),
+    "refer_to_reintegration": Scenario(
+        voluntary,
+        _fixed({"referred_on": _iso(0), "programme": "Frontex JRS"}),
+        Stage.VOLUNTARY_DEPARTURE,
+    ),
+    "record_reintegration_outcome": Scenario(
+        referred,
+        _fixed({"outcome": "accepted", "outcome_on": _iso(0),
+                "note": "business start-up grant in Casablanca"}),
+        Stage.VOLUNTARY_DEPARTURE,
     ),
 }
 

@@ -17,6 +17,7 @@ from retour.cases.actions.decisions import (
     verify_reception,
     withdraw_return_decision,
 )
+from retour.cases.actions.detention import end_detention, order_detention
 from retour.cases.actions.enforcement import (
     cancel_removal,
     expire_due_voluntary_departures,
@@ -29,6 +30,10 @@ from retour.cases.actions.enforcement import (
 )
 from retour.cases.actions.handovers import accept_handover, return_handover, send_handover
 from retour.cases.actions.lifecycle import assign_case, close_case, open_case, record_vulnerability
+from retour.cases.actions.reintegration import (
+    record_reintegration_outcome,
+    refer_to_reintegration,
+)
 
 __all__ = [
     "accept_handover",
@@ -36,6 +41,7 @@ __all__ = [
     "cancel_removal",
     "close_case",
     "decide_appeal",
+    "end_detention",
     "end_postponement",
     "expire_due_voluntary_departures",
     "expire_voluntary_departure",
@@ -44,15 +50,18 @@ __all__ = [
     "issue_return_decision",
     "lodge_appeal",
     "open_case",
+    "order_detention",
     "postpone_removal",
     "record_absconding",
     "record_best_interests_assessment",
     "record_end_of_legal_stay",
     "record_non_cooperation",
+    "record_reintegration_outcome",
     "record_removal",
     "record_voluntary_departure",
     "record_vulnerability",
     "record_whereabouts_known",
+    "refer_to_reintegration",
     "return_handover",
     "schedule_removal",
     "send_handover",

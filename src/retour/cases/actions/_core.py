@@ -230,6 +230,18 @@ def require_text(value: str, field: str, missing: str) -> str:
     return text
 
 
+def collected(*checks: Callable[[], object]) -> dict[str, str]:
+    """The refusals of ``checks`` (each a shared rule that raises ``InvalidInput``) by field:
+    every wrong field at once, each with the rule's own message."""
+    errors: dict[str, str] = {}
+    for check in checks:
+        try:
+            check()
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    return errors
+
+
 def not_in_future(value: date, field: str) -> date:
     if value > clock.today():
         raise InvalidInput.field(

@@ -15,7 +15,16 @@ from retour.accounts.models import Authority, Role, User
 from retour.accounts.roles import RoleCode
 from retour.audit.models import AccessLogEntry
 from retour.cases import actions
-from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
+from retour.cases.models import (
+    CaseEvent,
+    Deadline,
+    Decision,
+    DetentionPeriod,
+    Handover,
+    ReintegrationReferral,
+    ReturnCase,
+    Task,
+)
 from retour.cases.stages import Stage
 from retour.testing.factories import case_for
 
@@ -58,6 +67,12 @@ def footprint(case_id: Any) -> dict[str, Any]:
         ),
         "tasks": list(Task.objects.filter(case_id=case_id).values_list("id", "status")),
         "handovers": list(Handover.objects.filter(case_id=case_id).values_list("id", "status")),
+        "detention": list(
+            DetentionPeriod.objects.filter(case_id=case_id).values_list("id", "ended_on")
+        ),
+        "reintegration": list(
+            ReintegrationReferral.objects.filter(case_id=case_id).values_list("id", "outcome")
+        ),
         "access_log": AccessLogEntry.objects.count(),
     }
 
@@ -191,6 +206,13 @@ def _arguments(action: str, today: date) -> dict[str, Any]:
             "kind": "false_identity", "occurred_on": today, "consequence": "none",
             "evidence": "fingerprint match with another identity",
         },
+        "order_detention": {
+            "ordered_on": today, "ground": "risk_of_absconding", "facility": "DC Rotterdam",
+            "reason": "no fixed address",
+        },
+        "end_detention": {"ended_on": today, "reason": "released_by_court"},
+        "refer_to_reintegration": {"referred_on": today, "programme": "Frontex JRS"},
+        "record_reintegration_outcome": {"outcome": "accepted", "outcome_on": today},
     }
     return arguments[action]
 

@@ -323,6 +323,42 @@ def test_non_cooperation_is_recorded_in_any_open_stage_without_moving_the_case(a
     assert case.non_cooperation.get().kind == "resistance"
 
 
+@exercises("order_detention")
+def test_order_detention_keeps_the_stage(anna, today):
+    case = s.removal_scheduled(anna)
+    actions.order_detention(anna, case.pk, ordered_on=today, ground="risk_of_absconding",
+                            facility="DC Rotterdam")
+    case = performed(case, "order_detention", Stage.REMOVAL_SCHEDULED)
+    assert case.detention_periods.get().ended_on is None
+
+
+@exercises("end_detention")
+def test_end_detention_keeps_the_stage(anna, today):
+    case = s.forced_return_preparation(anna)
+    actions.order_detention(anna, case.pk, ordered_on=today, ground="hampers_return",
+                            facility="DC Rotterdam")
+    actions.end_detention(anna, case.pk, ended_on=today, reason="no_prospect_of_removal")
+    case = performed(case, "end_detention", Stage.FORCED_RETURN_PREPARATION)
+    assert case.detention_periods.get().end_reason == "no_prospect_of_removal"
+
+
+@exercises("refer_to_reintegration")
+def test_refer_to_reintegration_keeps_the_stage(anna, today):
+    case = s.voluntary_departure(anna)
+    actions.refer_to_reintegration(anna, case.pk, referred_on=today, programme="Frontex JRS")
+    case = performed(case, "refer_to_reintegration", Stage.VOLUNTARY_DEPARTURE)
+    assert case.reintegration_referrals.get().outcome == ""
+
+
+@exercises("record_reintegration_outcome")
+def test_record_reintegration_outcome_keeps_the_stage(anna, today):
+    case = s.voluntary_departure(anna)
+    actions.refer_to_reintegration(anna, case.pk, referred_on=today, programme="Frontex JRS")
+    actions.record_reintegration_outcome(anna, case.pk, outcome="accepted", outcome_on=today)
+    case = performed(case, "record_reintegration_outcome", Stage.VOLUNTARY_DEPARTURE)
+    assert case.reintegration_referrals.get().outcome == "accepted"
+
+
 def test_every_transition_of_the_table_is_exercised():
     assert set(EXERCISED) == set(BY_ACTION)
 

@@ -41,10 +41,12 @@ from retour.cases.actions.decisions import (
 from retour.cases.models import (
     CaseMilestones,
     Decision,
+    DetentionPeriod,
     Handover,
     NonCooperation,
     Origin,
     Outcome,
+    ReintegrationReferral,
     ReturnCase,
     Task,
 )
@@ -163,6 +165,23 @@ ARGUMENTS: dict[str, Any] = {
         "kind": one_of_weighted(st.sampled_from(NonCooperation.Kind.values), st.just("rude")),
         "occurred_on": past, "evidence": texts,
         "consequence": st.sampled_from(NonCooperation.Consequence.values),
+    }),
+    "order_detention": st.fixed_dictionaries({
+        "ordered_on": past,
+        "ground": one_of_weighted(st.sampled_from(DetentionPeriod.Ground.values),
+                                  st.just("suspicion")),
+        "facility": texts, "reason": texts,
+    }),
+    "end_detention": st.fixed_dictionaries({
+        "ended_on": past,
+        "reason": one_of_weighted(st.sampled_from(DetentionPeriod.EndReason.values),
+                                  st.just("bored")),
+    }),
+    "refer_to_reintegration": st.fixed_dictionaries({"referred_on": past, "programme": texts}),
+    "record_reintegration_outcome": st.fixed_dictionaries({
+        "outcome_on": past,
+        "outcome": one_of_weighted(st.sampled_from(ReintegrationReferral.Outcome.values),
+                                   st.just("maybe")),
     }),
     "record_vulnerability": st.fixed_dictionaries(
         {"kind": st.sampled_from(Vulnerability.Kind.values), "noted_on": past}
@@ -412,6 +431,11 @@ class Casework(RuleBasedStateMachine):
         if case.stage == Stage.VOLUNTARY_DEPARTURE:
             assert case.voluntary_departure_ends_on is not None
         assert bool(case.stage_before_suspension) == (case.stage == Stage.SUSPENDED)
+        open_periods = case.detention_periods.filter(ended_on__isnull=True)
+        assert open_periods.count() <= 1
+        assert case.reintegration_referrals.filter(outcome="").count() <= 1
+        if case.milestones.return_type == "enforced":
+            assert not open_periods.exists(), "the removal left detention open"
 
 
 def test_random_casework_keeps_the_cases_consistent(

@@ -7,13 +7,20 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 
 from retour import bulk
 from retour.accounts.models import User
 from retour.audit.log import verify_chain
 from retour.audit.models import AccessLogEntry, AccessLogPerson
 from retour.cases import actions, milestones
-from retour.cases.models import CaseMilestones, CaseNumberCounter, ReturnCase
+from retour.cases.models import (
+    CaseMilestones,
+    CaseNumberCounter,
+    DetentionPeriod,
+    ReintegrationReferral,
+    ReturnCase,
+)
 from retour.cases.tests import support as s
 from retour.simulation import replay
 from retour.simulation.seeding import seed
@@ -37,9 +44,11 @@ def _row(obj: Any) -> dict[str, Any]:
 
 def _without_ids(value: Any) -> Any:
     """Event values name the rows they made or refer to by key (``{"decision": {"id": ...,
-    "contested": ...}}``); the keys differ between runs."""
+    "contested": ...}}``), and a search for a person's possible matches names the person
+    (``{"possible_matches_of": ...}``); the keys differ between runs."""
     if isinstance(value, dict):
-        return {k: _without_ids(v) for k, v in value.items() if k not in ("id", "contested")}
+        return {k: _without_ids(v) for k, v in value.items()
+                if k not in ("id", "contested", "possible_matches_of")}
     return value
 
 
@@ -56,6 +65,8 @@ def _written() -> dict[str, Any]:
                 sorted(str(_row(d)) for d in case.deadlines.all()),
                 sorted(str(_row(t)) for t in case.tasks.all()),
                 sorted(str(_row(h)) for h in case.handovers.all()),
+                sorted(str(_row(p)) for p in case.detention_periods.all()),
+                sorted(str(_row(r)) for r in case.reintegration_referrals.all()),
             )
             for case in cases
         ],
@@ -94,6 +105,32 @@ def test_a_bulk_replay_writes_what_the_action_by_action_replay_writes(db, monkey
     assert report.case_count == 60 and len(runs[0]["cases"]) == 60
     assert sum(len(c[2]) for c in runs[0]["cases"]) > 120  # the stories went somewhere
     assert runs[0] == runs[1]
+
+
+def test_some_are_detained_until_removed_and_some_released(db):
+    seed(cases=80, seed=8, today=TODAY)
+    ended = dict(
+        DetentionPeriod.objects.values_list("end_reason").annotate(n=Count("id"))
+    )
+    assert ended.get("removed", 0) >= 1, ended
+    assert ended.get("no_prospect_of_removal", 0) + ended.get("released_by_court", 0) >= 1, ended
+    for row in CaseMilestones.objects.filter(detention_end_reason="removed"):
+        assert row.return_type == "enforced" and row.detention_ended_on == row.departed_on
+
+
+def test_some_voluntary_returns_are_referred_to_reintegration_and_most_accept(db):
+    seed(cases=80, seed=8, today=TODAY)
+    outcomes = dict(
+        ReintegrationReferral.objects.values_list("outcome").annotate(n=Count("id"))
+    )
+    assert outcomes.get("accepted", 0) > outcomes.get("declined", 0) >= 0, outcomes
+    accepted = CaseMilestones.objects.filter(reintegration_accepted_on__isnull=False)
+    assert accepted.exists()
+    for row in accepted.exclude(departed_on=None):
+        assert row.return_type == "voluntary" and row.assisted
+        accepted_on, departed_on = row.reintegration_accepted_on, row.departed_on
+        assert accepted_on is not None and departed_on is not None
+        assert accepted_on <= departed_on
 
 
 def test_a_bulk_session_after_earlier_work_continues_the_chain_and_the_numbers(db):

@@ -33,6 +33,7 @@ def row(**values: Any) -> dict[str, Any]:
         suspended_days=0,
         non_cooperation_count=0,
         readmission_outcome="",
+        detention_end_reason="",
         return_type="",
         destination="",
         outcome="",
@@ -45,9 +46,13 @@ def row(**values: Any) -> dict[str, Any]:
 
 # A: asylum case, decision 5 days after legal stay ended, left voluntarily with assistance
 # within the voluntary-departure period, identified. B: asylum case, decision after 20 days,
-# readmission request accepted, travel document, removed. C: a girl of 16, absconded, still
+# readmission request accepted, travel document, removed. C: a girl of 16, did not cooperate
+# (twice, first on 25 February), absconded, still
 # open. D: decision in 2025Q4, left voluntarily in 2026Q1 after the period had ended,
 # readmission rejected. E: Belgium. All NL cases are with the DT&V but B, with the KMar.
+# Detention: B detained from 1 February until removed; D detained in December, released by a
+# court in January; E released in March for lack of a prospect of removal. Reintegration: A
+# accepted before leaving; D accepted only after having left.
 ROWS = [
     row(
         origin="negative_asylum_decision",
@@ -59,6 +64,8 @@ ROWS = [
         assisted=True,
         destination="MA",
         identified_on=D("2026-01-20"),
+        reintegration_referred_on=D("2026-01-12"),
+        reintegration_accepted_on=D("2026-01-20"),
     ),
     row(
         origin="negative_asylum_decision",
@@ -69,6 +76,9 @@ ROWS = [
         readmission_replied_on=D("2026-02-15"),
         readmission_outcome="accepted",
         travel_document_issued_on=D("2026-02-20"),
+        detained_on=D("2026-02-01"),
+        detention_ended_on=D("2026-03-01"),
+        detention_end_reason="removed",
         departed_on=D("2026-03-01"),
         return_type="enforced",
         assisted=False,
@@ -81,6 +91,8 @@ ROWS = [
         return_decision_on=D("2026-02-10"),
         absconded_on=D("2026-03-05"),
         voluntary_departure_ends_on=D("2026-03-12"),
+        first_non_cooperation_on=D("2026-02-25"),
+        non_cooperation_count=2,
     ),
     row(
         citizenship="TR",
@@ -89,6 +101,11 @@ ROWS = [
         readmission_requested_on=D("2026-01-05"),
         readmission_replied_on=D("2026-01-30"),
         readmission_outcome="rejected",
+        detained_on=D("2025-12-20"),
+        detention_ended_on=D("2026-01-10"),
+        detention_end_reason="released_by_court",
+        reintegration_referred_on=D("2026-01-05"),
+        reintegration_accepted_on=D("2026-01-20"),
         departed_on=D("2026-01-15"),
         return_type="voluntary",
         assisted=False,
@@ -99,6 +116,9 @@ ROWS = [
         authority="be-dvz",
         legal_stay_ended_on=D("2026-02-27"),
         return_decision_on=D("2026-03-01"),
+        detained_on=D("2026-03-02"),
+        detention_ended_on=D("2026-03-20"),
+        detention_end_reason="no_prospect_of_removal",
     ),
 ]
 

@@ -37,6 +37,10 @@ NL_2026Q1: dict[str, tuple[int, int | None, float]] = {
     "return_rate_eurostat": (3, 3, 100),  # A, B, D left; A, B, C ordered to leave
     "cohort_return_rate_6_months": (2, 3, 100 * 2 / 3),  # A, B of A, B, C
     "cohort_return_rate_12_months": (2, 3, 100 * 2 / 3),
+    "detention_ended_by_return": (1, 2, 50),  # B removed, D released by a court
+    "detention_released_without_return": (1, None, 1),  # D
+    "reintegration_uptake": (1, 2, 50),  # A accepted before leaving; D after it
+    "non_cooperation_cases": (1, None, 1),  # C, first on 25 February
 }
 
 
@@ -199,3 +203,17 @@ def test_quantiles_by_counting_and_by_sorting_agree(seed: int) -> None:
         mine = days[group == present]
         expected = [*np.quantile(mine, [0.5, 0.9]), mine.mean()]
         np.testing.assert_allclose(by_sorting[2][:, index], expected)
+
+
+def test_detention_outcomes_by_member_state_and_breakdown(cube: list[dict[str, Any]]) -> None:
+    """E, in Belgium, was released without return; D, released, is Turkish."""
+    belgium = cell(cube, "detention_ended_by_return", member_state="BE")
+    assert belgium is not None and (belgium["numerator"], belgium["denominator"]) == (0, 1)
+    eu = cell(cube, "detention_released_without_return", member_state="EU")
+    assert eu is not None and eu["value"] == 2
+    turkish = cell(cube, "detention_released_without_return", dimension="citizenship",
+                   value="TR")
+    assert turkish is not None and turkish["value"] == 1
+    kmar = cell(cube, "detention_ended_by_return", dimension="authority", value="nl-kmar")
+    assert kmar is not None and kmar["value"] == 100
+    assert cell(cube, "detention_ended_by_return", "2026-02") is None

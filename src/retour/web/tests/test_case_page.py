@@ -448,6 +448,13 @@ BAD_INPUT: dict[str, tuple[str, Any, str]] = {
     "assign_case": ("officer_username", "tom", "Select a valid choice."),
     "record_non_cooperation": ("occurred_on", (TODAY + timedelta(days=1)).isoformat(),
                                "is in the future"),
+    "order_detention": ("ordered_on", (TODAY + timedelta(days=1)).isoformat(),
+                        "is in the future"),
+    "end_detention": ("ended_on", (TODAY - timedelta(days=5)).isoformat(),
+                      "cannot be before detention was ordered"),
+    "refer_to_reintegration": ("programme", " ", "This field is required."),
+    "record_reintegration_outcome": ("outcome_on", (TODAY - timedelta(days=5)).isoformat(),
+                                     "cannot be before the referral"),
 }
 
 

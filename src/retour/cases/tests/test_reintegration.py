@@ -1,0 +1,83 @@
+"""Referrals to reintegration (M19-M21): made and answered through the procedure table,
+folded into the milestone row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from retour.audit.models import AccessLogEntry
+from retour.cases import actions, milestones
+from retour.cases.models import CaseEvent, CaseMilestones, ReintegrationReferral
+from retour.cases.tests import support as s
+from retour.errors import InvalidInput, PermissionRefused, TransitionRefused
+
+
+def _refer(user, case, **changes):
+    fields = {"referred_on": s.days_ago(5), "programme": "Frontex JRS"}
+    return actions.refer_to_reintegration(user, case.pk, **{**fields, **changes})
+
+
+def _same_as_rebuilt(case) -> None:
+    row = CaseMilestones.objects.get(case=case)
+    rebuilt = milestones.rebuild(case)
+    assert [getattr(row, f.attname) for f in row._meta.concrete_fields] == [
+        getattr(rebuilt, f.attname) for f in row._meta.concrete_fields]
+
+
+def test_referred_declined_referred_again_and_accepted(anna, today):
+    case = s.voluntary_departure(anna)
+    writes = AccessLogEntry.objects.filter(operation="write").count()
+    _refer(anna, case, programme="national AVRR")
+    assert AccessLogEntry.objects.filter(operation="write").count() == writes + 1
+    event = CaseEvent.objects.filter(case=case).latest("sequence")
+    assert (event.action, event.new_values["reintegration"]["programme"]) == (
+        "refer_to_reintegration", "national AVRR")
+    actions.record_reintegration_outcome(anna, case.pk, outcome="declined",
+                                         outcome_on=s.days_ago(3))
+    _refer(anna, case, referred_on=s.days_ago(2))
+    actions.record_reintegration_outcome(anna, case.pk, outcome="accepted", outcome_on=today,
+                                         note="start-up grant")
+    assert list(ReintegrationReferral.objects.filter(case=case).values_list(
+        "outcome", flat=True)) == ["declined", "accepted"]
+    row = CaseMilestones.objects.get(case=case)
+    assert (row.reintegration_referred_on, row.reintegration_accepted_on) == (
+        s.days_ago(5), today)
+    _same_as_rebuilt(case)
+
+
+def test_one_pending_referral_at_a_time_and_an_outcome_needs_one(anna, today):
+    case = s.voluntary_departure(anna)
+    with s.writes_nothing(case.pk), pytest.raises(TransitionRefused, match="awaits an outcome"):
+        actions.record_reintegration_outcome(anna, case.pk, outcome="accepted", outcome_on=today)
+    _refer(anna, case)
+    with s.writes_nothing(case.pk), pytest.raises(TransitionRefused, match="awaits its outcome"):
+        _refer(anna, case)
+
+
+def test_needs_a_return_decision(anna, today):
+    case = s.legal_stay_ended(anna)
+    with s.writes_nothing(case.pk), pytest.raises(TransitionRefused):
+        _refer(anna, case)
+
+
+def test_every_wrong_field_at_once(anna, today):
+    case = s.voluntary_departure(anna)
+    with s.writes_nothing(case.pk), pytest.raises(InvalidInput) as refused:
+        _refer(anna, case, referred_on=today + timedelta(days=1), programme=" ")
+    assert set(refused.value.errors) == {"referred_on", "programme"}
+    _refer(anna, case)
+    with s.writes_nothing(case.pk), pytest.raises(InvalidInput) as refused:
+        actions.record_reintegration_outcome(anna, case.pk, outcome="maybe",
+                                             outcome_on=s.days_ago(6))
+    assert set(refused.value.errors) == {"outcome", "outcome_on"}
+
+
+def test_a_return_counsellor_refers_and_an_auditor_may_not(lucas, lotte, ruud, anna, today):
+    case = s.voluntary_departure(lucas)
+    _refer(lotte, case)
+    assert ReintegrationReferral.objects.get(case=case).referred_by.code == "be-fedasil"
+    other = s.voluntary_departure(anna)
+    with s.writes_nothing(other.pk), pytest.raises(PermissionRefused):
+        _refer(ruud, other)

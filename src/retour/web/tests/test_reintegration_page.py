@@ -1,0 +1,43 @@
+"""The reintegration section of the case page and its two forms (Django client)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from retour.api.tests.conftest import TODAY
+from retour.cases.models import ReintegrationReferral
+from retour.testing.factories import case_in_voluntary_departure
+from retour.web import labels as L
+from retour.web.tests.test_case_page import case_url, client_of
+
+pytestmark = pytest.mark.usefixtures("frozen_clock")
+
+
+def test_labels_cover_the_outcomes():
+    assert set(L.REINTEGRATION_OUTCOMES) == set(ReintegrationReferral.Outcome.values)
+
+
+def test_a_counsellor_refers_and_records_the_acceptance(lucas, lotte):
+    case = case_in_voluntary_departure(lucas, decided_on=TODAY - timedelta(days=10))
+    client = client_of(lotte)
+    html = client.get(case_url(case)).content.decode()
+    assert "Refer to reintegration" in html
+    answer = client.post(f"{case_url(case)}actions/refer-to-reintegration/", {
+        "expected_version": case.version, "referred_on": TODAY.isoformat(),
+        "programme": "Frontex JRS", "reason": "",
+    })
+    assert answer.status_code == 302
+    html = client.get(case_url(case)).content.decode()
+    assert "Frontex JRS" in html and "awaiting the outcome" in html
+    assert "Record reintegration outcome" in html
+    case.refresh_from_db()
+    answer = client.post(f"{case_url(case)}actions/record-reintegration-outcome/", {
+        "expected_version": case.version, "outcome": "accepted",
+        "outcome_on": TODAY.isoformat(), "note": "start-up grant",
+    })
+    assert answer.status_code == 302
+    html = client.get(case_url(case)).content.decode()
+    assert "Accepted by the person" in html and "start-up grant" in html
+    assert ReintegrationReferral.objects.get(case=case).outcome == "accepted"
