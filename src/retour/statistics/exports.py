@@ -61,8 +61,10 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     assert book.active is not None  # a new workbook has one sheet
     book.remove(book.active)
     for table in tables:
-        sheet = book.create_sheet(table.code)
-        sheet.append(SHEET_COLUMNS)
+        # One sheet per table; the member states of an export follow each other on it.
+        if table.code not in book.sheetnames:
+            book.create_sheet(table.code).append(SHEET_COLUMNS)
+        sheet = book[table.code]
         for row in _rows(table):
             shown = row[4]
             sheet.append([*row[:4], int(shown) if shown.isdigit() else shown, row[5]])

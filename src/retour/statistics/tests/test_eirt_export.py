@@ -149,6 +149,25 @@ def test_the_command_exports_the_member_states_tables(
     )  # fmt: skip
     assert load_workbook(workbook).sheetnames == ["migr_eiord1", "migr_eirtn1"]
 
+    # Without --member-state: every member state with cases in the quarter, each suppressed
+    # on its own (Belgium's one return decision is below 2 there too).
+    every = tmp_path / "eirt-every.xlsx"
+    call_command(
+        "export", "eirt", "--period", "2026Q1", "--format", "xlsx", "--output", str(every),
+    )  # fmt: skip
+    book = load_workbook(every)
+    assert book.sheetnames == ["migr_eiord1", "migr_eirtn1"]
+    sheet = book["migr_eiord1"].iter_rows(min_row=2, values_only=True)
+    ordered = [(r[0], r[2], r[4]) for r in sheet if r[2] == "total"]
+    assert ordered == [("BE", "total", ":"), ("NL", "total", 4)]
+    out = io.StringIO()
+    call_command("export", "eirt", "--period", "2026Q1", "--format", "sdmx", stdout=out)
+    message = sdmx.read_sdmx(io.BytesIO(out.getvalue().encode()), structure=structure())
+    assert isinstance(message, sdmx.message.DataMessage)
+    assert len(message.data) == 4
+    geos = {obs.key["GEO"].value for data in message.data for obs in data.obs}
+    assert geos == {"BE", "NL"}
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(

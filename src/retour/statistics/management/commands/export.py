@@ -28,14 +28,15 @@ def _quarter(text: str) -> str:
 class Command(BaseCommand):
     help = (
         "Export Eurostat's quarterly return tables (EIL, Reg. (EC) 862/2007 as amended by "
-        "Reg. (EU) 2020/851) of one member state, small counts withheld. Exit status 2 on bad "
-        "input."
+        "Reg. (EU) 2020/851) of one member state, or of every member state with cases in the "
+        "quarter, small counts withheld in each. Exit status 2 on bad input."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("tables", choices=["eirt"], help="eirt: ordered to leave, returned")
         parser.add_argument("--period", type=_quarter, required=True, metavar="2026Q1")
-        parser.add_argument("--member-state", type=_member_state, required=True, metavar="CODE")
+        parser.add_argument("--member-state", type=_member_state, metavar="CODE",
+                            help="default: every member state with cases in the quarter")
         parser.add_argument("--format", choices=sorted(WRITERS), required=True)
         parser.add_argument("--output", type=Path, metavar="FILE", help="default: standard out")
 
@@ -46,13 +47,18 @@ class Command(BaseCommand):
             raise CommandError(
                 "--output: an XLSX workbook is binary; give a file", returncode=USAGE_ERROR
             )
-        if not Country.objects.member_states().filter(code=member_state).exists():
+        states = Country.objects.member_states()
+        if member_state is not None and not states.filter(code=member_state).exists():
             raise CommandError(
                 f"--member-state: {member_state!r} is not a member state", returncode=USAGE_ERROR
             )
-        rows = eirt.milestone_rows(member_state, period)
         minimum = threshold()
-        published = [suppress(t, minimum) for t in eirt.tables(rows, member_state, period)]
+        published = []
+        for state in [member_state] if member_state else states.values_list("code", flat=True):
+            rows = eirt.milestone_rows(state, period)
+            if rows or member_state:
+                # Each member state's tables are published on their own: suppressed each.
+                published += [suppress(t, minimum) for t in eirt.tables(rows, state, period)]
         content = WRITERS[options["format"]](published)
         data = content.encode("utf-8") if isinstance(content, str) else content
         if output is not None:
