@@ -19,6 +19,7 @@ from retour import bulk, clock
 from retour.cases.actions._core import (
     close_tasks,
     load_case,
+    not_before,
     not_in_future,
     open_task,
     perform,
@@ -235,7 +236,7 @@ def acknowledge_readmission_request(
     """The requested state confirms receipt (and may give its own reference)."""
 
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
-        _not_before(acknowledged_on, request.submitted_on, "acknowledged_on")
+        not_before(acknowledged_on, request.submitted_on, "acknowledged_on")
         request.acknowledged_on = acknowledged_on
         request.their_reference = their_reference.strip() or request.their_reference
         return {"acknowledged_on": acknowledged_on, "their_reference": request.their_reference}
@@ -243,13 +244,6 @@ def acknowledge_readmission_request(
     return _take_step(user, request_id, "acknowledge_readmission_request", change,
                       reason=reason, channel=channel)
 
-
-def _not_before(day: date, earlier: date | None, field: str) -> None:
-    not_in_future(day, field)
-    if earlier is not None and day < earlier:
-        raise InvalidInput.field(
-            field, _("cannot be before %(date)s") % {"date": earlier.isoformat()}
-        )
 
 
 def record_readmission_reply(
@@ -263,7 +257,7 @@ def record_readmission_reply(
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
         if outcome not in REPLY_OUTCOMES:
             raise InvalidInput.field("outcome", one_of(list(REPLY_OUTCOMES)))
-        _not_before(replied_on, request.submitted_on, "replied_on")
+        not_before(replied_on, request.submitted_on, "replied_on")
         if outcome == "rejected":
             request.rejection_reasons = required(
                 reasons, "reasons", _("a rejection must state its reasons")
@@ -309,7 +303,7 @@ def request_travel_document(
     issuance limit."""
 
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
-        _not_before(requested_on, request.replied_on, "requested_on")
+        not_before(requested_on, request.replied_on, "requested_on")
         request.travel_document_requested_on = requested_on
         request.travel_document_due_on = _due(request, "travel_document_issuance", requested_on)
         return {"requested_on": requested_on, "due_on": request.travel_document_due_on}
@@ -354,7 +348,7 @@ def record_travel_document(
         if kind not in TRAVEL_DOCUMENT_KINDS:
             raise InvalidInput.field("kind", one_of(list(TRAVEL_DOCUMENT_KINDS)))
         number_given = required(number, "number", _("the document number is required"))
-        _not_before(issued_on, request.replied_on, "issued_on")
+        not_before(issued_on, request.replied_on, "issued_on")
         if valid_until <= issued_on:
             raise InvalidInput.field("valid_until", _("must be after the date of issue"))
         request.travel_document_kind = kind
@@ -376,7 +370,7 @@ def record_travel_document_use(
     """The person left with the travel document."""
 
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
-        _not_before(used_on, request.travel_document_issued_on, "used_on")
+        not_before(used_on, request.travel_document_issued_on, "used_on")
         assert request.travel_document_valid_until is not None
         if used_on > request.travel_document_valid_until:
             raise InvalidInput.field("used_on", _("the travel document had expired by then"))

@@ -250,6 +250,19 @@ def not_in_future(value: date, field: str) -> date:
     return value
 
 
+def not_before(
+    value: date, earlier: date | None, field: str, refusal: str | None = None
+) -> date:
+    """``value`` when it is neither in the future nor before ``earlier`` (when that is known);
+    ``refusal`` words the second case, with ``%(date)s`` for the earlier date."""
+    not_in_future(value, field)
+    if earlier is not None and value < earlier:
+        raise InvalidInput.field(
+            field, (refusal or _("cannot be before %(date)s")) % {"date": earlier.isoformat()}
+        )
+    return value
+
+
 def open_cases_of(user: Any, person: Any) -> list[ReturnCase]:
     """The person's open cases, each loaded as ``load_case`` does (for update).
 

@@ -22,6 +22,7 @@ from retour.cases import guards
 from retour.cases.actions._core import (
     authority_named,
     collected,
+    not_before,
     not_in_future,
     perform,
     require_text,
@@ -100,11 +101,10 @@ def _end(case: ReturnCase, ended_on: date, reason: str, note: str,
          field: str = "ended_on") -> dict[str, Any]:
     period = guards.open_detention(case)
     assert period is not None  # the transition's guard
-    errors = collected(partial(not_in_future, ended_on, field))
-    if field not in errors and ended_on < period.ordered_on:
-        errors[field] = _("cannot be before detention was ordered (%(date)s)") % {
-            "date": period.ordered_on.isoformat()
-        }
+    errors = collected(partial(
+        not_before, ended_on, period.ordered_on, field,
+        _("cannot be before detention was ordered (%(date)s)"),
+    ))
     if reason not in DetentionPeriod.EndReason.values:
         errors["reason"] = one_of(DetentionPeriod.EndReason.values)
     if errors:

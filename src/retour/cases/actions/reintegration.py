@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from retour import bulk
 from retour.cases import guards
-from retour.cases.actions._core import collected, not_in_future, perform, require_text
+from retour.cases.actions._core import (
+    collected,
+    not_before,
+    not_in_future,
+    perform,
+    require_text,
+)
 from retour.cases.models import ReintegrationReferral, ReturnCase
 from retour.errors import InvalidInput, one_of
 
@@ -64,11 +70,10 @@ def record_reintegration_outcome(
     def change(case: ReturnCase) -> dict[str, Any]:
         referral = guards.pending_referral(case)
         assert referral is not None  # the transition's guard
-        errors = collected(partial(not_in_future, outcome_on, "outcome_on"))
-        if "outcome_on" not in errors and outcome_on < referral.referred_on:
-            errors["outcome_on"] = _("cannot be before the referral (%(date)s)") % {
-                "date": referral.referred_on.isoformat()
-            }
+        errors = collected(partial(
+            not_before, outcome_on, referral.referred_on, "outcome_on",
+            _("cannot be before the referral (%(date)s)"),
+        ))
         if outcome not in ReintegrationReferral.Outcome.values:
             errors["outcome"] = one_of(ReintegrationReferral.Outcome.values)
         if errors:
