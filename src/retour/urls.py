@@ -83,16 +83,16 @@ urlpatterns = [
     path("scorecard/<str:country>/cases/", views_scorecard.cases_behind_figure,
          name="scorecard-cases"),
     path("statistics/", views_statistics.statistics_index, name="statistics-index"),
-    path("statistics/trends/", views_statistics.trends, name="statistics-trends"),
-    path("statistics/trends.csv", views_statistics.trends_csv, name="statistics-trends-csv"),
-    path("statistics/funnel/", views_statistics.funnel_page, name="statistics-funnel"),
-    path("statistics/funnel.csv", views_statistics.funnel_csv, name="statistics-funnel-csv"),
-    path("statistics/citizenship/", views_statistics.citizenship, name="statistics-citizenship"),
-    path("statistics/citizenship.csv", views_statistics.citizenship_csv,
-         name="statistics-citizenship-csv"),
-    path("statistics/authorities/", views_statistics.authorities, name="statistics-authorities"),
-    path("statistics/authorities.csv", views_statistics.authorities_csv,
-         name="statistics-authorities-csv"),
+    *(
+        route
+        for slug in views_statistics.DASHBOARDS
+        for route in (
+            path(f"statistics/{slug}/", views_statistics.dashboard_page, {"slug": slug},
+                 name=f"statistics-{slug}"),
+            path(f"statistics/{slug}.csv", views_statistics.dashboard_csv, {"slug": slug},
+                 name=f"statistics-{slug}-csv"),
+        )
+    ),
     path("statistics/report/<str:period>/", views_report.report_page, name="statistics-report"),
     path("statistics/report/<str:period>/report.pdf", views_report.report_pdf,
          name="statistics-report-pdf"),

@@ -704,47 +704,13 @@ def _csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def trends(request: HttpRequest) -> HttpResponse:
-    return _show(request, "trends")
+def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One of ``DASHBOARDS``: its filters, chart and data table."""
+    return _show(request, slug)
 
 
 @require_GET
 @login_required
-def trends_csv(request: HttpRequest) -> HttpResponse:
-    return _csv(request, "trends")
-
-
-@require_GET
-@login_required
-def funnel_page(request: HttpRequest) -> HttpResponse:
-    return _show(request, "funnel")
-
-
-@require_GET
-@login_required
-def funnel_csv(request: HttpRequest) -> HttpResponse:
-    return _csv(request, "funnel")
-
-
-@require_GET
-@login_required
-def citizenship(request: HttpRequest) -> HttpResponse:
-    return _show(request, "citizenship")
-
-
-@require_GET
-@login_required
-def citizenship_csv(request: HttpRequest) -> HttpResponse:
-    return _csv(request, "citizenship")
-
-
-@require_GET
-@login_required
-def authorities(request: HttpRequest) -> HttpResponse:
-    return _show(request, "authorities")
-
-
-@require_GET
-@login_required
-def authorities_csv(request: HttpRequest) -> HttpResponse:
-    return _csv(request, "authorities")
+def dashboard_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """One of ``DASHBOARDS``: its data table as CSV."""
+    return _csv(request, slug)
