@@ -96,6 +96,7 @@ urlpatterns = [
     path("statistics/report/<str:period>/", views_report.report_page, name="statistics-report"),
     path("statistics/report/<str:period>/report.pdf", views_report.report_pdf,
          name="statistics-report-pdf"),
+    path("outbox/", include("retour.web.outbox.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

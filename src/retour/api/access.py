@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from ninja import Header
 
 from retour.accounts.models import User
-from retour.api.types import Text
 from retour.audit.log import record_access
+from retour.seam.inputs import Text
 
 CHANNEL = "api"
 REASON_HEADER = "X-Retour-Reason"

@@ -14,10 +14,10 @@ from retour.api.errors import responses
 from retour.api.present import case_detail, case_list_item, load_case
 from retour.api.schemas import CaseDetail, CasePage
 from retour.api.search import CaseQuery
-from retour.api.types import CountryCode, Text
 from retour.cases import actions
 from retour.cases.models import Origin
 from retour.cases.search import find_cases
+from retour.seam.inputs import CountryCode, Text
 
 router = Router(tags=["cases"])
 

@@ -15,12 +15,12 @@ from retour.accounts.roles import Capability
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
-from retour.api.types import CountryCode, Text
 from retour.errors import InvalidInput, PermissionRefused
 from retour.identification import actions, dossier
 from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.identification.reading import NotAnMrz, as_field_errors, read_mrz
 from retour.people.actions import visible_person
+from retour.seam.inputs import CountryCode, Text
 
 router = Router(tags=["documents"])
 

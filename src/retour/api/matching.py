@@ -13,13 +13,13 @@ from ninja import Field, Router, Schema, Status
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
-from retour.api.types import CountryCode, Matches, SmallNumber, Text
 from retour.identification import reviews
 from retour.identification.matching.candidates import PersonQuery, QueryName, find_candidates
 from retour.identification.matching.compare import KNOWN_CODES, Reason, why_of
 from retour.identification.models import MatchReview
 from retour.people.models import Person, PersonName, Sex
 from retour.people.names import search_key
+from retour.seam.inputs import CountryCode, Matches, SmallNumber, Text
 
 router = Router(tags=["people"])
 

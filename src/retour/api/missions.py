@@ -16,9 +16,9 @@ from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.present import display_name
 from retour.api.schemas import CaseRef, PersonRef
-from retour.api.types import CountryCode, Text
 from retour.identification import missions
 from retour.identification.models import IdentificationMission, MissionPresentation
+from retour.seam.inputs import CountryCode, Text
 
 router = Router(tags=["identification missions"])
 

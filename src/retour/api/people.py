@@ -14,10 +14,10 @@ from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.present import load_person, person_detail
 from retour.api.schemas import PersonDetail
-from retour.api.types import CountryCode, Matches, SmallNumber, Text
 from retour.cases import actions as case_actions
 from retour.people import actions
 from retour.people.models import FamilyLink, PersonName, Sex, Vulnerability
+from retour.seam.inputs import CountryCode, Matches, SmallNumber, Text
 
 router = Router(tags=["people"])
 

@@ -20,6 +20,7 @@ from retour.cases.procedure import allowed_actions
 from retour.errors import NotVisible
 from retour.people.family import visible_family_links
 from retour.people.models import Nationality, Person, PersonName
+from retour.seam import events
 
 # What ``person_summary`` reads, fetched with the person so it costs no query per person.
 PERSON_PARTS = ("names", "nationalities", "vulnerabilities")
@@ -183,11 +184,13 @@ def _handover(h: Handover) -> s.HandoverOut:
 
 
 def _event(e: CaseEvent) -> s.EventOut:
+    version, payload = events.current(e.type, e.version, e.payload)
     return s.EventOut(
         sequence=e.sequence, occurred_at=e.occurred_at,
         actor=user_name(e.actor) if e.actor else "system",
         actor_authority=e.actor_authority.code if e.actor_authority else None,
-        action=e.action, reason=e.reason, old_values=e.old_values, new_values=e.new_values,
+        action=e.type, version=version, reason=e.reason, old_values=e.old_values,
+        new_values=payload,
     )
 
 

@@ -25,12 +25,13 @@ from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.present import display_name
 from retour.api.schemas import CaseRef, PersonRef
-from retour.api.types import CountryCode, OneOf, PageQuery, RowId, Text
+from retour.api.types import PageQuery
 from retour.readmission import actions, exchange
 from retour.readmission.actions import REPLY_OUTCOMES, TRAVEL_DOCUMENT_KINDS
 from retour.readmission.models import ReadmissionRequest
 from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION, steps_open_to
 from retour.readmission.rules import Rules
+from retour.seam.inputs import CountryCode, OneOf, RowId, Text
 
 router = Router(tags=["readmission"])
 

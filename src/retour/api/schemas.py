@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class AuthorityRef(Schema):
@@ -142,10 +142,11 @@ class EventOut(Schema):
     occurred_at: datetime
     actor: str
     actor_authority: str | None
-    action: str
+    action: str = Field(description="The event type (see docs/events/).")
+    version: int = Field(description="The version of the event type's schema new_values follows.")
     reason: str
     old_values: dict[str, Any]
-    new_values: dict[str, Any]
+    new_values: dict[str, Any] = Field(description="The event's payload, in its current version.")
 
 
 class AllowedAction(Schema):

@@ -6,11 +6,12 @@ from typing import Annotated, Literal
 
 from ninja import Field
 
-from retour.api.types import CountryCode, PageQuery, PartialDate, Text
+from retour.api.types import PageQuery
 from retour.cases.models import Origin
 from retour.cases.search import CaseFilters
 from retour.cases.stages import Stage
 from retour.people.models import Vulnerability
+from retour.seam.inputs import CountryCode, PartialDate, Text
 
 
 class CaseQuery(PageQuery):

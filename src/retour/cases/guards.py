@@ -100,11 +100,11 @@ def legal_stay_ended_first(case: ReturnCase) -> str | None:
 
     Only for origins that start from a legal stay (asylum, residence permit)."""
     if case.stage == "registered" and case.origin not in _ORIGINS_WITHOUT_LEGAL_STAY:
-        # The origin's name is one the pages mark for translation (``retour.web.labels``).
+        # The origin's label is lazy: it reads in the language of the request.
         return _(
             "a case of origin '%(origin)s' needs the end of legal stay recorded before a "
             "return decision"
-        ) % {"origin": _(Origin(case.origin).label)}
+        ) % {"origin": Origin(case.origin).label}
     return None
 
 

@@ -1,6 +1,7 @@
 """The milestone row of a case, computed from its events alone.
 
-``apply`` folds one event into the row; ``rebuild`` replays the whole log. Because actions
+``apply`` folds one event into the row (registered for every event type in
+``retour.cases.projections``); ``rebuild`` replays the whole log. Because actions
 update the row through ``apply`` too, the stored row always equals the replay (a property the
 state-machine test checks).
 """
@@ -14,8 +15,10 @@ from django.utils import timezone
 
 from retour import bulk
 from retour.accounts.models import Authority
-from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase
+from retour.cases.models import CaseMilestones, ReturnCase
 from retour.cases.stages import Stage
+from retour.seam import projections
+from retour.seam.projections import Recorded
 
 
 def _day(value: Any) -> date | None:
@@ -87,12 +90,13 @@ def _reintegration(row: CaseMilestones, referral: dict[str, Any]) -> None:
         row.reintegration_accepted_on = _day(referral.get("outcome_on"))
 
 
-def apply(row: CaseMilestones, event: CaseEvent) -> None:
-    values = event.new_values
+def apply(row: CaseMilestones, values: dict[str, Any], event: Recorded) -> None:
+    """Fold one event (its payload ``values``, read in its type's current version) into the
+    milestone row."""
     on = timezone.localdate(event.occurred_at)
     decision = values.get("decision") or {}
     decided_on = _day(decision.get("decided_on")) or on
-    action = event.action
+    action = event.type
     row.event_count += 1
 
     if action == "case_opened":
@@ -151,7 +155,7 @@ def apply(row: CaseMilestones, event: CaseEvent) -> None:
 
 def rebuild(case: ReturnCase) -> CaseMilestones:
     """A fresh, unsaved milestone row replayed from the case's events."""
-    row = CaseMilestones(case=case, member_state="", origin="", stage="")
-    for event in case.events.order_by("sequence"):
-        apply(row, event)
+    row: CaseMilestones = projections.replay(case, case.events.order_by("sequence"))[
+        CaseMilestones
+    ]
     return row

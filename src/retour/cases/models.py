@@ -9,29 +9,31 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retour.accounts.scoping import personal_data_member_state
 from retour.cases.stages import Stage
 
 
 class Origin(models.TextChoices):
-    NEGATIVE_ASYLUM_DECISION = "negative_asylum_decision", "negative asylum decision"
-    RESIDENCE_PERMIT_ENDED = "residence_permit_ended", "residence permit refused or withdrawn"
-    IRREGULAR_STAY_DETECTED = "irregular_stay_detected", "irregular stay detected"
-    EES_OVERSTAY = "ees_overstay", "Entry/Exit System overstay"
-    BORDER_APPREHENSION = "border_apprehension", "apprehension at the border"
-    MUTUAL_RECOGNITION = "mutual_recognition", "return decision of another member state"
+    NEGATIVE_ASYLUM_DECISION = "negative_asylum_decision", _("negative asylum decision")
+    RESIDENCE_PERMIT_ENDED = "residence_permit_ended", _("residence permit refused or withdrawn")
+    IRREGULAR_STAY_DETECTED = "irregular_stay_detected", _("irregular stay detected")
+    EES_OVERSTAY = "ees_overstay", _("Entry/Exit System overstay")
+    BORDER_APPREHENSION = "border_apprehension", _("apprehension at the border")
+    MUTUAL_RECOGNITION = "mutual_recognition", _("return decision of another member state")
 
 
 class Outcome(models.TextChoices):
-    RETURNED_VOLUNTARILY = "returned_voluntarily", "returned voluntarily"
-    REMOVED = "removed", "removed"
-    LEFT_TO_OTHER_MEMBER_STATE = "left_to_other_member_state", "left to another member state"
-    ABSCONDED = "absconded", "absconded"
-    LEGAL_STAY_GRANTED = "legal_stay_granted", "legal stay granted"
-    DECISION_WITHDRAWN = "decision_withdrawn", "decision withdrawn"
-    DECEASED = "deceased", "deceased"
-    OTHER = "other", "other"
+    RETURNED_VOLUNTARILY = "returned_voluntarily", _("returned voluntarily")
+    REMOVED = "removed", _("removed")
+    LEFT_TO_OTHER_MEMBER_STATE = "left_to_other_member_state", _("left to another member state")
+    ABSCONDED = "absconded", _("absconded")
+    LEGAL_STAY_GRANTED = "legal_stay_granted", _("legal stay granted")
+    DECISION_WITHDRAWN = "decision_withdrawn", _("decision withdrawn")
+    DECEASED = "deceased", _("deceased")
+    OTHER = "other", pgettext_lazy("outcome", "other")
 
 
 class CaseScopedQuerySet(models.QuerySet[Any]):
@@ -111,25 +113,67 @@ class Decision(models.Model):
     """
 
     class Kind(models.TextChoices):
-        END_OF_LEGAL_STAY = "end_of_legal_stay", "end of legal stay"
-        BEST_INTERESTS_ASSESSMENT = "best_interests_assessment", "best-interests assessment"
-        RETURN_DECISION = "return_decision", "return decision"
+        END_OF_LEGAL_STAY = "end_of_legal_stay", _("end of legal stay")
+        BEST_INTERESTS_ASSESSMENT = "best_interests_assessment", _("best-interests assessment")
+        RETURN_DECISION = "return_decision", _("return decision")
         VOLUNTARY_DEPARTURE_EXTENSION = (
             "voluntary_departure_extension",
-            "extension of the voluntary-departure period",
+            _("extension of the voluntary-departure period"),
         )
-        ENTRY_BAN = "entry_ban", "entry ban"
-        APPEAL = "appeal", "appeal"
-        POSTPONEMENT = "postponement", "postponement of removal"
-        RECEPTION_VERIFIED = "reception_verified", "reception in the country of return verified"
-        WITHDRAWAL = "withdrawal", "withdrawal of the return decision"
+        ENTRY_BAN = "entry_ban", _("entry ban")
+        APPEAL = "appeal", _("appeal")
+        POSTPONEMENT = "postponement", _("postponement of removal")
+        RECEPTION_VERIFIED = "reception_verified", _("reception in the country of return verified")
+        WITHDRAWAL = "withdrawal", _("withdrawal of the return decision")
 
     class Status(models.TextChoices):
-        IN_FORCE = "in_force", "in force"
-        PENDING = "pending", "pending"
-        ENDED = "ended", "ended"
-        ANNULLED = "annulled", "annulled"
-        WITHDRAWN = "withdrawn", "withdrawn"
+        IN_FORCE = "in_force", _("in force")
+        PENDING = "pending", pgettext_lazy("decision", "pending")
+        ENDED = "ended", _("ended")
+        ANNULLED = "annulled", _("annulled")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # Fixed code sets the decision actions check (``retour.cases.actions.decisions``): the
+    # columns ``shortened_departure_reason``, ``postponement_ground`` and ``appeal_outcome``
+    # hold them; an extension's reason is written, in words, into ``reason``.
+    class ShortenedDepartureReason(models.TextChoices):
+        """Why a return decision gives fewer than the minimum days for voluntary departure
+        (Directive 2008/115/EC Art. 7(4))."""
+
+        RISK_OF_ABSCONDING = "risk_of_absconding", _("risk of absconding")
+        MANIFESTLY_UNFOUNDED_APPLICATION = (
+            "manifestly_unfounded_application",
+            _("application manifestly unfounded or fraudulent"),
+        )
+        THREAT_TO_PUBLIC_ORDER = (
+            "threat_to_public_order",
+            _("threat to public policy, public security or national security"),
+        )
+
+    class ExtensionReason(models.TextChoices):
+        """Why the voluntary-departure period is extended (Directive 2008/115/EC Art. 7(2))."""
+
+        LENGTH_OF_STAY = "length_of_stay", _("length of stay")
+        CHILDREN_AT_SCHOOL = "children_at_school", _("children attending school")
+        FAMILY_AND_SOCIAL_LINKS = "family_and_social_links", _("family and social links")
+        OTHER = "other", _("other specific circumstances")
+
+    class PostponementGround(models.TextChoices):
+        """Why removal is postponed (Directive 2008/115/EC Art. 9)."""
+
+        NON_REFOULEMENT = "non_refoulement", _("non-refoulement (mandatory)")
+        SUSPENSIVE_EFFECT = "suspensive_effect", _("suspensive effect of an appeal (mandatory)")
+        PHYSICAL_OR_MENTAL_STATE = (
+            "physical_or_mental_state", _("physical or mental state of the person")
+        )
+        TECHNICAL_REASONS = (
+            "technical_reasons", _("technical reasons, e.g. no transport or no identification")
+        )
+
+    class AppealOutcome(models.TextChoices):
+        DISMISSED = "dismissed", _("dismissed")
+        GRANTED = "granted", _("granted: the contested decision is annulled")
+        WITHDRAWN = "withdrawn", _("withdrawn by the appellant")
 
     case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(max_length=40, choices=Kind.choices)
@@ -174,18 +218,18 @@ class Deadline(models.Model):
     """A legal or policy date that follows from a decision, with the parameter it came from."""
 
     class Kind(models.TextChoices):
-        RETURN_DECISION_DUE = "return_decision_due", "return decision due"
-        VOLUNTARY_DEPARTURE_END = "voluntary_departure_end", "end of voluntary departure"
-        APPEAL_PERIOD_END = "appeal_period_end", "end of the period to appeal"
-        ENTRY_BAN_END = "entry_ban_end", "end of the entry ban"
-        POSTPONEMENT_END = "postponement_end", "end of the postponement"
-        HANDOVER_ACCEPTANCE = "handover_acceptance", "hand-over to be accepted"
+        RETURN_DECISION_DUE = "return_decision_due", _("return decision due")
+        VOLUNTARY_DEPARTURE_END = "voluntary_departure_end", _("end of voluntary departure")
+        APPEAL_PERIOD_END = "appeal_period_end", _("end of the period to appeal")
+        ENTRY_BAN_END = "entry_ban_end", _("end of the entry ban")
+        POSTPONEMENT_END = "postponement_end", _("end of the postponement")
+        HANDOVER_ACCEPTANCE = "handover_acceptance", _("hand-over to be accepted")
 
     class Status(models.TextChoices):
-        OPEN = "open"
-        MET = "met"
-        LAPSED = "lapsed"
-        CANCELLED = "cancelled"
+        OPEN = "open", pgettext_lazy("deadline", "open")
+        MET = "met", _("met")
+        LAPSED = "lapsed", _("lapsed")
+        CANCELLED = "cancelled", pgettext_lazy("deadline", "cancelled")
 
     case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="deadlines")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -219,14 +263,16 @@ class Task(models.Model):
     """A piece of work an authority owes on a case, with its due date (M8, M9)."""
 
     class Kind(models.TextChoices):
-        ISSUE_RETURN_DECISION = "issue_return_decision", "issue the return decision"
-        PREPARE_FORCED_RETURN = "prepare_forced_return", "prepare forced return"
-        ISSUE_ENTRY_BAN = "issue_entry_ban", "issue the mandatory entry ban"
-        ACCEPT_HANDOVER = "accept_handover", "accept or return the hand-over"
-        REVIEW_POSTPONEMENT = "review_postponement", "review the postponement of removal"
-        ASSESS_BEST_INTERESTS = "assess_best_interests", "assess the best interests of the child"
-        CHASE_READMISSION_REPLY = "chase_readmission_reply", "chase the readmission reply"
-        CHASE_TRAVEL_DOCUMENT = "chase_travel_document", "chase the travel document"
+        ISSUE_RETURN_DECISION = "issue_return_decision", _("issue the return decision")
+        PREPARE_FORCED_RETURN = "prepare_forced_return", _("prepare forced return")
+        ISSUE_ENTRY_BAN = "issue_entry_ban", _("issue the mandatory entry ban")
+        ACCEPT_HANDOVER = "accept_handover", _("accept or return the hand-over")
+        REVIEW_POSTPONEMENT = "review_postponement", _("review the postponement of removal")
+        ASSESS_BEST_INTERESTS = (
+            "assess_best_interests", _("assess the best interests of the child")
+        )
+        CHASE_READMISSION_REPLY = "chase_readmission_reply", _("chase the readmission reply")
+        CHASE_TRAVEL_DOCUMENT = "chase_travel_document", _("chase the travel document")
 
     class Status(models.TextChoices):
         OPEN = "open"
@@ -256,9 +302,9 @@ class Handover(models.Model):
     (M9: the case never sits with nobody)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending"
-        ACCEPTED = "accepted"
-        RETURNED = "returned"
+        PENDING = "pending", pgettext_lazy("hand-over", "waiting for acceptance")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned")
 
     case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="handovers")
     from_authority = models.ForeignKey(
@@ -296,7 +342,10 @@ class Handover(models.Model):
 class CaseEvent(models.Model):
     """One business action on a case: who, when, what, why, and the values it changed.
 
-    Append-only: the history and the change audit of the case.
+    Append-only: the history and the change audit of the case. ``type`` names a declared
+    event type (``retour.seam.events``) and ``version`` the version of its schema the payload
+    was written under; ``payload`` holds what the event records, including the case's own
+    fields it changed, whose earlier values are in ``old_values``.
     """
 
     case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="events")
@@ -308,10 +357,11 @@ class CaseEvent(models.Model):
     actor_authority = models.ForeignKey(
         "accounts.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=50)
+    type = models.CharField(max_length=50)
+    version = models.PositiveSmallIntegerField(default=1)
     reason = models.TextField(blank=True)
     old_values = models.JSONField(default=dict)
-    new_values = models.JSONField(default=dict)
+    payload = models.JSONField(default=dict)
 
     objects = CaseScopedQuerySet.as_manager()
 
@@ -322,7 +372,7 @@ class CaseEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id}#{self.sequence} {self.action}"
+        return f"{self.case_id}#{self.sequence} {self.type}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -342,23 +392,27 @@ class NonCooperation(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REFUSED_TO_ATTEND = "refused_to_attend", "refused to attend an interview or appointment"
-        FALSE_IDENTITY = "false_identity", "gave a false identity"
-        DESTROYED_DOCUMENTS = "destroyed_documents", "destroyed or concealed documents"
-        REFUSED_BIOMETRICS = "refused_biometrics", "refused to give fingerprints or a photograph"
-        RESISTANCE = "resistance", "resisted removal"
-        OTHER = "other", "other obstruction"
+        REFUSED_TO_ATTEND = (
+            "refused_to_attend", _("refused to attend an interview or appointment")
+        )
+        FALSE_IDENTITY = "false_identity", _("gave a false identity")
+        DESTROYED_DOCUMENTS = "destroyed_documents", _("destroyed or concealed documents")
+        REFUSED_BIOMETRICS = (
+            "refused_biometrics", _("refused to give fingerprints or a photograph")
+        )
+        RESISTANCE = "resistance", _("resisted removal")
+        OTHER = "other", _("other obstruction")
 
     class Consequence(models.TextChoices):
-        NONE = "none", "none (yet)"
-        DETENTION_EXTENDED = "detention_extended", (
+        NONE = "none", _("none (yet)")
+        DETENTION_EXTENDED = "detention_extended", _(
             "ground to extend detention (Directive 2008/115/EC Art. 15(6)(a))"
         )
-        RISK_OF_ABSCONDING = "risk_of_absconding", (
+        RISK_OF_ABSCONDING = "risk_of_absconding", _(
             "indicator of a risk of absconding (Directive 2008/115/EC Art. 3(7))"
         )
-        REMOVAL_FAILED = "removal_failed", "removal could not be carried out"
-        OTHER = "other", "other consequence"
+        REMOVAL_FAILED = "removal_failed", _("removal could not be carried out")
+        OTHER = "other", _("other consequence")
 
     case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="non_cooperation")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -389,27 +443,27 @@ class DetentionPeriod(models.Model):
     """
 
     class Ground(models.TextChoices):
-        RISK_OF_ABSCONDING = "risk_of_absconding", (
+        RISK_OF_ABSCONDING = "risk_of_absconding", _(
             "risk of absconding (Directive 2008/115/EC Art. 15(1)(a))"
         )
-        HAMPERS_RETURN = "hampers_return", (
+        HAMPERS_RETURN = "hampers_return", _(
             "avoids or hampers the preparation of return or removal "
             "(Directive 2008/115/EC Art. 15(1)(b))"
         )
 
     class EndReason(models.TextChoices):
-        REMOVED = "removed", "removed (the person was returned)"
-        NO_PROSPECT_OF_REMOVAL = "no_prospect_of_removal", (
+        REMOVED = "removed", _("removed (the person was returned)")
+        NO_PROSPECT_OF_REMOVAL = "no_prospect_of_removal", _(
             "no reasonable prospect of removal (Directive 2008/115/EC Art. 15(4))"
         )
-        MAXIMUM_REACHED = "maximum_reached", (
+        MAXIMUM_REACHED = "maximum_reached", _(
             "maximum period reached (Directive 2008/115/EC Art. 15(5)-(6))"
         )
-        RELEASED_BY_COURT = "released_by_court", (
+        RELEASED_BY_COURT = "released_by_court", _(
             "released by a court (Directive 2008/115/EC Art. 15(2))"
         )
-        ALTERNATIVE = "alternative", "alternative to detention"
-        OTHER = "other", "other"
+        ALTERNATIVE = "alternative", _("alternative to detention")
+        OTHER = "other", _("other reason")
 
     case = models.ForeignKey(
         ReturnCase, on_delete=models.PROTECT, related_name="detention_periods"
@@ -447,9 +501,9 @@ class ReintegrationReferral(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", "accepted by the person"
-        DECLINED = "declined", "declined by the person"
-        WITHDRAWN = "withdrawn", "withdrawn"
+        ACCEPTED = "accepted", _("accepted by the person")
+        DECLINED = "declined", _("declined by the person")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     case = models.ForeignKey(
         ReturnCase, on_delete=models.PROTECT, related_name="reintegration_referrals"

@@ -16,6 +16,7 @@ from retour.accounts.roles import Capability
 from retour.cases import guards
 from retour.cases.models import ReturnCase
 from retour.cases.stages import OPEN_STAGES, RETURN_DECISION_STAGES, Stage
+from retour.seam import actions as seam_actions
 
 Guard = Callable[[ReturnCase], "str | None"]
 S = Stage
@@ -163,14 +164,26 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+seam_actions.declare("case", TRANSITIONS)
+
+
+def transitions() -> list[Transition]:
+    """Every transition of the procedure: this table's, then those other apps declare on
+    the case (``retour.seam.actions``), in declaration order."""
+    return [action.step for action in seam_actions.on("case")]
+
+
+def transition(action: str) -> Transition:
+    found: Transition = seam_actions.get(action).step
+    return found
 
 
 def refusal(transition: Transition, case: ReturnCase) -> str | None:
     """Why ``transition`` cannot happen to ``case`` now, or None if the law allows it."""
     if case.stage not in transition.sources:
-        # The stage's name is one the pages mark for translation (``retour.web.labels``).
+        # The stage's label is lazy: it reads in the language of the request.
         return _("'%(action)s' is not possible in stage '%(stage)s'") % {
-            "action": _(transition.label), "stage": _(Stage(case.stage).label),
+            "action": _(transition.label), "stage": Stage(case.stage).label,
         }
     for guard in transition.guards:
         reason = guard(case)
@@ -183,7 +196,7 @@ def allowed_actions(case: ReturnCase, capabilities: frozenset[str]) -> list[Tran
     """The transitions a user with ``capabilities`` may perform on ``case`` now."""
     return [
         t
-        for t in TRANSITIONS
+        for t in transitions()
         if t.capability is not None
         and t.capability in capabilities
         and refusal(t, case) is None

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from retour.cases.procedure import TRANSITIONS
+from django.utils import translation
+
+from retour.cases.procedure import transitions
 from retour.cases.stages import Stage
 
 
 def procedure_markdown() -> str:
+    """The document, in English whatever the language of the request (it is kept in the
+    repository)."""
+    with translation.override(None):
+        return _markdown()
+
+
+def _markdown() -> str:
     lines = [
         "# The return procedure",
         "",
@@ -21,7 +30,7 @@ def procedure_markdown() -> str:
         "| action | from | to | who | guards |",
         "|---|---|---|---|---|",
     ]
-    for t in TRANSITIONS:
+    for t in transitions():
         sources = ", ".join(f"`{s}`" for s in Stage if s in t.sources)
         target = f"`{t.target}`" if t.target else (t.target_note or "same stage")
         who = f"`{t.capability}`" if t.capability else "the system"

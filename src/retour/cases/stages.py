@@ -1,18 +1,19 @@
 """The stages of the return procedure (the transitions are in ``retour.cases.procedure``)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    REGISTERED = "registered", "registered"
-    LEGAL_STAY_ENDED = "legal_stay_ended", "legal stay ended"
-    VOLUNTARY_DEPARTURE = "voluntary_departure", "voluntary-departure period"
-    FORCED_RETURN_PREPARATION = "forced_return_preparation", "forced-return preparation"
-    REMOVAL_SCHEDULED = "removal_scheduled", "removal scheduled"
-    DEPARTED = "departed", "departed"
-    SUSPENDED = "suspended", "suspended"
-    ABSCONDED = "absconded", "absconded"
-    CLOSED = "closed", "closed"
+    REGISTERED = "registered", _("registered")
+    LEGAL_STAY_ENDED = "legal_stay_ended", _("legal stay ended")
+    VOLUNTARY_DEPARTURE = "voluntary_departure", _("voluntary-departure period")
+    FORCED_RETURN_PREPARATION = "forced_return_preparation", _("forced-return preparation")
+    REMOVAL_SCHEDULED = "removal_scheduled", _("removal scheduled")
+    DEPARTED = "departed", _("departed")
+    SUSPENDED = "suspended", _("suspended")
+    ABSCONDED = "absconded", _("absconded")
+    CLOSED = "closed", _("closed")
 
 
 OPEN_STAGES = frozenset(s for s in Stage if s != Stage.CLOSED)

@@ -18,13 +18,36 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from retour import bulk
 from retour.identification.models import IdentityDocument, IdentityEvidence
 
 RULES_FILE = Path(__file__).parent / "data" / "evidence_rules.toml"
-PROOF, PRIMA_FACIE, SUPPORTING = "proof", "prima_facie", "supporting"
+
+
+class CountsAs(models.TextChoices):
+    """What one document or piece of evidence is worth for the country (``Item.counts_as``)."""
+
+    PROOF = "proof", gettext_lazy("proves nationality")
+    PRIMA_FACIE = "prima_facie", gettext_lazy("prima facie evidence of nationality")
+    SUPPORTING = "supporting", gettext_lazy("supports, does not show nationality")
+
+
+class DossierStatus(models.TextChoices):
+    """How far the evidence of nationality for the country goes (``Dossier.status``)."""
+
+    COMPLETE = "complete", gettext_lazy("complete")
+    PRIMA_FACIE = "prima_facie", gettext_lazy("prima facie evidence")
+    INCOMPLETE = "incomplete", gettext_lazy("incomplete")
+
+
+# The codes as the items (and the evidence a readmission request keeps of them) hold them.
+PROOF = CountsAs.PROOF.value
+PRIMA_FACIE = CountsAs.PRIMA_FACIE.value
+SUPPORTING = CountsAs.SUPPORTING.value
 
 
 @dataclass(frozen=True)

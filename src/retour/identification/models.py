@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retour.accounts.scoping import personal_data_member_state
 
@@ -28,23 +30,23 @@ class IdentityDocument(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PASSPORT = "passport", "passport"
-        IDENTITY_CARD = "identity_card", "identity card"
-        LAISSEZ_PASSER = "laissez_passer", "laissez-passer / emergency travel document"
-        EU_TRAVEL_DOCUMENT = "eu_travel_document", "EU travel document for return"
-        RESIDENCE_PERMIT = "residence_permit", "residence permit"
-        BIRTH_CERTIFICATE = "birth_certificate", "birth certificate"
-        DRIVING_LICENCE = "driving_licence", "driving licence"
-        OTHER = "other", "other document"
+        PASSPORT = "passport", _("passport")
+        IDENTITY_CARD = "identity_card", _("identity card")
+        LAISSEZ_PASSER = "laissez_passer", _("laissez-passer / emergency travel document")
+        EU_TRAVEL_DOCUMENT = "eu_travel_document", _("EU travel document for return")
+        RESIDENCE_PERMIT = "residence_permit", _("residence permit")
+        BIRTH_CERTIFICATE = "birth_certificate", _("birth certificate")
+        DRIVING_LICENCE = "driving_licence", _("driving licence")
+        OTHER = "other", _("other document")
 
     class Form(models.TextChoices):
-        ORIGINAL = "original", "original"
-        COPY = "copy", "copy"
+        ORIGINAL = "original", pgettext_lazy("document", "original")
+        COPY = "copy", pgettext_lazy("document", "copy")
 
     class ZoneStatus(models.TextChoices):
-        NONE = "none", "no machine-readable zone read"
-        VERIFIED = "verified", "every check digit valid"
-        UNVERIFIED = "unverified", "check digits failed; recorded as unverified by the officer"
+        NONE = "none", _("no machine-readable zone read")
+        VERIFIED = "verified", _("machine-readable zone checked: every check digit valid")
+        UNVERIFIED = "unverified", _("machine-readable zone unverified: check digits failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
@@ -89,18 +91,18 @@ class IdentityEvidence(models.Model):
     """
 
     class Kind(models.TextChoices):
-        INTERVIEW = "interview", "identification interview"
-        CONSULAR_INTERVIEW = "consular_interview", "interview by the consulate or a delegation"
-        LANGUAGE_ANALYSIS = "language_analysis", "language analysis"
-        DECLARED_IDENTITY = "declared_identity", "identity declared by the person"
-        BIOMETRICS = "biometrics", "biometric data taken"
-        WITNESS_STATEMENT = "witness_statement", "witness statement"
-        OTHER = "other", "other evidence"
+        INTERVIEW = "interview", _("identification interview")
+        CONSULAR_INTERVIEW = "consular_interview", _("interview by the consulate or a delegation")
+        LANGUAGE_ANALYSIS = "language_analysis", _("language analysis")
+        DECLARED_IDENTITY = "declared_identity", _("identity declared by the person")
+        BIOMETRICS = "biometrics", _("biometric data taken")
+        WITNESS_STATEMENT = "witness_statement", _("witness statement")
+        OTHER = "other", _("other evidence")
 
     class Quality(models.TextChoices):
-        GOOD = "good", "good"
-        USABLE = "usable", "usable"
-        POOR = "poor", "poor"
+        GOOD = "good", pgettext_lazy("quality", "good")
+        USABLE = "usable", pgettext_lazy("quality", "usable")
+        POOR = "poor", pgettext_lazy("quality", "poor")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
@@ -147,14 +149,14 @@ class IdentificationMission(models.Model):
     agreement, Council Decision 2010/649/EU, Annex II)."""
 
     class Kind(models.TextChoices):
-        CONSULAR_INTERVIEW = "consular_interview", "consular interview at the consulate"
-        DELEGATION_MISSION = "delegation_mission", "identification mission of a delegation"
-        VIDEO_INTERVIEW = "video_interview", "video interview"
+        CONSULAR_INTERVIEW = "consular_interview", _("consular interview at the consulate")
+        DELEGATION_MISSION = "delegation_mission", _("identification mission of a delegation")
+        VIDEO_INTERVIEW = "video_interview", _("video interview")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "planned"
-        HELD = "held", "held"
-        CANCELLED = "cancelled", "cancelled"
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     member_state = models.ForeignKey("reference.Country", on_delete=models.PROTECT,
@@ -195,17 +197,17 @@ class MissionPresentation(models.Model):
     """A person presented to a mission, and what the country's officials concluded."""
 
     class Availability(models.TextChoices):
-        IN_DETENTION = "in_detention", "in detention"
-        REPORTING = "reporting", "reporting to the authorities"
-        AT_LIBERTY = "at_liberty", "at liberty"
-        WHEREABOUTS_UNKNOWN = "whereabouts_unknown", "whereabouts unknown"
+        IN_DETENTION = "in_detention", _("in detention")
+        REPORTING = "reporting", _("reporting to the authorities")
+        AT_LIBERTY = "at_liberty", _("at liberty")
+        WHEREABOUTS_UNKNOWN = "whereabouts_unknown", _("whereabouts unknown")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "pending"
-        IDENTIFIED = "identified", "identified"
-        NOT_IDENTIFIED = "not_identified", "not identified"
-        NEEDS_MORE_EVIDENCE = "needs_more_evidence", "needs more evidence"
-        DID_NOT_APPEAR = "did_not_appear", "did not appear"
+        PENDING = "pending", _("awaiting the outcome")
+        IDENTIFIED = "identified", _("identified")
+        NOT_IDENTIFIED = "not_identified", _("not identified")
+        NEEDS_MORE_EVIDENCE = "needs_more_evidence", _("needs more evidence")
+        DID_NOT_APPEAR = "did_not_appear", _("did not appear")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     mission = models.ForeignKey(IdentificationMission, on_delete=models.PROTECT,
@@ -245,10 +247,10 @@ class MatchReview(models.Model):
     and why, and both records stay as they are."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "waiting for review"
-        SAME_PERSON = "same_person", "the same person"
-        DIFFERENT_PERSONS = "different_persons", "different persons"
-        UNSURE = "unsure", "unsure"
+        PENDING = "pending", _("waiting for review")
+        SAME_PERSON = "same_person", _("same person")
+        DIFFERENT_PERSONS = "different_persons", _("different persons")
+        UNSURE = "unsure", _("unsure")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from retour.accounts.scoping import personal_data_member_state
 
@@ -28,9 +29,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 
 class Sex(models.TextChoices):
-    FEMALE = "F", "female"
-    MALE = "M", "male"
-    UNSPECIFIED = "X", "unspecified"
+    FEMALE = "F", _("female")
+    MALE = "M", _("male")
+    UNSPECIFIED = "X", _("unspecified")
 
 
 class Person(models.Model):
@@ -86,10 +87,10 @@ class PersonName(models.Model):
     names at birth, previously used names and aliases (Reg. (EU) 2018/1860 Art. 4(1)(a)-(d))."""
 
     class Kind(models.TextChoices):
-        PRIMARY = "primary", "name"
-        AT_BIRTH = "at_birth", "name at birth"
-        PREVIOUS = "previous", "previously used name"
-        ALIAS = "alias", "alias"
+        PRIMARY = "primary", _("name")
+        AT_BIRTH = "at_birth", _("name at birth")
+        PREVIOUS = "previous", _("previously used name")
+        ALIAS = "alias", _("alias")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -109,8 +110,8 @@ class PersonName(models.Model):
 
 class Nationality(models.Model):
     class Status(models.TextChoices):
-        CLAIMED = "claimed"
-        CONFIRMED = "confirmed"
+        CLAIMED = "claimed", _("claimed")
+        CONFIRMED = "confirmed", _("confirmed")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="nationalities")
     country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
@@ -130,15 +131,15 @@ class Vulnerability(models.Model):
     (Art. 5 best interests of the child, Art. 10 unaccompanied minors, Art. 14(1)(d))."""
 
     class Kind(models.TextChoices):
-        MINOR = "minor", "minor"
-        UNACCOMPANIED_MINOR = "unaccompanied_minor", "unaccompanied minor"
-        DISABILITY = "disability", "disability"
-        PREGNANCY = "pregnancy", "pregnancy"
-        SERIOUS_ILLNESS = "serious_illness", "serious illness"
-        VICTIM_OF_TRAFFICKING = "victim_of_trafficking", "victim of trafficking"
-        VICTIM_OF_TORTURE = "victim_of_torture", "victim of torture or serious violence"
-        ELDERLY = "elderly", "elderly person"
-        SINGLE_PARENT = "single_parent", "single parent with minor children"
+        MINOR = "minor", _("minor")
+        UNACCOMPANIED_MINOR = "unaccompanied_minor", _("unaccompanied minor")
+        DISABILITY = "disability", _("disability")
+        PREGNANCY = "pregnancy", _("pregnancy")
+        SERIOUS_ILLNESS = "serious_illness", _("serious illness")
+        VICTIM_OF_TRAFFICKING = "victim_of_trafficking", _("victim of trafficking")
+        VICTIM_OF_TORTURE = "victim_of_torture", _("victim of torture or serious violence")
+        ELDERLY = "elderly", _("elderly person")
+        SINGLE_PARENT = "single_parent", _("single parent with minor children")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vulnerabilities")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -157,10 +158,10 @@ class FamilyLink(models.Model):
     each member's decisions stay individual (Directive 2008/115/EC Art. 5(b), 14(1)(a))."""
 
     class Relation(models.TextChoices):
-        PARENT_OF = "parent_of", "parent of"
-        SPOUSE_OF = "spouse_of", "spouse or partner of"
-        SIBLING_OF = "sibling_of", "sibling of"
-        GUARDIAN_OF = "guardian_of", "guardian of"
+        PARENT_OF = "parent_of", _("parent of")
+        SPOUSE_OF = "spouse_of", _("spouse or partner of")
+        SIBLING_OF = "sibling_of", _("sibling of")
+        GUARDIAN_OF = "guardian_of", _("guardian of")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_links")
     relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")

@@ -104,7 +104,7 @@ def _take_step(
         if request.status not in step.sources:
             raise TransitionRefused(
                 _("'%(action)s' is not possible while the request is '%(status)s'")
-                % {"action": _(step.case_step.label), "status": _(S(request.status).label)}
+                % {"action": _(step.case_step.label), "status": S(request.status).label}
             )
         values = change(case, request)
         if step.target is not None:

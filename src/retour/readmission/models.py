@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retour.cases.models import CaseScopedQuerySet
 
@@ -18,10 +20,10 @@ class Instrument(models.Model):
     source and verification (``retour.readmission.rules``)."""
 
     class Kind(models.TextChoices):
-        EU_AGREEMENT = "eu_readmission_agreement", "EU readmission agreement"
-        EU_ARRANGEMENT = "eu_arrangement", "non-binding EU arrangement"
-        BILATERAL = "bilateral_agreement", "bilateral agreement"
-        PROTOCOL = "implementing_protocol", "implementing protocol"
+        EU_AGREEMENT = "eu_readmission_agreement", _("EU readmission agreement")
+        EU_ARRANGEMENT = "eu_arrangement", _("non-binding EU arrangement")
+        BILATERAL = "bilateral_agreement", _("bilateral agreement")
+        PROTOCOL = "implementing_protocol", _("implementing protocol")
 
     code = models.CharField(max_length=60)
     version = models.PositiveIntegerField()
@@ -57,27 +59,35 @@ class ReadmissionRequest(models.Model):
     the table in ``retour.readmission.procedure``)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "draft"
-        SUBMITTED = "submitted", "submitted"
-        ACKNOWLEDGED = "acknowledged", "acknowledged"
-        ACCEPTED = "accepted", "accepted"
-        TACITLY_ACCEPTED = "tacitly_accepted", "tacitly accepted"
-        REJECTED = "rejected", "rejected"
-        NEEDS_INTERVIEW = "needs_interview", "needs an interview"
-        TRAVEL_DOCUMENT_REQUESTED = "travel_document_requested", "travel document requested"
-        TRAVEL_DOCUMENT_ISSUED = "travel_document_issued", "travel document issued"
-        USED = "used", "used for departure"
-        EXPIRED = "expired", "expired"
-        WITHDRAWN = "withdrawn", "withdrawn"
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        ACCEPTED = "accepted", pgettext_lazy("readmission request", "accepted")
+        TACITLY_ACCEPTED = "tacitly_accepted", _("tacitly accepted")
+        REJECTED = "rejected", _("rejected")
+        NEEDS_INTERVIEW = "needs_interview", _("needs an interview")
+        TRAVEL_DOCUMENT_REQUESTED = "travel_document_requested", _("travel document requested")
+        TRAVEL_DOCUMENT_ISSUED = "travel_document_issued", _("travel document issued")
+        USED = "used", _("used for departure")
+        EXPIRED = "expired", pgettext_lazy("readmission request", "expired")
+        WITHDRAWN = "withdrawn", pgettext_lazy("readmission request", "withdrawn")
 
     class Procedure(models.TextChoices):
-        NORMAL = "normal", "normal"
-        ACCELERATED = "accelerated", "accelerated (border procedure)"
+        NORMAL = "normal", _("normal")
+        ACCELERATED = "accelerated", _("accelerated (border procedure)")
 
     class Channel(models.TextChoices):
-        RCMS = "rcms", "readmission case management system (RCMS)"
-        DIPLOMATIC_MISSION = "diplomatic_mission", "diplomatic mission"
-        CENTRAL_AUTHORITY = "central_authority", "central authority"
+        RCMS = "rcms", _("readmission case management system (RCMS)")
+        DIPLOMATIC_MISSION = "diplomatic_mission", _("diplomatic mission")
+        CENTRAL_AUTHORITY = "central_authority", _("central authority")
+
+    class ReplyOutcome(models.TextChoices):
+        """The requested state's answer to the request (``readmission.actions.REPLY_OUTCOMES``
+        gives the status each leads to)."""
+
+        ACCEPTED = "accepted", pgettext_lazy("readmission reply", "accepted")
+        REJECTED = "rejected", pgettext_lazy("readmission reply", "rejected")
+        NEEDS_INTERVIEW = "needs_interview", _("the person must be interviewed first")
 
     case = models.ForeignKey(
         "cases.ReturnCase", on_delete=models.PROTECT, related_name="readmission_requests"
@@ -134,8 +144,8 @@ class Obstacle(models.Model):
     travel document); the coordination issue builds the full register on it."""
 
     class Kind(models.TextChoices):
-        REPLY_OVERDUE = "reply_overdue", "reply overdue"
-        TRAVEL_DOCUMENT_OVERDUE = "travel_document_overdue", "travel document overdue"
+        REPLY_OVERDUE = "reply_overdue", _("reply overdue")
+        TRAVEL_DOCUMENT_OVERDUE = "travel_document_overdue", _("travel document overdue")
 
     request = models.ForeignKey(
         ReadmissionRequest, on_delete=models.PROTECT, related_name="obstacles"

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from retour.identification.dossier import EvidenceRule, RulesFromFile
 from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.reference.loading import ReferenceDataError
@@ -45,6 +48,35 @@ CHOICES = {
     "start": frozenset(s.value for s in Start),
 }
 VERIFICATIONS = frozenset(LegalParameter.Verification.values)
+
+
+class RuleName(models.TextChoices):
+    """The rules above by name, in the order the pages list an instrument's rules."""
+
+    REPLY_LIMIT = "reply_limit", _("Time limit for the reply")
+    REPLY_EXTENSION = "reply_extension", _("Extension of the reply limit")
+    ACCELERATED_APPLICATION_LIMIT = (
+        "accelerated_application_limit", _("Accelerated procedure: apply within")
+    )
+    ACCELERATED_REPLY_LIMIT = "accelerated_reply_limit", _("Accelerated procedure: reply within")
+    TRAVEL_DOCUMENT_ISSUANCE = "travel_document_issuance", _("Travel document issued within")
+    TRAVEL_DOCUMENT_MIN_VALIDITY = (
+        "travel_document_min_validity", _("Minimum validity of the travel document")
+    )
+    TRANSFER_WINDOW = "transfer_window", _("Transfer within")
+    TACIT_ACCEPTANCE = "tacit_acceptance", _("No reply in time counts as acceptance")
+    INTERVIEW_REPLACES_EVIDENCE = (
+        "interview_replaces_evidence", _("An interview where no evidence exists")
+    )
+    PRIMA_FACIE_COPIES = "prima_facie_copies", _("Copies of documents are prima facie evidence")
+    EXPIRED_PROOF_IS_PRIMA_FACIE = (
+        "expired_proof_is_prima_facie", _("Expired documents are prima facie evidence")
+    )
+    PROOF_OF_NATIONALITY = "proof_of_nationality", _("Documents that prove nationality")
+    PRIMA_FACIE_DOCUMENTS = "prima_facie_documents", _("Documents that are prima facie evidence")
+    PRIMA_FACIE_EVIDENCE = "prima_facie_evidence", _("Other prima facie evidence")
+    CHANNEL = "channel", _("Channel")
+    START = "start", _("Counting of periods")
 
 
 @dataclass(frozen=True)

@@ -411,6 +411,6 @@ def _tacitly_accepted(requests: QuerySet[Any]) -> set[int]:
     """The requests accepted by the passing of their reply limit: the event says so; the
     request itself moves on (to a travel document) and keeps only the date."""
     events = CaseEvent.objects.filter(
-        action="record_tacit_acceptance", case_id__in=requests.values("case_id")
-    ).values_list("new_values__readmission_request__id", flat=True)
+        type="record_tacit_acceptance", case_id__in=requests.values("case_id")
+    ).values_list("payload__readmission_request__id", flat=True)
     return {int(pk) for pk in events}

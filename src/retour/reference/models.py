@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retour import bulk
 
@@ -69,9 +71,12 @@ class LegalParameter(models.Model):
         YEARS = "years"
 
     class Verification(models.TextChoices):
-        VERIFIED = "verified", "verified against the legal text"
-        SECONDARY = "secondary", "seen only in a secondary source"
-        UNVERIFIED = "unverified", "unverified: a placeholder to confirm"
+        """How far a value was checked: against the legal text, only in a secondary source,
+        or not at all (a placeholder to confirm)."""
+
+        VERIFIED = "verified", _("verified against the legal text")
+        SECONDARY = "secondary", _("secondary source")
+        UNVERIFIED = "unverified", pgettext_lazy("rule", "unverified")
 
     code = models.CharField(max_length=80, db_index=True)
     jurisdiction = models.CharField(max_length=2, default="EU")

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 WORKING_DAYS = "working_days"
 # Ten thousand working days are some forty years: longer than any time limit in an instrument,
@@ -41,11 +42,12 @@ class PeriodError(ValueError):
         self.field = field
 
 
-class Start(StrEnum):
+class Start(models.TextChoices):
     """Whether the day of the event is the first day counted."""
 
-    EXCLUSIVE = "exclusive"  # Reg. 1182/71 Art. 3(1): the day of the event is not counted
-    INCLUSIVE = "inclusive"
+    # Reg. 1182/71 Art. 3(1): the day of the event is not counted
+    EXCLUSIVE = "exclusive", _("the day of the event is not counted")
+    INCLUSIVE = "inclusive", _("the day of the event is counted")
 
 
 class WorkingCalendar(Protocol):

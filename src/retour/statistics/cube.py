@@ -3,7 +3,7 @@ last run.
 
 What was touched is read from the event log, which is append-only and numbered: a run records
 the highest event id it read; the next run takes the cases with newer events, folds each one's
-events up to that id into the milestone row as it stood then (``cases.milestones.apply``), and
+events up to that id into the extract row as it stood then (``seam.projections.replay``), and
 recomputes every quarter that the old or the new row falls in for any indicator (for a stock:
 every quarter from the date it opened to the quarter it closed, or to today's). Quarters added
 since the last run's ``as_of`` are recomputed too, and everything when the definitions' version
@@ -26,9 +26,8 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from retour import clock
-from retour.cases import milestones
-from retour.cases.models import CaseEvent, CaseMilestones
 from retour.reference.models import LegalParameter
+from retour.seam import projections
 from retour.statistics.engine import PARAMETER_SCHEMA, compute, quarter_of
 from retour.statistics.formula import Indicator
 from retour.statistics.loading import loaded_indicators, milestone_columns
@@ -58,12 +57,36 @@ def to_arrow(rows: Iterable[Mapping[str, Any]], schema: pa.Schema | None = None)
 def extract() -> pa.Table:
     """The milestone table as Arrow columns, without the case key (aggregates need none)."""
     schema = extract_schema()
-    rows = CaseMilestones.objects.values_list(*schema.names).iterator(chunk_size=EXTRACT_BATCH)
+    rows = _extract_rows(projections.main().model._default_manager.all(), schema.names).iterator(
+        chunk_size=EXTRACT_BATCH
+    )
     columns = list(zip(*rows, strict=True)) or [() for _ in schema.names]
+    defaults = _defaults(schema.names)
     return pa.table(
-        [pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)],
+        [
+            pa.array(_filled(values, defaults[field.name]), type=field.type)
+            for values, field in zip(columns, schema, strict=True)
+        ],
         schema=schema,
     )
+
+
+def _extract_rows(rows: Any, names: Sequence[str]) -> Any:
+    """``values_list`` of the extract's columns, each read where its projection keeps it."""
+    paths = projections.lookups()
+    return rows.values_list(*(paths[name] for name in names))
+
+
+def _defaults(names: Iterable[str]) -> dict[str, Any]:
+    """What a column reads as for a case whose app kept no row for it (left out of a join)."""
+    columns = projections.columns()
+    return {name: projections.default_of(columns[name]) for name in names}
+
+
+def _filled(values: Sequence[Any], default: Any) -> Sequence[Any]:
+    if default is None:
+        return values
+    return [default if value is None else value for value in values]
 
 
 def parameters_table(codes: Iterable[str]) -> pa.Table:
@@ -140,16 +163,27 @@ def periods_of(quarters: Iterable[str]) -> list[str]:
 def _rows_before(case_ids: Sequence[Any], last_event_id: int) -> list[dict[str, Any]]:
     """The milestone rows of ``case_ids`` as they stood after event ``last_event_id``."""
     names = list(milestone_columns())
-    events = CaseEvent.objects.filter(case_id__in=case_ids, id__lte=last_event_id).order_by(
-        "case_id", "sequence"
-    )
+    events = projections.log()._default_manager.filter(
+        case_id__in=case_ids, id__lte=last_event_id
+    ).order_by("case_id", "sequence")
     rows = []
     for _case, history in groupby(events.iterator(), key=lambda e: e.case_id):
-        row = CaseMilestones(member_state="", origin="", stage="")
-        for event in history:
-            milestones.apply(row, event)
-        rows.append({name: getattr(row, name) for name in names})
+        wide = projections.wide(projections.replay(None, history))
+        rows.append({name: wide[name] for name in names})
     return rows
+
+
+def _changed_rows(case_ids: Sequence[Any], names: Sequence[str]) -> list[dict[str, Any]]:
+    """The extract rows of ``case_ids`` as they are now."""
+    rows = projections.main().model._default_manager.filter(case_id__in=case_ids)
+    defaults = _defaults(names)
+    return [
+        {
+            name: defaults[name] if value is None and defaults[name] is not None else value
+            for name, value in zip(names, values, strict=True)
+        }
+        for values in _extract_rows(rows, names)
+    ]
 
 
 @dataclass(frozen=True)
@@ -165,7 +199,8 @@ def refresh(*, full: bool = False, as_of: date | None = None) -> RunReport:
     started = clock.now()
     as_of = as_of or clock.today()
     version, indicators = loaded_indicators()
-    last_event_id = CaseEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    log = projections.log()._default_manager
+    last_event_id = log.aggregate(last=Max("id"))["last"] or 0
     previous = StatisticsRun.objects.first()
     quarters: set[str] | None = None
     # A new version of the definitions, or a clock set back (stocks were counted further
@@ -177,14 +212,14 @@ def refresh(*, full: bool = False, as_of: date | None = None) -> RunReport:
         and previous.as_of <= as_of
     ):
         changed = list(
-            CaseEvent.objects.filter(id__gt=previous.last_event_id, id__lte=last_event_id)
+            log.filter(id__gt=previous.last_event_id, id__lte=last_event_id)
             .values_list("case_id", flat=True)
             .distinct()
         )
         names = list(milestone_columns())
         quarters = quarters_to_recompute(
             _rows_before(changed, previous.last_event_id),
-            CaseMilestones.objects.filter(case_id__in=changed).values(*names),
+            _changed_rows(changed, names),
             indicators,
             previous.as_of,
             as_of,

@@ -8,9 +8,9 @@ from typing import Any
 from django.db import models, transaction
 
 from retour import clock
-from retour.cases.models import CaseMilestones
 from retour.reference.loading import ReferenceDataError, read_toml
 from retour.reference.models import LegalParameter
+from retour.seam import projections
 from retour.statistics.formula import (
     ColumnType,
     Indicator,
@@ -24,11 +24,10 @@ DEFINITIONS = Path(__file__).parent / "data" / "indicators.toml"
 
 
 def milestone_columns() -> dict[str, ColumnType]:
-    """The columns of the milestone table a definition may use, with their kind."""
+    """The columns of the milestone extract a definition may use, with their kind: the case
+    core's milestone row and every app's projection beside it (``retour.seam.projections``)."""
     kinds: dict[str, ColumnType] = {}
-    for field in CaseMilestones._meta.concrete_fields:
-        if field.is_relation:
-            continue
+    for field in projections.columns().values():
         if isinstance(field, models.DateField):
             kinds[field.name] = "date"
         elif isinstance(field, models.BooleanField):

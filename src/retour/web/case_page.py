@@ -24,6 +24,7 @@ from retour import clock
 from retour.api.present import action_slug, user_name
 from retour.cases import guards
 from retour.cases.deadlines import DetentionLimits, detention_limits
+from retour.cases.events import decision_details
 from retour.cases.models import (
     CaseEvent,
     Deadline,
@@ -36,17 +37,17 @@ from retour.cases.models import (
     Task,
 )
 from retour.cases.procedure import (
-    BY_ACTION,
-    TRANSITIONS,
     Transition,
     allowed_actions,
     refusal,
+    transition,
+    transitions,
 )
 from retour.identification.models import IdentityDocument
 from retour.web import labels as L
 from retour.web.forms_documents import DOCUMENT_FORMS
 from retour.web.persons import ShownPerson
-from retour.web.timeline import decision_details, shown_events
+from retour.web.timeline import shown_events
 
 _ANSWERS = frozenset({"accept_handover", "return_handover"})
 # Actions on an earlier decision, offered only while there is one to act on.
@@ -260,7 +261,7 @@ def next_steps(user: Any, case: ReturnCase, pending: Handover | None) -> NextSte
     ]
     not_yet: list[Blocked] = []
     not_for_this_person: list[Blocked] = []
-    for t in TRANSITIONS:
+    for t in transitions():
         if t.capability is None or not user.can(t.capability) or case.stage not in t.sources:
             continue
         if any(g in guards.NOTHING_TO_ACT_ON and g(case) for g in t.guards):
@@ -413,7 +414,7 @@ def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, 
         "outcome": L.label(L.OUTCOMES, case.outcome),
         "next": next_steps(user, case, pending),
         "pending": pending,
-        "answers_handover": refusal_for(user, case, BY_ACTION["accept_handover"], pending)
+        "answers_handover": refusal_for(user, case, transition("accept_handover"), pending)
         is None,
         "deadlines": _deadlines(user, case, today),
         "tasks": _tasks(user, case, today),

@@ -12,9 +12,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from retour.identification.actions import NewDocument
+from retour.identification.models import IdentityDocument
 from retour.web import labels as L
 from retour.web.form_support import (
     CountryChoiceField,
@@ -26,11 +27,8 @@ from retour.web.form_support import (
 from retour.web.forms_actions import CHOOSE, note_field
 from retour.web.forms_people import country_choices
 
-# ``IdentityDocument.Form``: whether the authority holds the document itself or a copy.
-DOCUMENT_FORMS: L.Labels = {
-    "original": pgettext_lazy("document", "original"),
-    "copy": pgettext_lazy("document", "copy"),
-}
+# Whether the authority holds the document itself or a copy.
+DOCUMENT_FORMS: L.Labels = dict(IdentityDocument.Form.choices)
 
 
 def zone_lines(text: str) -> list[str]:

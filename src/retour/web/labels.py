@@ -1,9 +1,12 @@
 """The words the pages show for the codes the domain stores: stages, decisions, deadlines…
 
-The models' choice labels are English and belong to the migrations, so they are not marked
-for translation; the pages read these translated tables instead. ``test_labels`` checks that
-every code of the domain has its entry here, so a new stage or decision kind cannot appear
-untranslated.
+The words live on the codes themselves: each model's choices (and each fixed code set of the
+domain, e.g. ``Decision.PostponementGround``) carry their labels, marked for translation, so
+every app's enum has its own words in English and Dutch and nothing repeats them. The tables
+here only gather them under the names the pages read (``STAGES = dict(Stage.choices)``);
+``test_case_page`` checks that every code of the domain has its entry. The few words that
+belong to no enum stay here: the relations read from the relative, the planning list's
+"not recorded" availability, and the names of the actions.
 """
 
 from __future__ import annotations
@@ -12,127 +15,55 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-Labels = Mapping[str, Promise]
+from retour.cases.models import (
+    Deadline,
+    Decision,
+    DetentionPeriod,
+    Handover,
+    NonCooperation,
+    Origin,
+    Outcome,
+    ReintegrationReferral,
+    Task,
+)
+from retour.cases.stages import Stage
+from retour.identification.dossier import CountsAs, DossierStatus
+from retour.identification.models import (
+    IdentificationMission,
+    IdentityDocument,
+    IdentityEvidence,
+    MatchReview,
+    MissionPresentation,
+)
+from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
+from retour.readmission.models import Instrument, Obstacle, ReadmissionRequest
+from retour.readmission.rules import RuleName
+from retour.reference.models import LegalParameter
+from retour.reference.periods import Start
 
-STAGES: Labels = {
-    "registered": _("registered"),
-    "legal_stay_ended": _("legal stay ended"),
-    "voluntary_departure": _("voluntary-departure period"),
-    "forced_return_preparation": _("forced-return preparation"),
-    "removal_scheduled": _("removal scheduled"),
-    "departed": _("departed"),
-    "suspended": _("suspended"),
-    "absconded": _("absconded"),
-    "closed": _("closed"),
-}
+Labels = Mapping[str, str | Promise]
 
-ORIGINS: Labels = {
-    "negative_asylum_decision": _("negative asylum decision"),
-    "residence_permit_ended": _("residence permit refused or withdrawn"),
-    "irregular_stay_detected": _("irregular stay detected"),
-    "ees_overstay": _("Entry/Exit System overstay"),
-    "border_apprehension": _("apprehension at the border"),
-    "mutual_recognition": _("return decision of another member state"),
-}
+STAGES: Labels = dict(Stage.choices)
+ORIGINS: Labels = dict(Origin.choices)
+OUTCOMES: Labels = dict(Outcome.choices)
+DECISION_KINDS: Labels = dict(Decision.Kind.choices)
+DECISION_STATUSES: Labels = dict(Decision.Status.choices)
+DEADLINE_KINDS: Labels = dict(Deadline.Kind.choices)
+DEADLINE_STATUSES: Labels = dict(Deadline.Status.choices)
+TASK_KINDS: Labels = dict(Task.Kind.choices)
+HANDOVER_STATUSES: Labels = dict(Handover.Status.choices)
 
-OUTCOMES: Labels = {
-    "returned_voluntarily": _("returned voluntarily"),
-    "removed": _("removed"),
-    "left_to_other_member_state": _("left to another member state"),
-    "absconded": _("absconded"),
-    "legal_stay_granted": _("legal stay granted"),
-    "decision_withdrawn": _("decision withdrawn"),
-    "deceased": _("deceased"),
-    "other": pgettext_lazy("outcome", "other"),
-}
-
-DECISION_KINDS: Labels = {
-    "end_of_legal_stay": _("end of legal stay"),
-    "best_interests_assessment": _("best-interests assessment"),
-    "return_decision": _("return decision"),
-    "voluntary_departure_extension": _("extension of the voluntary-departure period"),
-    "entry_ban": _("entry ban"),
-    "appeal": _("appeal"),
-    "postponement": _("postponement of removal"),
-    "reception_verified": _("reception in the country of return verified"),
-    "withdrawal": _("withdrawal of the return decision"),
-}
-
-DECISION_STATUSES: Labels = {
-    "in_force": _("in force"),
-    "pending": pgettext_lazy("decision", "pending"),
-    "ended": _("ended"),
-    "annulled": _("annulled"),
-    "withdrawn": _("withdrawn"),
-}
-
-DEADLINE_KINDS: Labels = {
-    "return_decision_due": _("return decision due"),
-    "voluntary_departure_end": _("end of voluntary departure"),
-    "appeal_period_end": _("end of the period to appeal"),
-    "entry_ban_end": _("end of the entry ban"),
-    "postponement_end": _("end of the postponement"),
-    "handover_acceptance": _("hand-over to be accepted"),
-}
-
-DEADLINE_STATUSES: Labels = {
-    "open": pgettext_lazy("deadline", "open"),
-    "met": _("met"),
-    "lapsed": _("lapsed"),
-    "cancelled": pgettext_lazy("deadline", "cancelled"),
-}
-
-TASK_KINDS: Labels = {
-    "issue_return_decision": _("issue the return decision"),
-    "prepare_forced_return": _("prepare forced return"),
-    "issue_entry_ban": _("issue the mandatory entry ban"),
-    "accept_handover": _("accept or return the hand-over"),
-    "review_postponement": _("review the postponement of removal"),
-    "assess_best_interests": _("assess the best interests of the child"),
-    "chase_readmission_reply": _("chase the readmission reply"),
-    "chase_travel_document": _("chase the travel document"),
-}
-
-HANDOVER_STATUSES: Labels = {
-    "pending": pgettext_lazy("hand-over", "waiting for acceptance"),
-    "accepted": _("accepted"),
-    "returned": _("returned"),
-}
-
-SEXES: Labels = {"F": _("female"), "M": _("male"), "X": _("unspecified")}
-
-NAME_KINDS: Labels = {
-    "primary": _("name"),
-    "at_birth": _("name at birth"),
-    "previous": _("previously used name"),
-    "alias": _("alias"),
-}
-
-NATIONALITY_STATUSES: Labels = {"claimed": _("claimed"), "confirmed": _("confirmed")}
-
-VULNERABILITIES: Labels = {
-    "minor": _("minor"),
-    "unaccompanied_minor": _("unaccompanied minor"),
-    "disability": _("disability"),
-    "pregnancy": _("pregnancy"),
-    "serious_illness": _("serious illness"),
-    "victim_of_trafficking": _("victim of trafficking"),
-    "victim_of_torture": _("victim of torture or serious violence"),
-    "elderly": _("elderly person"),
-    "single_parent": _("single parent with minor children"),
-}
+SEXES: Labels = dict(Sex.choices)
+NAME_KINDS: Labels = dict(PersonName.Kind.choices)
+NATIONALITY_STATUSES: Labels = dict(Nationality.Status.choices)
+VULNERABILITIES: Labels = dict(Vulnerability.Kind.choices)
 
 # A family link reads from the person who holds it ("parent of") and, the other way round,
 # from the relative ("child of").
-RELATIONS: Labels = {
-    "parent_of": _("parent of"),
-    "spouse_of": _("spouse or partner of"),
-    "sibling_of": _("sibling of"),
-    "guardian_of": _("guardian of"),
-}
+RELATIONS: Labels = dict(FamilyLink.Relation.choices)
 RELATIONS_SEEN_FROM_RELATIVE: Labels = {
     "parent_of": _("child of"),
     "spouse_of": _("spouse or partner of"),
@@ -140,159 +71,36 @@ RELATIONS_SEEN_FROM_RELATIVE: Labels = {
     "guardian_of": _("under the guardianship of"),
 }
 
-SHORTENED_DEPARTURE_REASONS: Labels = {
-    "risk_of_absconding": _("risk of absconding"),
-    "manifestly_unfounded_application": _("application manifestly unfounded or fraudulent"),
-    "threat_to_public_order": _(
-        "threat to public policy, public security or national security"
-    ),
-}
+SHORTENED_DEPARTURE_REASONS: Labels = dict(Decision.ShortenedDepartureReason.choices)
+EXTENSION_REASONS: Labels = dict(Decision.ExtensionReason.choices)
+POSTPONEMENT_GROUNDS: Labels = dict(Decision.PostponementGround.choices)
+APPEAL_OUTCOMES: Labels = dict(Decision.AppealOutcome.choices)
 
-EXTENSION_REASONS: Labels = {
-    "length_of_stay": _("length of stay"),
-    "children_at_school": _("children attending school"),
-    "family_and_social_links": _("family and social links"),
-    "other": _("other specific circumstances"),
-}
+NON_COOPERATION_KINDS: Labels = dict(NonCooperation.Kind.choices)
+NON_COOPERATION_CONSEQUENCES: Labels = dict(NonCooperation.Consequence.choices)
+DETENTION_GROUNDS: Labels = dict(DetentionPeriod.Ground.choices)
+DETENTION_END_REASONS: Labels = dict(DetentionPeriod.EndReason.choices)
+REINTEGRATION_OUTCOMES: Labels = dict(ReintegrationReferral.Outcome.choices)
 
-POSTPONEMENT_GROUNDS: Labels = {
-    "non_refoulement": _("non-refoulement (mandatory)"),
-    "suspensive_effect": _("suspensive effect of an appeal (mandatory)"),
-    "physical_or_mental_state": _("physical or mental state of the person"),
-    "technical_reasons": _("technical reasons, e.g. no transport or no identification"),
-}
-
-NON_COOPERATION_KINDS: Labels = {
-    "refused_to_attend": _("refused to attend an interview or appointment"),
-    "false_identity": _("gave a false identity"),
-    "destroyed_documents": _("destroyed or concealed documents"),
-    "refused_biometrics": _("refused to give fingerprints or a photograph"),
-    "resistance": _("resisted removal"),
-    "other": _("other obstruction"),
-}
-
-NON_COOPERATION_CONSEQUENCES: Labels = {
-    "none": _("none (yet)"),
-    "detention_extended": _("ground to extend detention (Directive 2008/115/EC Art. 15(6)(a))"),
-    "risk_of_absconding": _("indicator of a risk of absconding (Directive 2008/115/EC Art. 3(7))"),
-    "removal_failed": _("removal could not be carried out"),
-    "other": _("other consequence"),
-}
-
-DETENTION_GROUNDS: Labels = {
-    "risk_of_absconding": _("risk of absconding (Directive 2008/115/EC Art. 15(1)(a))"),
-    "hampers_return": _(
-        "avoids or hampers the preparation of return or removal "
-        "(Directive 2008/115/EC Art. 15(1)(b))"
-    ),
-}
-
-DETENTION_END_REASONS: Labels = {
-    "removed": _("removed (the person was returned)"),
-    "no_prospect_of_removal": _(
-        "no reasonable prospect of removal (Directive 2008/115/EC Art. 15(4))"
-    ),
-    "maximum_reached": _("maximum period reached (Directive 2008/115/EC Art. 15(5)-(6))"),
-    "released_by_court": _("released by a court (Directive 2008/115/EC Art. 15(2))"),
-    "alternative": _("alternative to detention"),
-    "other": _("other reason"),
-}
-
-REINTEGRATION_OUTCOMES: Labels = {
-    "accepted": _("accepted by the person"),
-    "declined": _("declined by the person"),
-    "withdrawn": _("withdrawn"),
-}
-
-DOCUMENT_KINDS: Labels = {
-    "passport": _("passport"),
-    "identity_card": _("identity card"),
-    "laissez_passer": _("laissez-passer / emergency travel document"),
-    "eu_travel_document": _("EU travel document for return"),
-    "residence_permit": _("residence permit"),
-    "birth_certificate": _("birth certificate"),
-    "driving_licence": _("driving licence"),
-    "other": _("other document"),
-}
-
-EVIDENCE_KINDS: Labels = {
-    "interview": _("identification interview"),
-    "consular_interview": _("interview by the consulate or a delegation"),
-    "language_analysis": _("language analysis"),
-    "declared_identity": _("identity declared by the person"),
-    "biometrics": _("biometric data taken"),
-    "witness_statement": _("witness statement"),
-    "other": _("other evidence"),
-}
-
-EVIDENCE_QUALITIES: Labels = {
-    "good": pgettext_lazy("quality", "good"),
-    "usable": pgettext_lazy("quality", "usable"),
-    "poor": pgettext_lazy("quality", "poor"),
-}
-
+DOCUMENT_KINDS: Labels = dict(IdentityDocument.Kind.choices)
+ZONE_STATUSES: Labels = dict(IdentityDocument.ZoneStatus.choices)
+EVIDENCE_KINDS: Labels = dict(IdentityEvidence.Kind.choices)
+EVIDENCE_QUALITIES: Labels = dict(IdentityEvidence.Quality.choices)
 # ``dossier.Dossier.status``: how far the evidence of nationality for the country goes.
-DOSSIER_STATUSES: Labels = {
-    "complete": _("complete"),
-    "prima_facie": _("prima facie evidence"),
-    "incomplete": _("incomplete"),
-}
-
+DOSSIER_STATUSES: Labels = dict(DossierStatus.choices)
 # ``dossier.Item.counts_as``: what one document or piece of evidence is worth for the country.
-DOSSIER_COUNTS: Labels = {
-    "proof": _("proves nationality"),
-    "prima_facie": _("prima facie evidence of nationality"),
-    "supporting": _("supports, does not show nationality"),
-}
+DOSSIER_COUNTS: Labels = dict(CountsAs.choices)
 
-ZONE_STATUSES: Labels = {
-    "none": _("no machine-readable zone read"),
-    "verified": _("machine-readable zone checked: every check digit valid"),
-    "unverified": _("machine-readable zone unverified: check digits failed"),
-}
-
-MISSION_KINDS: Labels = {
-    "consular_interview": _("consular interview at the consulate"),
-    "delegation_mission": _("identification mission of a delegation"),
-    "video_interview": _("video interview"),
-}
-
-MISSION_STATUSES: Labels = {
-    "planned": _("planned"),
-    "held": _("held"),
-    "cancelled": _("cancelled"),
-}
-
-# Where a person is when presented to a mission; "unknown" only in the planning list.
+MISSION_KINDS: Labels = dict(IdentificationMission.Kind.choices)
+MISSION_STATUSES: Labels = dict(IdentificationMission.Status.choices)
+# Where a person is when presented to a mission; "unknown" (``identification.missions.UNKNOWN``)
+# only in the planning list, for a person never presented.
 AVAILABILITIES: Labels = {
-    "in_detention": _("in detention"),
-    "reporting": _("reporting to the authorities"),
-    "at_liberty": _("at liberty"),
-    "whereabouts_unknown": _("whereabouts unknown"),
+    **dict(MissionPresentation.Availability.choices),
     "unknown": _("not recorded"),
 }
-
-PRESENTATION_OUTCOMES: Labels = {
-    "pending": _("awaiting the outcome"),
-    "identified": _("identified"),
-    "not_identified": _("not identified"),
-    "needs_more_evidence": _("needs more evidence"),
-    "did_not_appear": _("did not appear"),
-}
-
-# The officer's decision on a possible match (``identification.MatchReview.Decision``).
-MATCH_DECISIONS: Labels = {
-    "pending": _("waiting for review"),
-    "same_person": _("same person"),
-    "different_persons": _("different persons"),
-    "unsure": _("unsure"),
-}
-
-APPEAL_OUTCOMES: Labels = {
-    "dismissed": _("dismissed"),
-    "granted": _("granted: the contested decision is annulled"),
-    "withdrawn": _("withdrawn by the appellant"),
-}
+PRESENTATION_OUTCOMES: Labels = dict(MissionPresentation.Outcome.choices)
+MATCH_DECISIONS: Labels = dict(MatchReview.Decision.choices)
 
 # Every business action on a case, as the history and the buttons name it.
 ACTIONS: Labels = {
@@ -345,81 +153,17 @@ ACTIONS: Labels = {
     "withdraw_readmission_request": _("Withdraw the readmission request"),
 }
 
-READMISSION_STATUSES: Labels = {
-    "draft": _("draft"),
-    "submitted": _("submitted"),
-    "acknowledged": _("acknowledged"),
-    "accepted": pgettext_lazy("readmission request", "accepted"),
-    "tacitly_accepted": _("tacitly accepted"),
-    "rejected": _("rejected"),
-    "needs_interview": _("needs an interview"),
-    "travel_document_requested": _("travel document requested"),
-    "travel_document_issued": _("travel document issued"),
-    "used": _("used for departure"),
-    "expired": pgettext_lazy("readmission request", "expired"),
-    "withdrawn": pgettext_lazy("readmission request", "withdrawn"),
-}
-
-READMISSION_PROCEDURES: Labels = {
-    "normal": _("normal"),
-    "accelerated": _("accelerated (border procedure)"),
-}
-
-READMISSION_CHANNELS: Labels = {
-    "rcms": _("readmission case management system (RCMS)"),
-    "diplomatic_mission": _("diplomatic mission"),
-    "central_authority": _("central authority"),
-}
-
+READMISSION_STATUSES: Labels = dict(ReadmissionRequest.Status.choices)
+READMISSION_PROCEDURES: Labels = dict(ReadmissionRequest.Procedure.choices)
+READMISSION_CHANNELS: Labels = dict(ReadmissionRequest.Channel.choices)
 # The requested state's answer (``readmission.actions.REPLY_OUTCOMES``).
-READMISSION_REPLIES: Labels = {
-    "accepted": pgettext_lazy("readmission reply", "accepted"),
-    "rejected": pgettext_lazy("readmission reply", "rejected"),
-    "needs_interview": _("the person must be interviewed first"),
-}
-
-INSTRUMENT_KINDS: Labels = {
-    "eu_readmission_agreement": _("EU readmission agreement"),
-    "eu_arrangement": _("non-binding EU arrangement"),
-    "bilateral_agreement": _("bilateral agreement"),
-    "implementing_protocol": _("implementing protocol"),
-}
-
-OBSTACLE_KINDS: Labels = {
-    "reply_overdue": _("reply overdue"),
-    "travel_document_overdue": _("travel document overdue"),
-}
-
-# The rules of a readmission instrument (``readmission.rules``).
-READMISSION_RULES: Labels = {
-    "reply_limit": _("Time limit for the reply"),
-    "reply_extension": _("Extension of the reply limit"),
-    "accelerated_application_limit": _("Accelerated procedure: apply within"),
-    "accelerated_reply_limit": _("Accelerated procedure: reply within"),
-    "travel_document_issuance": _("Travel document issued within"),
-    "travel_document_min_validity": _("Minimum validity of the travel document"),
-    "transfer_window": _("Transfer within"),
-    "tacit_acceptance": _("No reply in time counts as acceptance"),
-    "interview_replaces_evidence": _("An interview where no evidence exists"),
-    "prima_facie_copies": _("Copies of documents are prima facie evidence"),
-    "expired_proof_is_prima_facie": _("Expired documents are prima facie evidence"),
-    "proof_of_nationality": _("Documents that prove nationality"),
-    "prima_facie_documents": _("Documents that are prima facie evidence"),
-    "prima_facie_evidence": _("Other prima facie evidence"),
-    "channel": _("Channel"),
-    "start": _("Counting of periods"),
-}
-
-PERIOD_STARTS: Labels = {
-    "exclusive": _("the day of the event is not counted"),
-    "inclusive": _("the day of the event is counted"),
-}
-
-RULE_VERIFICATIONS: Labels = {
-    "verified": _("verified against the legal text"),
-    "secondary": _("secondary source"),
-    "unverified": pgettext_lazy("rule", "unverified"),
-}
+READMISSION_REPLIES: Labels = dict(ReadmissionRequest.ReplyOutcome.choices)
+INSTRUMENT_KINDS: Labels = dict(Instrument.Kind.choices)
+OBSTACLE_KINDS: Labels = dict(Obstacle.Kind.choices)
+# The rules of a readmission instrument (``readmission.rules``), in the order the page lists them.
+READMISSION_RULES: Labels = dict(RuleName.choices)
+PERIOD_STARTS: Labels = dict(Start.choices)
+RULE_VERIFICATIONS: Labels = dict(LegalParameter.Verification.choices)
 
 
 def label(table: Labels, code: str | None) -> str:
@@ -431,7 +175,7 @@ def label(table: Labels, code: str | None) -> str:
     return str(found) if found is not None else code
 
 
-def choices(table: Labels) -> list[tuple[str, Promise]]:
+def choices(table: Labels) -> list[tuple[str, str | Promise]]:
     """The table as form choices, in its own order (translated when rendered)."""
     return list(table.items())
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from retour.api import present
 from retour.audit.log import record_access
 from retour.cases.models import ReturnCase
-from retour.cases.procedure import BY_ACTION
+from retour.cases.procedure import transition
 from retour.errors import (
     InvalidInput,
     NotVisible,
@@ -32,7 +32,7 @@ from retour.errors import (
 from retour.web import labels as L
 from retour.web.case_page import action_url, case_context, pending_handover, refusal_for
 from retour.web.form_support import apply_refusal, signed_in
-from retour.web.forms_actions import CHANNEL, FORMS, AcceptHandover, CaseActionForm, ReturnHandover
+from retour.web.forms_actions import CHANNEL, FORMS, CaseActionForm
 from retour.web.persons import ShownPerson, persons_shown, shown_person
 from retour.web.readmission_page import case_readmission
 from retour.web.timeline import ShownEvent, shown_events
@@ -78,10 +78,10 @@ def case_page(request: HttpRequest, case_id: Any) -> HttpResponse:
     context = case_context(case, person, user) | case_readmission(user, case)
     if context["answers_handover"]:
         initial = {"expected_version": case.version}
-        context["accept_form"] = AcceptHandover(
+        context["accept_form"] = FORMS["accept_handover"](
             initial=initial, case=case, prefix=CASE_PAGE_PREFIXES["accept_handover"]
         )
-        context["return_form"] = ReturnHandover(
+        context["return_form"] = FORMS["return_handover"](
             initial=initial, case=case, prefix=CASE_PAGE_PREFIXES["return_handover"]
         )
     _record_read(user, case, person)
@@ -115,7 +115,7 @@ def _resubmittable(data: QueryDict, prefix: str | None, version: int) -> QueryDi
 @login_required
 def case_action(request: HttpRequest, case_id: Any, action: str) -> HttpResponse:
     name = action.replace("-", "_")
-    if name not in FORMS or present.action_slug(name) != action:
+    if name not in FORMS or FORMS[name].action.slug != action:
         raise Http404
     user = signed_in(request)
     case = visible_case(user, case_id)
@@ -153,7 +153,7 @@ def case_action(request: HttpRequest, case_id: Any, action: str) -> HttpResponse
             status = 422
     else:
         form = form_class(initial={"expected_version": case.version}, case=case)
-        refused = refusal_for(user, case, BY_ACTION[name], pending_handover(case))
+        refused = refusal_for(user, case, transition(name), pending_handover(case))
     person = _person(case, user)
     _record_read(user, case, person)
     context = {

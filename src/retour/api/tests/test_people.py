@@ -180,7 +180,7 @@ def test_record_vulnerability_reaches_the_open_case(anna, api_client):
     assert response.status_code == 201, response.content
     assert [v["kind"] for v in body_of(response)["vulnerabilities"]] == ["serious_illness"]
     event = CaseEvent.objects.filter(case=case).order_by("-sequence").first()
-    assert event is not None and event.action == "vulnerability_recorded"
+    assert event is not None and event.type == "vulnerability_recorded"
     assert ReturnCase.objects.get(pk=case.pk).version == 2
 
 

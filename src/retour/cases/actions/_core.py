@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from retour import bulk, clock
 from retour.accounts.models import Authority
 from retour.audit.log import record_access
-from retour.cases import milestones
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
-from retour.cases.procedure import BY_ACTION, Transition, refusal
+from retour.cases.procedure import Transition, refusal
+from retour.cases.procedure import transition as transition_of
 from retour.cases.stages import OPEN_STAGES
 from retour.errors import (
     InvalidInput,
@@ -27,6 +27,7 @@ from retour.errors import (
     StaleVersion,
     TransitionRefused,
 )
+from retour.seam import events, projections, reactions
 
 # Case fields whose old and new values every event records.
 TRACKED_FIELDS = (
@@ -100,7 +101,7 @@ def _check_version(case: ReturnCase, expected_version: int | None) -> None:
             "and try again"
         ) % {
             "number": case.number, "who": who, "when": when,
-            "action": last.action if last else "", "expected": expected_version,
+            "action": last.type if last else "", "expected": expected_version,
             "version": case.version,
         }
     )
@@ -109,58 +110,86 @@ def _check_version(case: ReturnCase, expected_version: int | None) -> None:
 def append_event(
     case: ReturnCase,
     user: Any,
-    action: str,
+    event_type: str,
     reason: str,
     old_values: dict[str, Any],
-    new_values: dict[str, Any],
+    payload: dict[str, Any],
 ) -> CaseEvent:
-    """Append the event that brought ``case`` to its current version and fold it into the
-    case's milestone row. The event's sequence is the case's version: each version of a case
-    is made by exactly one event."""
+    """Append the event that brought ``case`` to its current version, after checking its
+    payload against its declared type, and fold it into the case's projections (the
+    milestone row and every app's rows that care). The event's sequence is the case's
+    version: each version of a case is made by exactly one event."""
+    declared = events.get(event_type)
+    declared.validate(payload)
     event = CaseEvent(
         case=case,
         sequence=case.version,
         occurred_at=clock.now(),
         actor=user,
         actor_authority=getattr(user, "authority", None),
-        action=action,
+        type=event_type,
+        version=declared.version,
         reason=reason,
         old_values=old_values,
-        new_values=new_values,
+        payload=payload,
     )
     # The milestone row came with the case (``load_case``) or was made with it (``open_case``);
-    # the case row's lock covers it.
-    row = case.milestones
-    milestones.apply(row, event)
+    # the case row's lock covers it and the other projections' rows.
+    rows = projections.fold({CaseMilestones: case.milestones}, event,
+                            lambda p: _projection_row(case, p))
     session = bulk.current()
     if session is None:
         event.save()
-        row.save()
+        for row in rows:
+            row.save()
     else:
         session.collect("cases.events", event, bulk.insert_rows)
-        # A row read before the session is saved once at its end.
-        session.remember(("cases.milestones", case.pk),
-                         lambda: session.collect("cases.milestones", row, _save_each))
+        for row in rows:
+            # A row made in the session is inserted at its end as it stands then; one read
+            # before it is saved once, at its end.
+            if not session.is_made(row):
+                _save_at_end(session, row)
     return event
+
+
+def _save_at_end(session: bulk.BulkSession, row: Any) -> None:
+    session.remember(("projection.saved", row._meta.label, row.pk),
+                     lambda: session.collect("cases.projections", row, _save_each))
+
+
+def _projection_row(case: ReturnCase, projection: projections.Projection) -> Any:
+    """The case's row of an app's projection: read (once per bulk session), or made."""
+    session = bulk.current()
+
+    def read_or_make() -> Any:
+        found = None
+        if session is None or not session.is_made(case):
+            found = projection.model._default_manager.filter(case=case).first()
+        if found is None:
+            found = projection.new_row(case)
+            if session is not None:
+                session.insert(found)
+        return found
+
+    if session is None:
+        return read_or_make()
+    return session.remember(("projection", projection.model._meta.label, case.pk), read_or_make)
 
 
 def start_milestones(case: ReturnCase, **values: Any) -> CaseMilestones:
     """The milestone row of a case just opened; in a bulk session, written at its end."""
-    row = CaseMilestones(case=case, **values)
-    session = bulk.current()
-    if session is None:
-        row.save()
-    else:
-        session.remember(
-            ("cases.milestones", case.pk),
-            lambda: session.collect("cases.new_milestones", row, bulk.insert_rows),
-        )
-    return row
+    return bulk.create(CaseMilestones(case=case, **values))
 
 
-def _save_each(rows: list[CaseMilestones]) -> None:
+def _save_each(rows: list[Any]) -> None:
     for row in rows:
         row.save()
+
+
+def after_event(event: CaseEvent, user: Any, channel: str) -> None:
+    """What the event sets off in the same transaction: other apps' reactions
+    (``retour.seam.reactions``)."""
+    reactions.react(event, event.case, user, channel)
 
 
 def perform(
@@ -183,7 +212,7 @@ def perform(
     that hangs off the case (a readmission request) with its own table, whose event is the
     case's like any other.
     """
-    transition = step or BY_ACTION[action]
+    transition = step or transition_of(action)
     with bulk.atomic_action():
         case = load_case(user, case_id, for_update=True)
         if user is not None and (
@@ -205,7 +234,7 @@ def perform(
         case.updated_at = clock.now()
         bulk.save(case, "version", "updated_at",
                   *(name for name, value in row_after.items() if row_before[name] != value))
-        append_event(
+        event = append_event(
             case,
             user,
             action,
@@ -218,6 +247,7 @@ def perform(
                 user, "write", "return_case", [case.pk], person_ids=[case.person_id],
                 reason=reason or transition.label, channel=channel,
             )
+        after_event(event, user, channel)
     return case
 
 
@@ -304,7 +334,7 @@ def note_on_open_cases(
         case.version += 1
         case.updated_at = clock.now()
         bulk.save(case, "version", "updated_at")
-        append_event(case, user, action, reason, {}, values)
+        after_event(append_event(case, user, action, reason, {}, values), user, "")
     return cases
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from retour import bulk, clock
 from retour.cases import guards
 from retour.cases.actions import _decisions as d
+from retour.cases.actions import inputs
 from retour.cases.actions._core import close_tasks, open_task, perform, require_text
 from retour.cases.deadlines import (
     close_deadlines,
@@ -22,29 +26,47 @@ from retour.cases.models import Deadline, Decision, Origin, ReturnCase, Task
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput, one_of
 from retour.reference.periods import add_period
+from retour.seam.actions import implements
 
 K = Decision.Kind
 
-SHORTENED_DEPARTURE_REASONS = {
-    "risk_of_absconding": "risk of absconding",
-    "manifestly_unfounded_application": "application manifestly unfounded or fraudulent",
-    "threat_to_public_order": "threat to public policy, public security or national security",
-}
-EXTENSION_REASONS = {
-    "length_of_stay": "length of stay",
-    "children_at_school": "children attending school",
-    "family_and_social_links": "family and social links",
-    "other": "other specific circumstances",
-}
-POSTPONEMENT_GROUNDS = {
-    "non_refoulement": ("Directive 2008/115/EC Art. 9(1)(a)", True),
-    "suspensive_effect": ("Directive 2008/115/EC Art. 9(1)(b)", True),
-    "physical_or_mental_state": ("Directive 2008/115/EC Art. 9(2)(a)", False),
-    "technical_reasons": ("Directive 2008/115/EC Art. 9(2)(b)", False),
-}
-APPEAL_OUTCOMES = ("dismissed", "granted", "withdrawn")
+
+class _EnglishWords(Mapping[str, str]):
+    """The codes of ``choices``, each with its words in English (the label's msgid) whatever
+    the language of the request: an extension's reason goes into the decision's stored reason
+    in English, as the history has always held it."""
+
+    def __init__(self, choices: type[models.TextChoices]) -> None:
+        self._choices = choices
+
+    def __getitem__(self, code: str) -> str:
+        if code not in self._choices.values:
+            raise KeyError(code)
+        with translation.override(None):
+            return str(self._choices(code).label)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._choices.values)
+
+    def __len__(self) -> int:
+        return len(self._choices.values)
 
 
+# The fixed code sets of the decisions are enums on ``Decision`` (their words are the labels).
+SHORTENED_DEPARTURE_REASONS: Mapping[str, str] = _EnglishWords(Decision.ShortenedDepartureReason)
+EXTENSION_REASONS: Mapping[str, str] = _EnglishWords(Decision.ExtensionReason)
+_G = Decision.PostponementGround
+# Each ground of postponement: its legal source, and whether postponing is mandatory.
+POSTPONEMENT_GROUNDS: dict[str, tuple[str, bool]] = {
+    _G.NON_REFOULEMENT.value: ("Directive 2008/115/EC Art. 9(1)(a)", True),
+    _G.SUSPENSIVE_EFFECT.value: ("Directive 2008/115/EC Art. 9(1)(b)", True),
+    _G.PHYSICAL_OR_MENTAL_STATE.value: ("Directive 2008/115/EC Art. 9(2)(a)", False),
+    _G.TECHNICAL_REASONS.value: ("Directive 2008/115/EC Art. 9(2)(b)", False),
+}
+APPEAL_OUTCOMES: tuple[str, ...] = tuple(Decision.AppealOutcome.values)
+
+
+@implements(input=inputs.RecordEndOfLegalStay)
 def record_end_of_legal_stay(
     user: Any, case_id: Any, *, decided_on: date, legal_basis: str = "",
     issuing_authority: str | None = None, reference: str = "", reason: str = "",
@@ -71,6 +93,7 @@ def record_end_of_legal_stay(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.RecordBestInterestsAssessment)
 def record_best_interests_assessment(
     user: Any, case_id: Any, *, decided_on: date, summary: str,
     issuing_authority: str | None = None, expected_version: int | None = None,
@@ -122,6 +145,7 @@ def _check_departure_period(case: ReturnCase, days: int, reason_code: str, on: d
         )
 
 
+@implements(input=inputs.IssueReturnDecision)
 def issue_return_decision(
     user: Any, case_id: Any, *, decided_on: date, voluntary_departure_days: int,
     notified_on: date | None = None, shortened_departure_reason: str = "",
@@ -181,6 +205,7 @@ def issue_return_decision(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.ExtendVoluntaryDeparture)
 def extend_voluntary_departure(
     user: Any, case_id: Any, *, decided_on: date, extension_days: int, extension_reason: str,
     reason: str = "", expected_version: int | None = None, channel: str = "",
@@ -213,6 +238,7 @@ def extend_voluntary_departure(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.IssueEntryBan)
 def issue_entry_ban(
     user: Any, case_id: Any, *, decided_on: date, ban_years: int = 0, ban_months: int = 0,
     serious_threat: bool = False, reason: str = "", expected_version: int | None = None,
@@ -261,6 +287,7 @@ def issue_entry_ban(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.LodgeAppeal)
 def lodge_appeal(
     user: Any, case_id: Any, *, contested_decision_id: int, lodged_on: date, suspensive: bool,
     reason: str = "", expected_version: int | None = None, channel: str = "",
@@ -317,6 +344,7 @@ def _annul_return_decision(case: ReturnCase, status: str) -> None:
     case.removal_planned_on = None
 
 
+@implements(input=inputs.DecideAppeal)
 def decide_appeal(
     user: Any, case_id: Any, *, appeal_id: int, outcome: str, decided_on: date,
     reason: str = "", expected_version: int | None = None, channel: str = "",
@@ -358,6 +386,7 @@ def decide_appeal(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.PostponeRemoval)
 def postpone_removal(
     user: Any, case_id: Any, *, ground: str, decided_on: date, ends_on: date | None = None,
     reason: str = "", expected_version: int | None = None, channel: str = "",
@@ -388,6 +417,7 @@ def postpone_removal(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.EndPostponement)
 def end_postponement(
     user: Any, case_id: Any, *, postponement_id: int, ended_on: date, reason: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -423,6 +453,7 @@ def end_postponement(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.VerifyReception)
 def verify_reception(
     user: Any, case_id: Any, *, decided_on: date, arrangement: str,
     expected_version: int | None = None, channel: str = "",
@@ -445,6 +476,7 @@ def verify_reception(
                    expected_version=expected_version, reason=arrangement, channel=channel)
 
 
+@implements(input=inputs.WithdrawReturnDecision)
 def withdraw_return_decision(
     user: Any, case_id: Any, *, decided_on: date, reason: str,
     expected_version: int | None = None, channel: str = "",

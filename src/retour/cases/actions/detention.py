@@ -30,7 +30,9 @@ from retour.cases.actions._core import (
 from retour.cases.models import DetentionPeriod, ReturnCase
 from retour.cases.procedure import Transition
 from retour.cases.stages import Stage
+from retour.detention import inputs
 from retour.errors import InvalidInput, one_of
+from retour.seam.actions import implements
 
 # The end of detention that a recorded removal brings: allowed to whoever may record the
 # removal, outside the procedure table because no one chooses it.
@@ -52,6 +54,7 @@ def _period_values(period: DetentionPeriod) -> dict[str, Any]:
     }
 
 
+@implements(input=inputs.OrderDetention)
 def order_detention(
     user: Any, case_id: Any, *, ordered_on: date, ground: str, facility: str,
     ordering_authority: str = "", reason: str = "", expected_version: int | None = None,
@@ -114,6 +117,7 @@ def _end(case: ReturnCase, ended_on: date, reason: str, note: str,
     return {"detention": _period_values(period)}
 
 
+@implements(input=inputs.EndDetention)
 def end_detention(
     user: Any, case_id: Any, *, ended_on: date, reason: str, note: str = "",
     expected_version: int | None = None, channel: str = "",

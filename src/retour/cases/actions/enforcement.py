@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from retour import bulk, clock
 from retour.cases import guards
+from retour.cases.actions import inputs
 from retour.cases.actions._core import close_tasks, not_in_future, open_task, perform, require_text
 from retour.cases.actions.detention import end_on_removal
 from retour.cases.deadlines import close_deadlines, open_entry_ban_deadline
@@ -17,6 +18,7 @@ from retour.cases.models import Deadline, Decision, ReturnCase, Task
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput
 from retour.reference.models import Country
+from retour.seam.actions import implements
 
 
 def _destination(code: str, case: ReturnCase) -> Country:
@@ -64,6 +66,7 @@ def _depart(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.Departure)
 def record_voluntary_departure(
     user: Any, case_id: Any, *, departed_on: date, destination: str, assisted: bool = False,
     reason: str = "", expected_version: int | None = None, channel: str = "",
@@ -73,6 +76,7 @@ def record_voluntary_departure(
                    assisted, reason, expected_version, channel)
 
 
+@implements(input=inputs.ScheduleRemoval)
 def schedule_removal(
     user: Any, case_id: Any, *, planned_on: date, reason: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -92,6 +96,7 @@ def schedule_removal(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.CancelRemoval)
 def cancel_removal(
     user: Any, case_id: Any, *, reason: str, expected_version: int | None = None,
     channel: str = "",
@@ -108,6 +113,7 @@ def cancel_removal(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.Departure)
 def record_removal(
     user: Any, case_id: Any, *, departed_on: date, destination: str, assisted: bool = False,
     reason: str = "", expected_version: int | None = None, channel: str = "",
@@ -121,6 +127,7 @@ def record_removal(
     return case
 
 
+@implements(input=inputs.RecordAbsconding)
 def record_absconding(
     user: Any, case_id: Any, *, absconded_on: date, reason: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -137,6 +144,7 @@ def record_absconding(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.RecordWhereaboutsKnown)
 def record_whereabouts_known(
     user: Any, case_id: Any, *, located_on: date, reason: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -153,6 +161,7 @@ def record_whereabouts_known(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements()
 def expire_voluntary_departure(case_id: Any) -> ReturnCase:
     """The system's action when a voluntary-departure period has ended without departure:
     the case passes to forced-return preparation at once (M8) and, unless one exists, the

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from retour import bulk, clock
+from retour.cases.actions import inputs
 from retour.cases.actions._core import (
     authority_named,
     close_tasks,
@@ -18,12 +19,14 @@ from retour.cases.actions._core import (
 from retour.cases.deadlines import close_deadlines, open_deadline_from_parameter
 from retour.cases.models import Deadline, Handover, ReturnCase, Task
 from retour.errors import InvalidInput, PermissionRefused, TransitionRefused
+from retour.seam.actions import implements
 
 
 def _pending(case: ReturnCase) -> Handover | None:
     return next(iter(bulk.select(case, "handovers", status=Handover.Status.PENDING)), None)
 
 
+@implements(input=inputs.SendHandover)
 def send_handover(
     user: Any, case_id: Any, *, to_authority: str, note: str,
     expected_version: int | None = None, channel: str = "",
@@ -82,6 +85,7 @@ def _answer(case: ReturnCase, user: Any, handover: Handover, status: str, reason
     close_tasks(case, Task.Kind.ACCEPT_HANDOVER)
 
 
+@implements(input=inputs.AcceptHandover)
 def accept_handover(
     user: Any, case_id: Any, *, reason: str = "", expected_version: int | None = None,
     channel: str = "",
@@ -100,6 +104,7 @@ def accept_handover(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.ReturnHandover)
 def return_handover(
     user: Any, case_id: Any, *, reason: str, expected_version: int | None = None,
     channel: str = "",

@@ -13,6 +13,7 @@ from retour.accounts.models import User
 from retour.accounts.roles import Capability
 from retour.audit.log import record_access
 from retour.cases import guards
+from retour.cases.actions import inputs
 from retour.cases.actions._core import (
     append_event,
     authority_named,
@@ -36,12 +37,13 @@ from retour.cases.models import (
     ReturnCase,
     Task,
 )
-from retour.cases.procedure import TRANSITIONS
+from retour.cases.procedure import transitions
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput, PermissionRefused, one_of
 from retour.people.actions import visible_person
 from retour.people.models import Person, Vulnerability
 from retour.reference.models import Country
+from retour.seam.actions import implements
 
 _STARTS_WITHOUT_LEGAL_STAY = {
     Origin.IRREGULAR_STAY_DETECTED,
@@ -204,6 +206,7 @@ def _check_outcome(case: ReturnCase, outcome: str, reason: str) -> None:
         require_text(reason, "reason", _("for 'other', the reason is required"))
 
 
+@implements(input=inputs.CloseCase)
 def close_case(
     user: Any, case_id: Any, *, outcome: str, reason: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -233,10 +236,9 @@ def close_case(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
-# Roles that perform steps of the procedure; an auditor may read a case but never work it.
-_CASEWORK = frozenset(t.capability for t in TRANSITIONS if t.capability is not None)
 
 
+@implements(input=inputs.AssignCase)
 def assign_case(
     user: Any, case_id: Any, *, officer_username: str | None, reason: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -250,8 +252,10 @@ def assign_case(
         officer = User.objects.filter(
             username=officer_username, authority=case.responsible_authority, is_active=True
         ).first()
+        # Roles that take steps of the procedure; an auditor may read a case, never work it.
+        casework = frozenset(t.capability for t in transitions() if t.capability is not None)
         if officer is None or not (
-            officer.can(Capability.VIEW_PERSONAL_DATA) and officer.capabilities & _CASEWORK
+            officer.can(Capability.VIEW_PERSONAL_DATA) and officer.capabilities & casework
         ):
             raise InvalidInput.field(
                 "officer_username",

@@ -19,7 +19,9 @@ from retour.cases.actions._core import (
     require_text,
 )
 from retour.cases.models import ReintegrationReferral, ReturnCase
+from retour.counselling import inputs
 from retour.errors import InvalidInput, one_of
+from retour.seam.actions import implements
 
 
 def _referral_values(referral: ReintegrationReferral) -> dict[str, Any]:
@@ -32,6 +34,7 @@ def _referral_values(referral: ReintegrationReferral) -> dict[str, Any]:
     }
 
 
+@implements(input=inputs.ReferToReintegration)
 def refer_to_reintegration(
     user: Any, case_id: Any, *, referred_on: date, programme: str, reason: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -60,6 +63,7 @@ def refer_to_reintegration(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
+@implements(input=inputs.RecordReintegrationOutcome)
 def record_reintegration_outcome(
     user: Any, case_id: Any, *, outcome: str, outcome_on: date, note: str = "",
     expected_version: int | None = None, channel: str = "",

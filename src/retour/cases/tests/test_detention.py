@@ -34,8 +34,8 @@ def test_ordered_and_ended_with_events_access_log_and_milestones(anna, today):
     period = DetentionPeriod.objects.get(case=case)
     assert (period.ordered_by.code, period.ended_on) == ("nl-dtv", None)
     event = CaseEvent.objects.filter(case=case).latest("sequence")
-    assert event.action == "order_detention"
-    assert event.new_values["detention"]["ground"] == "risk_of_absconding"
+    assert event.type == "order_detention"
+    assert event.payload["detention"]["ground"] == "risk_of_absconding"
     assert AccessLogEntry.objects.filter(operation="write").count() == writes + 1
     row = CaseMilestones.objects.get(case=case)
     assert (row.detained_on, row.detention_ended_on) == (s.days_ago(10), None)
@@ -107,7 +107,7 @@ def test_a_removal_ends_the_open_period_with_an_event_of_its_own(anna, today):
     case = s.removal_scheduled(anna)
     _order(anna, case)
     actions.record_removal(anna, case.pk, departed_on=today, destination="MA")
-    assert list(case.events.order_by("-sequence").values_list("action", flat=True)[:2]) == [
+    assert list(case.events.order_by("-sequence").values_list("type", flat=True)[:2]) == [
         "end_detention", "record_removal"]
     period = DetentionPeriod.objects.get(case=case)
     assert (period.ended_on, period.end_reason) == (today, "removed")

@@ -43,6 +43,6 @@ def test_minor_when_a_vulnerability_is_recorded_counts_on_the_day_it_was_noted(a
     actions.record_vulnerability(anna, unknown_age.person_id, kind="minor", noted_on=noted_on)
     for case in (born_2008, unknown_age):
         event = case.events.latest("sequence")
-        assert event.new_values["minor"] is True
+        assert event.payload["minor"] is True
         case.milestones.refresh_from_db()
         assert case.milestones.minor is True

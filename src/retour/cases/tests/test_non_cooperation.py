@@ -34,8 +34,8 @@ def test_recorded_with_evidence_and_counted_in_the_milestones(anna):
     assert [(f.name, getattr(row, f.attname)) for f in row._meta.concrete_fields] == [
         (f.name, getattr(milestones.rebuild(case), f.attname))
         for f in row._meta.concrete_fields]
-    event = CaseEvent.objects.filter(case=case, action="record_non_cooperation").latest("sequence")
-    assert event.new_values["non_cooperation"]["kind"] == "destroyed_documents"
+    event = CaseEvent.objects.filter(case=case, type="record_non_cooperation").latest("sequence")
+    assert event.payload["non_cooperation"]["kind"] == "destroyed_documents"
 
 
 def test_every_wrong_field_at_once_and_nothing_written(anna):
@@ -45,7 +45,7 @@ def test_every_wrong_field_at_once_and_nothing_written(anna):
                 occurred_on=clock.today() + timedelta(days=1))
     assert set(refused.value.errors) == {"kind", "consequence", "evidence", "occurred_on"}
     assert not NonCooperation.objects.exists()
-    assert not CaseEvent.objects.filter(action="record_non_cooperation").exists()
+    assert not CaseEvent.objects.filter(type="record_non_cooperation").exists()
 
 
 def test_who_may_record_it(anna, lotte, lucas, eva):

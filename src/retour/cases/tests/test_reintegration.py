@@ -32,7 +32,7 @@ def test_referred_declined_referred_again_and_accepted(anna, today):
     _refer(anna, case, programme="national AVRR")
     assert AccessLogEntry.objects.filter(operation="write").count() == writes + 1
     event = CaseEvent.objects.filter(case=case).latest("sequence")
-    assert (event.action, event.new_values["reintegration"]["programme"]) == (
+    assert (event.type, event.payload["reintegration"]["programme"]) == (
         "refer_to_reintegration", "national AVRR")
     actions.record_reintegration_outcome(anna, case.pk, outcome="declined",
                                          outcome_on=s.days_ago(3))

@@ -45,8 +45,8 @@ def test_a_passport_with_a_valid_zone_takes_its_fields_from_the_zone(anna, karim
     assert document.expires_on == date(2031, 5, 14)
     assert document.zone_status == IdentityDocument.ZoneStatus.VERIFIED
     assert document.zone.splitlines() == passport_zone()
-    event = CaseEvent.objects.get(case=karim_case, action="identity_document_recorded")
-    assert event.new_values["document"]["kind"] == "passport"
+    event = CaseEvent.objects.get(case=karim_case, type="identity_document_recorded")
+    assert event.payload["document"]["kind"] == "passport"
     assert event.reason == "copy at intake"
     entry = AccessLogEntry.objects.get(object_type="identity_document")
     assert (entry.operation, entry.person_ids) == ("write", [str(karim_case.person_id)])
@@ -54,7 +54,7 @@ def test_a_passport_with_a_valid_zone_takes_its_fields_from_the_zone(anna, karim
 
 def _nothing_stored() -> None:
     assert not IdentityDocument.objects.exists()
-    assert not CaseEvent.objects.filter(action="identity_document_recorded").exists()
+    assert not CaseEvent.objects.filter(type="identity_document_recorded").exists()
     assert not AccessLogEntry.objects.filter(object_type="identity_document").exists()
 
 
@@ -121,7 +121,7 @@ def test_a_person_without_an_open_case_gets_the_document_without_events(anna):
     person = person_for(anna)
     record_identity_document(anna, person.pk, _passport())
     assert IdentityDocument.objects.filter(person=person).count() == 1
-    assert not CaseEvent.objects.filter(action="identity_document_recorded").exists()
+    assert not CaseEvent.objects.filter(type="identity_document_recorded").exists()
 
 
 def test_the_api_records_and_lists_documents_and_logs_the_read(client, anna, lucas, karim_case):

@@ -137,8 +137,8 @@ def test_evidence_is_checked_audited_and_noted_on_open_cases(anna, lucas, lotte)
     record_identity_evidence(anna, case.person_id, NewEvidence(
         kind="interview", taken_on=clock.today(), summary="consistent account"),
         reason="intake interview")
-    event = CaseEvent.objects.get(case=case, action="identity_evidence_recorded")
-    assert event.new_values["evidence"]["kind"] == "interview"
+    event = CaseEvent.objects.get(case=case, type="identity_evidence_recorded")
+    assert event.payload["evidence"]["kind"] == "interview"
     assert AccessLogEntry.objects.filter(object_type="identity_evidence",
                                          operation="write").count() == 1
 

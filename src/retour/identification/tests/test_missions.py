@@ -152,11 +152,11 @@ def test_an_identified_outcome_completes_the_dossier_and_is_noted(anna):
     result = dossier.evaluate(case.person, "MA", TODAY)
     assert (result.status, result.items[0].counts_as) == ("complete", "proof")
     assert persons_ready_for(anna, "MA", TODAY) == []
-    actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
+    actions = list(CaseEvent.objects.filter(case=case).values_list("type", flat=True))
     assert actions[-3:] == ["presented_to_mission", "identity_evidence_recorded",
                             "mission_outcome_recorded"]
-    outcome = CaseEvent.objects.get(case=case, action="mission_outcome_recorded")
-    assert outcome.new_values["outcome"] == "identified"
+    outcome = CaseEvent.objects.get(case=case, type="mission_outcome_recorded")
+    assert outcome.payload["outcome"] == "identified"
     with pytest.raises(InvalidInput, match="already"):
         record_presentation_outcome(anna, presentation.pk, outcome="not_identified",
                                     outcome_on=TODAY)
@@ -276,9 +276,9 @@ def test_cancelling_a_mission_puts_its_persons_back_on_the_planning_and_notes_it
     presentation.refresh_from_db()
     assert presentation.outcome == MissionPresentation.Outcome.PENDING
     assert case.number in _ready(anna)
-    event = CaseEvent.objects.get(case=case, action="mission_cancelled")
+    event = CaseEvent.objects.get(case=case, type="mission_cancelled")
     assert event.reason == "the delegation postponed its visit"
-    assert event.new_values["mission"]["id"] == str(mission.pk)
+    assert event.payload["mission"]["id"] == str(mission.pk)
     entry = AccessLogEntry.objects.filter(object_type="identification_mission",
                                           operation="write").last()
     assert entry is not None and entry.object_ids == [str(mission.pk)]
@@ -305,7 +305,7 @@ def test_a_mission_is_cancelled_only_when_planned_and_with_a_reason(anna):
     assert "held" in held.value.errors["mission_id"]
     mission.refresh_from_db()
     assert (mission.status, mission.cancellation_reason) == ("held", "")
-    assert not CaseEvent.objects.filter(action="mission_cancelled").exists()
+    assert not CaseEvent.objects.filter(type="mission_cancelled").exists()
 
 
 def test_only_identification_officers_of_the_member_state_cancel(anna, ruud, lucas):

@@ -101,7 +101,7 @@ def test_round_trip_export_then_the_reply_of_the_requested_state_accepts_the_req
     assert accepted.status == S.ACCEPTED and accepted.their_reference == "PK-RCMS-77"
     assert accepted.transfer_due_on is not None
     event = CaseEvent.objects.filter(case_id=request.case_id).order_by("-sequence").first()
-    assert event is not None and (event.action, event.actor) == ("record_readmission_reply", anna)
+    assert event is not None and (event.type, event.actor) == ("record_readmission_reply", anna)
     travel = {**_reply(request), "type": "travel_document", "travel_document": {
         "kind": "laissez_passer", "number": "ETD-9", "issued_on": clock.today().isoformat(),
         "valid_until": (clock.today() + timedelta(days=400)).isoformat()}}

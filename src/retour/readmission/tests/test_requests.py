@@ -59,8 +59,8 @@ def test_a_request_runs_from_draft_to_departure_with_due_dates_from_the_instrume
         anna, request.pk, kind="laissez_passer", number="ETD-55", issued_on=today,
         valid_until=today + timedelta(days=60))
     last = CaseEvent.objects.filter(case=case).order_by("-sequence").first()
-    assert last is not None and last.action == "record_travel_document"
-    assert len(last.new_values["readmission_request"]["warnings"]) == 2  # transfer, 6 months
+    assert last is not None and last.type == "record_travel_document"
+    assert len(last.payload["readmission_request"]["warnings"]) == 2  # transfer, 6 months
     request = ra.record_travel_document_use(anna, request.pk, used_on=today)
     assert request.status == S.USED and request.closed_on == today
     case.milestones.refresh_from_db()

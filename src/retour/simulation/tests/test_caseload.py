@@ -58,7 +58,7 @@ def test_every_write_went_through_the_actions(caseload):
     assert verify_chain() is None
     for case in ReturnCase.objects.all():
         events = list(case.events.order_by("sequence"))
-        assert events[0].action == "case_opened"
+        assert events[0].type == "case_opened"
         assert [e.sequence for e in events] == list(range(1, len(events) + 1))
     sample = ReturnCase.objects.order_by("number")[::7]
     for case in sample:

@@ -26,7 +26,7 @@ def _snapshot() -> list[tuple[Any, ...]]:
             sorted(case.person.names.values_list("kind", "script", "surname", "given_names")),
             (case.person.sex, case.person.birth_year, case.person.birth_month,
              case.person.birth_day),
-            list(case.events.order_by("sequence").values_list("action", "occurred_at")),
+            list(case.events.order_by("sequence").values_list("type", "occurred_at")),
         )
         for case in cases
     ]

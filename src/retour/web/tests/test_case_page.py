@@ -408,7 +408,7 @@ def test_action_form_succeeds(action, personas):
     assert after.stage == scenario.stage_after
     assert after.version == case.version + 1
     last = after.events.order_by("-sequence").first()
-    assert last is not None and (last.action, last.actor_id) == (action, user.pk)
+    assert last is not None and (last.type, last.actor_id) == (action, user.pk)
     assert AccessLogEntry.objects.order_by("-sequence")[0].channel == "web"
     shown = client.get(case_url(case)).content.decode()
     assert f"{L.label(L.ACTIONS, action)}: done." in shown

@@ -67,7 +67,7 @@ def _filled(client: Client, case: ReturnCase, **changes: Any) -> dict[str, Any]:
 
 def _nothing_stored() -> None:
     assert not IdentityDocument.objects.exists()
-    assert not CaseEvent.objects.filter(action="identity_document_recorded").exists()
+    assert not CaseEvent.objects.filter(type="identity_document_recorded").exists()
     assert not AccessLogEntry.objects.filter(operation="write",
                                              object_type="identity_document").exists()
 
@@ -203,7 +203,7 @@ def test_recording_by_the_zone_returns_to_the_case_with_a_confirmation(anna):
     assert document.zone_status == IdentityDocument.ZoneStatus.VERIFIED
     assert document.zone.splitlines() == passport_zone()
     event = case.events.latest("sequence")
-    assert (event.action, event.reason) == ("identity_document_recorded", "copy at intake")
+    assert (event.type, event.reason) == ("identity_document_recorded", "copy at intake")
     html = client.get(case_url(case)).content.decode()
     assert "The document “passport” is recorded." in html
     assert "P01234567" in documents_section(html)

@@ -137,7 +137,7 @@ def test_what_is_stored_stays_english_when_a_dutch_user_acts(anna):
     assert response.status_code == 302
     decision = case.decisions.get()
     assert decision.legal_basis == "National decision ending legal stay"
-    assert case.events.order_by("-sequence")[0].action == "record_end_of_legal_stay"
+    assert case.events.order_by("-sequence")[0].type == "record_end_of_legal_stay"
 
 
 def test_the_procedure_document_stays_english_in_dutch():

@@ -187,7 +187,7 @@ def _filled(client: Client, case: ReturnCase, **changes: Any) -> dict[str, Any]:
 
 def _nothing_stored() -> None:
     assert not IdentityEvidence.objects.exists()
-    assert not CaseEvent.objects.filter(action="identity_evidence_recorded").exists()
+    assert not CaseEvent.objects.filter(type="identity_evidence_recorded").exists()
 
 
 def test_the_evidence_form_shows_the_person_and_its_fields(anna):
@@ -219,7 +219,7 @@ def test_recording_evidence_returns_to_the_dossier_with_a_confirmation(anna):
     assert (evidence.kind, evidence.taken_on, evidence.nationality_id) == (
         "interview", TODAY, "MA")
     event = case.events.latest("sequence")
-    assert (event.action, event.reason) == ("identity_evidence_recorded", "at intake")
+    assert (event.type, event.reason) == ("identity_evidence_recorded", "at intake")
     assert AccessLogEntry.objects.filter(operation="write", object_type="identity_evidence",
                                          channel="web").count() == 1
     html = client.get(dossier_url(case)).content.decode()

@@ -174,7 +174,7 @@ def test_a_step_puts_refusals_next_to_its_fields(anna):
     request.refresh_from_db()
     assert request.status == S.ACKNOWLEDGED
     event = CaseEvent.objects.filter(case=request.case).latest("sequence")
-    assert event.action == "acknowledge_readmission_request" and event.actor == anna
+    assert event.type == "acknowledge_readmission_request" and event.actor == anna
     writes = AccessLogEntry.objects.filter(operation="write", channel="web")
     assert writes.filter(object_ids=[str(request.case_id)]).exists()
 
