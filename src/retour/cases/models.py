@@ -260,9 +260,13 @@ class Deadline(models.Model):
 
 
 class Task(models.Model):
-    """A piece of work an authority owes on a case, with its due date (M8, M9)."""
+    """A piece of work an authority owes on a case, with its due date (M8, M9).
+
+    Its kind is one the case core or another app registers (``retour.cases.tasks``)."""
 
     class Kind(models.TextChoices):
+        """The case core's own kinds of work."""
+
         ISSUE_RETURN_DECISION = "issue_return_decision", _("issue the return decision")
         PREPARE_FORCED_RETURN = "prepare_forced_return", _("prepare forced return")
         ISSUE_ENTRY_BAN = "issue_entry_ban", _("issue the mandatory entry ban")
@@ -271,8 +275,6 @@ class Task(models.Model):
         ASSESS_BEST_INTERESTS = (
             "assess_best_interests", _("assess the best interests of the child")
         )
-        CHASE_READMISSION_REPLY = "chase_readmission_reply", _("chase the readmission reply")
-        CHASE_TRAVEL_DOCUMENT = "chase_travel_document", _("chase the travel document")
 
     class Status(models.TextChoices):
         OPEN = "open"
@@ -280,7 +282,7 @@ class Task(models.Model):
         CANCELLED = "cancelled"
 
     case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="tasks")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30)
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -294,7 +296,7 @@ class Task(models.Model):
         indexes = [models.Index(fields=["authority", "status", "due_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} by {self.due_on}"
+        return f"{self.kind} by {self.due_on}"
 
 
 class Handover(models.Model):

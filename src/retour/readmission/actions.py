@@ -29,7 +29,7 @@ from retour.cases.models import ReturnCase, Task
 from retour.errors import InvalidInput, NotVisible, TransitionRefused, one_of
 from retour.identification import dossier
 from retour.readmission.instruments import instrument_for
-from retour.readmission.models import Obstacle, ReadmissionRequest
+from retour.readmission.models import Obstacle, ReadmissionRequest, ReadmissionTask
 from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION, OPEN_STATUSES
 from retour.readmission.rules import Rules, counting_unit
 from retour.reference.calendars import country_calendar
@@ -266,7 +266,7 @@ def record_readmission_reply(
         request.their_reference = their_reference.strip() or request.their_reference
         if outcome != "needs_interview":
             request.replied_on = replied_on
-            close_tasks(case, Task.Kind.CHASE_READMISSION_REPLY)
+            close_tasks(case, ReadmissionTask.CHASE_READMISSION_REPLY)
         if outcome == "accepted":
             request.transfer_due_on = _due(request, "transfer_window", replied_on)
         if outcome == "rejected":
@@ -290,7 +290,7 @@ def record_tacit_acceptance(request_id: Any) -> ReadmissionRequest:
             raise TransitionRefused(_("the reply limit has not passed"))
         request.replied_on = due
         request.transfer_due_on = _due(request, "transfer_window", due)
-        close_tasks(case, Task.Kind.CHASE_READMISSION_REPLY)
+        close_tasks(case, ReadmissionTask.CHASE_READMISSION_REPLY)
         return {"replied_on": due, "transfer_due_on": request.transfer_due_on}
 
     return _take_step(None, request_id, "record_tacit_acceptance", change)
@@ -355,7 +355,7 @@ def record_travel_document(
         request.travel_document_number = number_given
         request.travel_document_issued_on = issued_on
         request.travel_document_valid_until = valid_until
-        close_tasks(case, Task.Kind.CHASE_TRAVEL_DOCUMENT)
+        close_tasks(case, ReadmissionTask.CHASE_TRAVEL_DOCUMENT)
         return {"kind": kind, "number": number_given, "issued_on": issued_on,
                 "valid_until": valid_until,
                 "warnings": travel_document_warnings(request, case)}
@@ -412,8 +412,8 @@ def chase_readmission_request(request_id: Any) -> ReadmissionRequest:
 
 def _overdue(request: ReadmissionRequest) -> tuple[str, date | None]:
     if request.status in AWAITING_REPLY:
-        return Task.Kind.CHASE_READMISSION_REPLY, request.reply_due_on
-    return Task.Kind.CHASE_TRAVEL_DOCUMENT, request.travel_document_due_on
+        return ReadmissionTask.CHASE_READMISSION_REPLY, request.reply_due_on
+    return ReadmissionTask.CHASE_TRAVEL_DOCUMENT, request.travel_document_due_on
 
 
 def escalate_readmission_request(
@@ -427,7 +427,8 @@ def escalate_readmission_request(
         kind_of_task, due = _overdue(request)
         if due is None or due >= clock.today():
             raise TransitionRefused(_("the request is not overdue"))
-        kind = (Obstacle.Kind.REPLY_OVERDUE if kind_of_task == Task.Kind.CHASE_READMISSION_REPLY
+        kind = (Obstacle.Kind.REPLY_OVERDUE
+                if kind_of_task == ReadmissionTask.CHASE_READMISSION_REPLY
                 else Obstacle.Kind.TRAVEL_DOCUMENT_OVERDUE)
         if request.obstacles.filter(kind=kind, resolved_on__isnull=True).exists():
             raise TransitionRefused(_("this delay is already raised as an obstacle"))
@@ -450,8 +451,7 @@ def withdraw_readmission_request(
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
         required(reason, "reason", _("the reason for withdrawing is required"))
         request.closed_on = clock.today()
-        close_tasks(case, Task.Kind.CHASE_READMISSION_REPLY, Task.Kind.CHASE_TRAVEL_DOCUMENT,
-                    status=Task.Status.CANCELLED)
+        close_tasks(case, *ReadmissionTask.values, status=Task.Status.CANCELLED)
         return {}
 
     return _take_step(user, request_id, "withdraw_readmission_request", change, reason=reason,

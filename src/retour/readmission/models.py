@@ -54,6 +54,13 @@ class Instrument(models.Model):
         return f"{self.title} (version {self.version})"
 
 
+class ReadmissionTask(models.TextChoices):
+    """The work a readmission request gives the authority (``retour.cases.tasks``)."""
+
+    CHASE_READMISSION_REPLY = "chase_readmission_reply", _("chase the readmission reply")
+    CHASE_TRAVEL_DOCUMENT = "chase_travel_document", _("chase the travel document")
+
+
 class ReadmissionRequest(models.Model):
     """A request to a third country to readmit a person of a return case (its lifecycle is
     the table in ``retour.readmission.procedure``)."""

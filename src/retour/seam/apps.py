@@ -7,5 +7,6 @@ class SeamConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app declares what it plugs in by module name: its event types, its actions
-        # (procedure rows and handlers), the projections it keeps and its reactions.
-        autodiscover_modules("events", "actions", "projections", "reactions", "panels")
+        # (procedure rows and handlers), its kinds of task, the projections it keeps, its
+        # reactions to other apps' events and its panels on the case page.
+        autodiscover_modules("events", "actions", "tasks", "projections", "reactions", "panels")

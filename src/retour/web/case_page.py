@@ -43,6 +43,7 @@ from retour.cases.procedure import (
     transition,
     transitions,
 )
+from retour.cases.tasks import label as task_label
 from retour.identification.models import IdentityDocument
 from retour.web import labels as L
 from retour.web.forms_documents import DOCUMENT_FORMS
@@ -293,7 +294,7 @@ def _deadlines(user: Any, case: ReturnCase, today: date) -> list[DeadlineRow]:
 def _tasks(user: Any, case: ReturnCase, today: date) -> list[TaskRow]:
     tasks = Task.objects.visible_to(user).filter(case=case, status=Task.Status.OPEN)
     return [
-        TaskRow(L.label(L.TASK_KINDS, t.kind), t.authority.name, t.due_on, due(t.due_on, today))
+        TaskRow(task_label(t.kind), t.authority.name, t.due_on, due(t.due_on, today))
         for t in tasks.select_related("authority")
     ]
 

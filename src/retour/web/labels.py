@@ -27,7 +27,6 @@ from retour.cases.models import (
     Origin,
     Outcome,
     ReintegrationReferral,
-    Task,
 )
 from retour.cases.stages import Stage
 from retour.identification.dossier import CountsAs, DossierStatus
@@ -53,7 +52,6 @@ DECISION_KINDS: Labels = dict(Decision.Kind.choices)
 DECISION_STATUSES: Labels = dict(Decision.Status.choices)
 DEADLINE_KINDS: Labels = dict(Deadline.Kind.choices)
 DEADLINE_STATUSES: Labels = dict(Deadline.Status.choices)
-TASK_KINDS: Labels = dict(Task.Kind.choices)
 HANDOVER_STATUSES: Labels = dict(Handover.Status.choices)
 
 SEXES: Labels = dict(Sex.choices)

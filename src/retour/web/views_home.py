@@ -30,6 +30,7 @@ from retour.api.present import display_name
 from retour.audit.log import record_access
 from retour.cases.models import Deadline, Handover, ReturnCase, Task
 from retour.cases.stages import OPEN_STAGES
+from retour.cases.tasks import label as task_label
 from retour.web import labels as L
 from retour.web.case_page import Due, action_url, due
 from retour.web.form_support import signed_in
@@ -103,7 +104,7 @@ def _task_rows(tasks: Any, today: date, shown: Shown, *, with_person: bool) -> l
             case_url=reverse("case", args=[task.case_id]),
             number=task.case.number,
             person=display_name(task.case.person.names.all()) if with_person else "",
-            what=L.label(L.TASK_KINDS, task.kind),
+            what=task_label(task.kind),
             officer=_officer(task.case),
             due_on=task.due_on,
             due=due(task.due_on, today),

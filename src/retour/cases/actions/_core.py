@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from retour import bulk, clock
 from retour.accounts.models import Authority
 from retour.audit.log import record_access
+from retour.cases import tasks
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
 from retour.cases.procedure import Transition, refusal
 from retour.cases.procedure import transition as transition_of
@@ -354,6 +355,8 @@ def authority_named(code: str, member_state: str, field: str) -> Authority:
 
 
 def open_task(case: ReturnCase, kind: str, due_on: date, authority: Any = None) -> Task:
+    if kind not in tasks.codes():
+        raise ValueError(f"no app registers the task kind {kind!r}")
     return bulk.add(case, "tasks", Task(
         case=case,
         kind=kind,

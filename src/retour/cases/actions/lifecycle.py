@@ -12,7 +12,7 @@ from retour import bulk, clock
 from retour.accounts.models import User
 from retour.accounts.roles import Capability
 from retour.audit.log import record_access
-from retour.cases import guards
+from retour.cases import guards, tasks
 from retour.cases.actions import inputs
 from retour.cases.actions._core import (
     append_event,
@@ -217,7 +217,7 @@ def close_case(
     def change(case: ReturnCase) -> dict[str, Any]:
         _check_outcome(case, outcome, reason)
         today = clock.today()
-        close_tasks(case, *Task.Kind.values, status=Task.Status.CANCELLED)
+        close_tasks(case, *tasks.codes(), status=Task.Status.CANCELLED)
         kinds = [k for k in Deadline.Kind.values if k != Deadline.Kind.ENTRY_BAN_END]
         close_deadlines(case, Deadline.Status.CANCELLED, today, *kinds)
         bulk.update(case, "handovers", {"status": Handover.Status.RETURNED,

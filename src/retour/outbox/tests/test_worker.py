@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from retour import clock
 from retour.outbox.models import Message
@@ -250,8 +251,14 @@ def test_two_workers_at_once_deliver_each_message_once_in_order():
     for sequence in range(1, 6):
         for case in range(8):
             publish(event(f"case:{case}", sequence))
+    def run(worker: Worker) -> None:
+        try:
+            worker.run(once=True)
+        finally:
+            connection.close()  # each thread has its own
+
     workers = [Worker(batch=3) for _ in range(2)]
-    threads = [threading.Thread(target=w.run, kwargs={"once": True}) for w in workers]
+    threads = [threading.Thread(target=run, args=[w]) for w in workers]
     for thread in threads:
         thread.start()
     for thread in threads:

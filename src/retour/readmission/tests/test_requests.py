@@ -15,7 +15,7 @@ from retour.errors import InvalidInput, NotVisible, PermissionRefused, Transitio
 from retour.identification.actions import NewEvidence, record_identity_evidence
 from retour.readmission import actions as ra
 from retour.readmission.instruments import latest_version, record_version
-from retour.readmission.models import Obstacle, ReadmissionRequest
+from retour.readmission.models import Obstacle, ReadmissionRequest, ReadmissionTask
 from retour.readmission.rules import Rules
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -113,7 +113,7 @@ def test_no_reply_in_time_is_tacit_acceptance_where_the_instrument_says_so(anna)
     ukraine.refresh_from_db()
     assert pakistan.status == S.TACITLY_ACCEPTED and pakistan.replied_on == due
     assert ukraine.status == S.SUBMITTED
-    assert Task.objects.filter(case=ukraine.case, kind=Task.Kind.CHASE_READMISSION_REPLY,
+    assert Task.objects.filter(case=ukraine.case, kind=ReadmissionTask.CHASE_READMISSION_REPLY,
                                status=Task.Status.OPEN).count() == 1
     pakistan.case.milestones.refresh_from_db()
     assert pakistan.case.milestones.readmission_outcome == "tacitly_accepted"
@@ -128,7 +128,7 @@ def test_no_reply_in_time_is_tacit_acceptance_where_the_instrument_says_so(anna)
         Obstacle.Kind.REPLY_OVERDUE, "NL", "UA")
     ra.record_readmission_reply(anna, ukraine.pk, outcome="rejected",
                                 replied_on=clock.today(), reasons="not a national")
-    assert not Task.objects.filter(case=ukraine.case, kind=Task.Kind.CHASE_READMISSION_REPLY,
+    assert not Task.objects.filter(case=ukraine.case, kind=ReadmissionTask.CHASE_READMISSION_REPLY,
                                    status=Task.Status.OPEN).exists()
 
 

@@ -29,7 +29,7 @@ from retour.accounts.roles import Capability
 from retour.outbox import queries, replay
 from retour.outbox.models import Message
 from retour.outbox.queries import QueueState
-from retour.web import labels as L
+from retour.seam import events
 from retour.web.form_support import signed_in
 from retour.web.views_people import refused_page
 
@@ -77,6 +77,13 @@ def _stream(stream: str) -> str:
     return _("case %(id)s") % {"id": identifier} if kind == "case" else stream
 
 
+def _event_label(name: str) -> str:
+    try:
+        return str(events.get(name).label)
+    except KeyError:  # a type no longer declared: shown as it was stored
+        return name
+
+
 def _row(message: Message) -> MessageRow:
     why = Message.Failure(message.failure).label if message.failure else ""
     if message.status == Message.Status.DEAD:
@@ -94,7 +101,7 @@ def _row(message: Message) -> MessageRow:
              "when": timeuntil(message.next_attempt_at, clock.now())}
     return MessageRow(
         id=message.pk,
-        event=L.label(L.ACTIONS, message.event_type),
+        event=_event_label(message.event_type),
         stream=_stream(message.stream),
         sequence=message.sequence,
         occurred_at=message.occurred_at,

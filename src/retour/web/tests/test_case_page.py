@@ -21,7 +21,7 @@ from retour.accounts.models import User
 from retour.api.tests.conftest import NOW, TODAY
 from retour.api.tests.scenarios import SCENARIOS, Personas, handed_over, legal_stay_ended
 from retour.audit.models import AccessLogEntry
-from retour.cases import actions
+from retour.cases import actions, tasks
 from retour.cases.models import (
     CaseEvent,
     Deadline,
@@ -45,6 +45,7 @@ from retour.identification.models import (
 )
 from retour.people.actions import NameInput, link_family_members
 from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
+from retour.readmission.models import ReadmissionTask
 from retour.readmission.procedure import STEPS as READMISSION_STEPS
 from retour.testing.factories import case_for, case_in_voluntary_departure, person_for
 from retour.web import labels as L
@@ -194,7 +195,7 @@ def test_every_form_field_is_an_argument_of_its_action():
         (L.DECISION_STATUSES, Decision.Status.values),
         (L.DEADLINE_KINDS, Deadline.Kind.values),
         (L.DEADLINE_STATUSES, Deadline.Status.values),
-        (L.TASK_KINDS, Task.Kind.values),
+        ({c: tasks.label(c) for c in tasks.codes()}, [*Task.Kind.values, *ReadmissionTask.values]),
         (L.HANDOVER_STATUSES, Handover.Status.values),
         (L.SEXES, Sex.values),
         (L.NAME_KINDS, PersonName.Kind.values),
