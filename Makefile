@@ -29,6 +29,9 @@ demo: install pdf-libraries
 	$(DEMO_ENV) $(BIN)/retour seed --cases $(DEMO_CASES) --seed 1 --if-empty
 	$(DEMO_ENV) $(BIN)/retour compute_indicators
 	@echo "Retour is serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+# The outbox worker runs beside the web server (ADR 10) and is stopped when the server stops.
+	$(DEMO_ENV) $(BIN)/retour worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/retour runserver $(HOST):$(PORT) --noreload
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
@@ -60,6 +63,7 @@ bench: install
 	$(BIN)/python benchmarks/seed.py --cases 10000
 	$(BIN)/python benchmarks/matching.py
 	$(BIN)/python benchmarks/indicators.py --cases 1000000
+	$(BIN)/python benchmarks/outbox.py --messages 10000
 
 lint: install
 	$(BIN)/ruff check src benchmarks

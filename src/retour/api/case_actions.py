@@ -1,5 +1,6 @@
 """One endpoint per business action on a case: ``POST /cases/{id}/actions/<action>``, made
-from the actions declared with their input schema (``retour.seam.actions``).
+from the actions declared on the case with their input schema (``retour.seam.actions``,
+``retour.api.action_endpoints``).
 
 Each calls the action's handler (the one write path), which checks the user's role, the
 procedure and the law, and writes atomically. The request body holds the action's arguments;
@@ -10,60 +11,32 @@ action.
 
 from __future__ import annotations
 
-import inspect
+from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 
-from retour.api.access import CHANNEL
-from retour.api.auth import caller
+from retour.accounts.models import User
+from retour.api.action_endpoints import add_endpoint
 from retour.api.errors import responses
 from retour.api.present import action_url_name, case_detail, load_case
 from retour.api.schemas import CaseDetail
+from retour.cases.models import ReturnCase
 from retour.seam import actions
-from retour.seam.actions import Action
 
 router = Router(tags=["case actions"])
 
 
-class ActionBody(Schema):
-    expected_version: int | None = Field(
-        None, ge=1, description="The case version you read; if the case changed since, 409."
-    )
-
-
-def body_schema(action: Action) -> type[ActionBody]:
-    """The request body of ``action``: its input schema and the expected version."""
-    assert action.input is not None
-    return type(f"{action.input.__name__}Body", (ActionBody, action.input), {
-        "__module__": __name__, "__doc__": action.input.__doc__,
-    })
-
-
-def _add_endpoint(action: Action) -> type[ActionBody]:
-    handler = action.handler
-    assert handler is not None
-    body_type = body_schema(action)
-
-    def endpoint(request: HttpRequest, case_id: UUID, body: ActionBody) -> CaseDetail:
-        user = caller(request)
-        case = handler(user, case_id, **body.model_dump(), channel=CHANNEL)
-        return case_detail(load_case(user, case.pk), user)
-
-    # ninja reads the request schema from the annotation: give each endpoint its own.
-    endpoint.__annotations__["body"] = body_type
-    endpoint.__name__ = endpoint.__qualname__ = action.name
-    router.post(
-        f"/cases/{{case_id}}/actions/{action.slug}",
-        response=responses(200, CaseDetail, [400, 403, 404, 409, 422]),
-        operation_id=action.name,
-        url_name=action_url_name(action.name),
-        summary=action.label,
-        description=inspect.getdoc(handler) or "",
-    )(endpoint)
-    return body_type
+def _case_after(user: User, case_id: Any, case: ReturnCase) -> CaseDetail:
+    return case_detail(load_case(user, case.pk), user)
 
 
 # The body of each action endpoint; its fields are the action function's arguments.
-BODIES: dict[str, type[ActionBody]] = {a.name: _add_endpoint(a) for a in actions.asked("case")}
+BODIES: dict[str, type[Schema]] = {
+    a.name: add_endpoint(
+        router, a, f"/cases/{{case_id}}/actions/{a.slug}", subject=("case_id", UUID),
+        answer=_case_after, response=responses(200, CaseDetail, [400, 403, 404, 409, 422]),
+        url_name=action_url_name(a.name),
+    )
+    for a in actions.asked("case")
+}

@@ -17,6 +17,7 @@ from retour.accounts.models import Authority, User
 from retour.api import schemas as s
 from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
 from retour.cases.procedure import allowed_actions
+from retour.cases.tasks import label as task_label
 from retour.errors import NotVisible
 from retour.people.family import visible_family_links
 from retour.people.models import Nationality, Person, PersonName
@@ -168,7 +169,7 @@ def _deadline(d: Deadline) -> s.DeadlineOut:
 def task_fields(t: Task) -> dict[str, Any]:
     days_left = _days_left(t.due_on)
     return {
-        "id": t.pk, "kind": t.kind, "label": t.get_kind_display(),
+        "id": t.pk, "kind": t.kind, "label": task_label(t.kind),
         "authority": t.authority.code, "due_on": t.due_on, "days_left": days_left,
         "overdue": days_left < 0,
     }

@@ -2,13 +2,13 @@
 a draft from a case, one endpoint per step, and the RCMS-style exchange (the application out,
 the requested state's message in: ``retour.readmission.exchange``).
 
-Each step calls the action of the same name in ``retour.readmission.actions`` (the one write
-path); a step the request's status does not allow is 409.
+Drafting and each step call their action in ``retour.readmission.actions`` (the one write
+path), declared with its input schema once (``retour.api.action_endpoints`` makes their
+endpoints); a step the request's status does not allow is 409.
 """
 
 from __future__ import annotations
 
-import inspect
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -21,22 +21,27 @@ from ninja import Body, Field, Query, Router, Schema, Status
 from retour import clock
 from retour.accounts.models import User
 from retour.api.access import CHANNEL, ReadReason, log_read
+from retour.api.action_endpoints import add_endpoint
 from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.present import display_name
 from retour.api.schemas import CaseRef, PersonRef
 from retour.api.types import PageQuery
 from retour.readmission import actions, exchange
-from retour.readmission.actions import REPLY_OUTCOMES, TRAVEL_DOCUMENT_KINDS
 from retour.readmission.models import ReadmissionRequest
-from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION, steps_open_to
+from retour.readmission.procedure import (
+    AWAITING_REPLY,
+    DRAFT,
+    steps_open_to,
+    taken_on_a_request,
+)
 from retour.readmission.rules import Rules
+from retour.seam import actions as seam_actions
 from retour.seam.inputs import CountryCode, OneOf, RowId, Text
 
 router = Router(tags=["readmission"])
 
 S = ReadmissionRequest.Status
-Channel = ReadmissionRequest.Channel
 Procedure = ReadmissionRequest.Procedure
 # As codes, not enums: ninja names an enum's OpenAPI component after its class, and the
 # missions' "Status" would hide this one.
@@ -184,11 +189,11 @@ def request_detail(request: ReadmissionRequest, user: User) -> RequestDetail:
         travel_document_warnings=actions.travel_document_warnings(request, request.case),
         closed_on=request.closed_on,
         next_steps=[
-            NextStep(action=step.action, label=step.case_step.label,
-                     path=reverse(f"api:readmission-{SLUGS[step.action]}",
+            NextStep(action=step.action, label=step.label,
+                     path=reverse(f"api:readmission-{step.segment}",
                                   kwargs={"request_id": request.pk}))
             for step in steps_open_to(request, user.capabilities)
-            if step.action in SLUGS
+            if step.action in BODIES
         ],
     )
 
@@ -245,115 +250,35 @@ def get_readmission_request(
     return detail
 
 
-class DraftIn(Schema):
-    third_country: CountryCode
-    procedure: ProcedureCode = Procedure.NORMAL
-    apprehended_on: date | None = Field(
-        None, description="Needed for the accelerated (border) procedure.")
-    expected_version: int | None = Field(
-        None, ge=1, description="The case version you read; if the case changed since, 409.")
-    reason: Text = ""
+# --- drafting from the case, and one endpoint per step ----------------------------------
+# Made from the steps declared with their input schema (``retour.readmission.procedure``,
+# ``retour.readmission.inputs``). Drafting acts on the case (with its expected version) and
+# makes a request (201); a step acts on a request, at the path segment it declares.
 
 
-@router.post("/cases/{case_id}/readmission-requests",
-             response=responses(201, RequestDetail, [400, 403, 404, 409, 422]),
-             operation_id="draft_readmission_request",
-             summary=BY_ACTION["draft_readmission_request"].case_step.label)
-def draft_readmission_request(
-    request: HttpRequest, case_id: UUID, body: DraftIn,
-) -> Status[RequestDetail]:
-    """Draft a request to a third country to readmit the person of the case (a return
-    decision must be in force). The instrument that governs it is fixed at submission."""
-    user = caller(request)
-    made = actions.draft_readmission_request(user, case_id, **body.model_dump(),
-                                             channel=CHANNEL)
+def _made(user: User, case_id: Any, made: ReadmissionRequest) -> Status[RequestDetail]:
     return Status(201, _detail_of(user, made.pk))
 
 
-# --- one endpoint per step ---------------------------------------------------------------
+def _after_step(user: User, request_id: Any, done: ReadmissionRequest) -> RequestDetail:
+    return _detail_of(user, request_id)
 
 
-class StepBody(Schema):
-    reason: Text = Field("", description="Why; kept in the case history.")
-
-
-class Submit(StepBody):
-    submitted_on: date
-    channel_used: Annotated[str, OneOf(["", *Channel.values])] = Field(
-        "", description="How it was sent; the instrument's channel if left out.")
-
-
-class Acknowledge(StepBody):
-    acknowledged_on: date
-    their_reference: Annotated[Text, Field(max_length=60)] = ""
-
-
-class Reply(StepBody):
-    outcome: Annotated[str, OneOf(REPLY_OUTCOMES)]
-    replied_on: date
-    reasons: Text = Field("", description="Required with a rejection.")
-    their_reference: Annotated[Text, Field(max_length=60)] = ""
-
-
-class RequestTravelDocument(StepBody):
-    requested_on: date
-
-
-class TravelDocument(StepBody):
-    kind: Annotated[str, OneOf(TRAVEL_DOCUMENT_KINDS)]
-    number: Annotated[Text, Field(min_length=1, max_length=40)]
-    issued_on: date
-    valid_until: date
-
-
-class UseTravelDocument(StepBody):
-    used_on: date
-
-
-class Escalate(StepBody):
-    description: Text = Field(min_length=1)
-
-
-class Withdraw(Schema):
-    reason: Text = Field(min_length=1, description="Why; kept in the case history.")
-
-
-# path segment, action, body
-STEPS: tuple[tuple[str, str, type[Schema]], ...] = (
-    ("submit", "submit_readmission_request", Submit),
-    ("acknowledge", "acknowledge_readmission_request", Acknowledge),
-    ("reply", "record_readmission_reply", Reply),
-    ("travel-document-request", "request_travel_document", RequestTravelDocument),
-    ("travel-document", "record_travel_document", TravelDocument),
-    ("travel-document-use", "record_travel_document_use", UseTravelDocument),
-    ("escalate", "escalate_readmission_request", Escalate),
-    ("withdraw", "withdraw_readmission_request", Withdraw),
+DRAFT_BODY = add_endpoint(
+    router, seam_actions.get(DRAFT.action), "/cases/{case_id}/readmission-requests",
+    subject=("case_id", UUID), answer=_made,
+    response=responses(201, RequestDetail, [400, 403, 404, 409, 422]),
 )
-SLUGS = {action: slug for slug, action, _ in STEPS}
-
-
-def _add_step(slug: str, action: str, body_schema: type[Schema]) -> None:
-    perform = getattr(actions, action)
-
-    def endpoint(request: HttpRequest, request_id: RowId, body: Schema) -> RequestDetail:
-        user = caller(request)
-        perform(user, request_id, **body.model_dump(), channel=CHANNEL)
-        return _detail_of(user, request_id)
-
-    # ninja reads the request schema from the annotation: give each endpoint its own.
-    endpoint.__annotations__["body"] = body_schema
-    endpoint.__name__ = endpoint.__qualname__ = action
-    router.post(
-        f"/readmission-requests/{{request_id}}/{slug}",
-        response=responses(200, RequestDetail, [400, 403, 404, 409, 422]),
-        operation_id=action, url_name=f"readmission-{slug}",
-        summary=BY_ACTION[action].case_step.label,
-        description=inspect.getdoc(perform) or "",
-    )(endpoint)
-
-
-for _slug, _action, _body in STEPS:
-    _add_step(_slug, _action, _body)
+# The body of each step's endpoint, by action.
+BODIES: dict[str, type[Schema]] = {
+    a.name: add_endpoint(
+        router, a, f"/readmission-requests/{{request_id}}/{a.step.segment}",
+        subject=("request_id", RowId), answer=_after_step,
+        response=responses(200, RequestDetail, [400, 403, 404, 409, 422]), base=Schema,
+        url_name=f"readmission-{a.step.segment}",
+    )
+    for a in taken_on_a_request()
+}
 
 
 # --- the exchange ------------------------------------------------------------------------

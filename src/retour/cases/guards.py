@@ -4,18 +4,14 @@ it is refused (or None when the transition may go ahead)."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
 from retour import bulk, clock
-from retour.cases.models import (
-    Decision,
-    DetentionPeriod,
-    Origin,
-    ReintegrationReferral,
-    ReturnCase,
-)
+from retour.cases.models import Decision, Origin, ReturnCase
 from retour.people.models import Person, Vulnerability
 
 # Origins in which no decision ending a legal stay precedes the return decision.
@@ -188,6 +184,21 @@ def concerns_a_minor(case: ReturnCase) -> str | None:
 # apply to this person as recorded, rather than waiting for the procedure to move on.
 ABOUT_THE_PERSON = frozenset({concerns_unaccompanied_minor, concerns_a_minor})
 
+Guard = Callable[[ReturnCase], "str | None"]
+G = TypeVar("G", bound=Guard)
+
+
+def nothing_to_act_on(guard: G) -> G:
+    """Mark a guard that refuses when the step has nothing to act on (no period to end, no
+    referral to answer): such a step is not waiting for the procedure to move on, so the case
+    page does not list it as "not possible yet"."""
+    guard.nothing_to_act_on = True  # type: ignore[attr-defined]
+    return guard
+
+
+def has_nothing_to_act_on(guard: Guard, case: ReturnCase) -> bool:
+    return bool(getattr(guard, "nothing_to_act_on", False) and guard(case))
+
 
 def return_decision_in_force(case: ReturnCase) -> str | None:
     """A return decision is in force (an entry ban accompanies it, Art. 11(1))."""
@@ -208,50 +219,3 @@ def voluntary_departure_period_over(case: ReturnCase) -> str | None:
             "date": ends_on.isoformat()
         }
     return None
-
-
-def open_detention(case: ReturnCase) -> DetentionPeriod | None:
-    """The detention period of the case that has not ended, if any (one at a time)."""
-    return next(iter(bulk.select(case, "detention_periods", ended_on__isnull=True)), None)
-
-
-def not_detained(case: ReturnCase) -> str | None:
-    """No detention period is open (one at a time; an extension prolongs the period).
-
-    Directive 2008/115/EC Art. 15(5)-(6): the maximum is counted over one period, which an
-    extension prolongs rather than a second order beside it."""
-    if open_detention(case) is not None:
-        return _("the person is already detained: end the current period first")
-    return None
-
-
-def detained(case: ReturnCase) -> str | None:
-    """A detention period is open (only an open period can end)."""
-    if open_detention(case) is None:
-        return _("the person is not detained")
-    return None
-
-
-def pending_referral(case: ReturnCase) -> ReintegrationReferral | None:
-    """The reintegration referral still awaiting its outcome, if any (one at a time)."""
-    return next(iter(bulk.select(case, "reintegration_referrals", outcome="")), None)
-
-
-def no_referral_pending(case: ReturnCase) -> str | None:
-    """No reintegration referral awaits its outcome (one at a time)."""
-    if pending_referral(case) is not None:
-        return _("a reintegration referral awaits its outcome: record it first")
-    return None
-
-
-def referral_pending(case: ReturnCase) -> str | None:
-    """A reintegration referral awaits its outcome (only such a one can get one)."""
-    if pending_referral(case) is None:
-        return _("no reintegration referral awaits an outcome")
-    return None
-
-
-# Guards that a step has nothing to act on (no period to end, no referral to answer): the
-# step is not waiting for the procedure to move on, so the case page does not list it as
-# "not possible yet".
-NOTHING_TO_ACT_ON = frozenset({detained, referral_pending})

@@ -385,161 +385,13 @@ class CaseEvent(models.Model):
         raise TypeError("CaseEvent is append-only")
 
 
-class NonCooperation(models.Model):
-    """An act of non-cooperation or obstruction in the return procedure (BRIEF M10).
-
-    Lack of cooperation is a ground to extend detention (Directive 2008/115/EC Art. 15(6)(a))
-    and, in national law, an indicator of a risk of absconding (Art. 3(7)); what it led to is
-    recorded with it, and the evidence that shows it.
-    """
-
-    class Kind(models.TextChoices):
-        REFUSED_TO_ATTEND = (
-            "refused_to_attend", _("refused to attend an interview or appointment")
-        )
-        FALSE_IDENTITY = "false_identity", _("gave a false identity")
-        DESTROYED_DOCUMENTS = "destroyed_documents", _("destroyed or concealed documents")
-        REFUSED_BIOMETRICS = (
-            "refused_biometrics", _("refused to give fingerprints or a photograph")
-        )
-        RESISTANCE = "resistance", _("resisted removal")
-        OTHER = "other", _("other obstruction")
-
-    class Consequence(models.TextChoices):
-        NONE = "none", _("none (yet)")
-        DETENTION_EXTENDED = "detention_extended", _(
-            "ground to extend detention (Directive 2008/115/EC Art. 15(6)(a))"
-        )
-        RISK_OF_ABSCONDING = "risk_of_absconding", _(
-            "indicator of a risk of absconding (Directive 2008/115/EC Art. 3(7))"
-        )
-        REMOVAL_FAILED = "removal_failed", _("removal could not be carried out")
-        OTHER = "other", _("other consequence")
-
-    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="non_cooperation")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    occurred_on = models.DateField()
-    evidence = models.TextField(help_text="what shows it: a report, a witness, a document")
-    consequence = models.CharField(max_length=30, choices=Consequence.choices)
-    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField()
-
-    objects = CaseScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["occurred_on", "id"]
-        verbose_name_plural = "non-cooperation"
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.occurred_on}"
-
-
-
-class DetentionPeriod(models.Model):
-    """A period of detention for the purpose of removal (Directive 2008/115/EC Art. 15).
-
-    Art. 15(1): detention only to prepare the return or carry out the removal, in particular
-    when there is a risk of absconding (a) or the person avoids or hampers the preparation of
-    return (b), and only where less coercive measures cannot be applied. One period is open
-    at a time per case; ``ended_on`` is empty while the person is detained.
-    """
-
-    class Ground(models.TextChoices):
-        RISK_OF_ABSCONDING = "risk_of_absconding", _(
-            "risk of absconding (Directive 2008/115/EC Art. 15(1)(a))"
-        )
-        HAMPERS_RETURN = "hampers_return", _(
-            "avoids or hampers the preparation of return or removal "
-            "(Directive 2008/115/EC Art. 15(1)(b))"
-        )
-
-    class EndReason(models.TextChoices):
-        REMOVED = "removed", _("removed (the person was returned)")
-        NO_PROSPECT_OF_REMOVAL = "no_prospect_of_removal", _(
-            "no reasonable prospect of removal (Directive 2008/115/EC Art. 15(4))"
-        )
-        MAXIMUM_REACHED = "maximum_reached", _(
-            "maximum period reached (Directive 2008/115/EC Art. 15(5)-(6))"
-        )
-        RELEASED_BY_COURT = "released_by_court", _(
-            "released by a court (Directive 2008/115/EC Art. 15(2))"
-        )
-        ALTERNATIVE = "alternative", _("alternative to detention")
-        OTHER = "other", _("other reason")
-
-    case = models.ForeignKey(
-        ReturnCase, on_delete=models.PROTECT, related_name="detention_periods"
-    )
-    ordered_on = models.DateField()
-    ordered_by = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    ground = models.CharField(max_length=30, choices=Ground.choices)
-    facility = models.CharField(max_length=200)
-    ended_on = models.DateField(null=True, blank=True)
-    end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
-    note = models.TextField(blank=True)
-
-    objects = CaseScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["ordered_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=models.Q(ended_on__isnull=True),
-                name="one_open_detention_per_case",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"detention from {self.ordered_on}"
-
-
-class ReintegrationReferral(models.Model):
-    """A referral of the person to a reintegration programme, and its outcome (BRIEF M19-M21:
-    return counselling and reintegration; Regulation (EU) 2019/1896 Art. 48(1)(a)(i) for
-    Frontex's joint reintegration services).
-
-    One referral awaits an outcome at a time per case; ``outcome`` is empty until then.
-    """
-
-    class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", _("accepted by the person")
-        DECLINED = "declined", _("declined by the person")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-
-    case = models.ForeignKey(
-        ReturnCase, on_delete=models.PROTECT, related_name="reintegration_referrals"
-    )
-    referred_on = models.DateField()
-    referred_by = models.ForeignKey(
-        "accounts.Authority", on_delete=models.PROTECT, related_name="+"
-    )
-    programme = models.CharField(max_length=200, help_text="e.g. Frontex JRS, national AVRR")
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-    outcome_on = models.DateField(null=True, blank=True)
-    note = models.TextField(blank=True)
-
-    objects = CaseScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["referred_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=models.Q(outcome=""),
-                name="one_pending_reintegration_referral_per_case",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"referral to {self.programme} of {self.referred_on}"
-
-
 class CaseMilestones(models.Model):
     """The accumulating-snapshot fact row of a case: its milestone dates and dimensions.
 
     Derived from the event log only (``retour.cases.milestones.apply``), so it can always be
-    rebuilt and checked against the events.
+    rebuilt and checked against the events. It is the main projection: the other apps keep
+    their milestones in tables of their own beside it (``retour.seam.projections``), which the
+    statistics extract joins to it.
     """
 
     case = models.OneToOneField(
@@ -567,25 +419,6 @@ class CaseMilestones(models.Model):
     suspended_days = models.PositiveIntegerField(default=0)
     removal_scheduled_on = models.DateField(null=True, blank=True)
     absconded_on = models.DateField(null=True, blank=True)
-    # Non-cooperation (M10): how often, and when first (Art. 15(6)(a)).
-    non_cooperation_count = models.PositiveSmallIntegerField(default=0)
-    first_non_cooperation_on = models.DateField(null=True, blank=True)
-    # Identification and readmission (M3, M12): when the identity was established, the
-    # first readmission request submitted, its reply and the travel document issued.
-    identified_on = models.DateField(null=True, blank=True)
-    readmission_requested_on = models.DateField(null=True, blank=True)
-    readmission_replied_on = models.DateField(null=True, blank=True)
-    readmission_outcome = models.CharField(
-        max_length=20, blank=True, help_text="accepted / tacitly_accepted / rejected"
-    )
-    travel_document_issued_on = models.DateField(null=True, blank=True)
-    # Detention (Art. 15): the first period's start; the end and why of the last one ended.
-    detained_on = models.DateField(null=True, blank=True)
-    detention_ended_on = models.DateField(null=True, blank=True)
-    detention_end_reason = models.CharField(max_length=30, blank=True)
-    # Reintegration (M19-M21): the first referral, and the first acceptance by the person.
-    reintegration_referred_on = models.DateField(null=True, blank=True)
-    reintegration_accepted_on = models.DateField(null=True, blank=True)
     departed_on = models.DateField(null=True, blank=True)
     return_type = models.CharField(max_length=10, blank=True, help_text="voluntary / enforced")
     assisted = models.BooleanField(null=True, blank=True)

@@ -6,7 +6,6 @@ document (``retour procedure``) all read this table.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from retour.cases.models import ReturnCase
 from retour.cases.stages import OPEN_STAGES, RETURN_DECISION_STAGES, Stage
 from retour.seam import actions as seam_actions
 
-Guard = Callable[[ReturnCase], "str | None"]
+Guard = guards.Guard
 S = Stage
 
 
@@ -138,29 +137,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         OPEN_STAGES, None, _C.HAND_OVER,
     ),
     Transition("assign_case", gettext_noop("Assign officer"), OPEN_STAGES, None, _C.ASSIGN),
-    Transition(
-        "record_non_cooperation", gettext_noop("Record non-cooperation"),
-        OPEN_STAGES, None, _C.IDENTIFY,
-    ),
-    Transition(
-        "order_detention", gettext_noop("Order detention"),
-        frozenset({S.FORCED_RETURN_PREPARATION, S.REMOVAL_SCHEDULED}), None, _C.ORDER_DETENTION,
-        (guards.return_decision_in_force, guards.not_detained),
-    ),
-    Transition(
-        "end_detention", gettext_noop("End detention"),
-        OPEN_STAGES, None, _C.ORDER_DETENTION, (guards.detained,),
-        "a recorded removal ends an open period itself, with a second event",
-    ),
-    Transition(
-        "refer_to_reintegration", gettext_noop("Refer to reintegration"),
-        RETURN_DECISION_STAGES - {S.ABSCONDED}, None, _C.REFER_REINTEGRATION,
-        (guards.return_decision_in_force, guards.no_referral_pending),
-    ),
-    Transition(
-        "record_reintegration_outcome", gettext_noop("Record reintegration outcome"),
-        OPEN_STAGES, None, _C.REFER_REINTEGRATION, (guards.referral_pending,),
-    ),
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}

@@ -1,5 +1,5 @@
 """The kinds of work an authority may owe on a case: the case core's own, and those other apps
-register (chasing a readmission reply, ...), each with its words."""
+register (chasing another state's reply, ...), each with its words."""
 
 from __future__ import annotations
 

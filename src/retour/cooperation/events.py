@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from retour import display
 from retour.cases.events import CaseChanges
-from retour.cases.models import NonCooperation
+from retour.cooperation.models import NonCooperation
 from retour.seam.events import declare
 from retour.seam.history import Detail, Names, Shown
 

@@ -7,7 +7,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy
 
 from retour.cases.actions.inputs import note
-from retour.cases.models import NonCooperation
+from retour.cooperation.models import NonCooperation
 from retour.seam.inputs import Input, Text, asked
 
 

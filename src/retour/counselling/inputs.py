@@ -7,7 +7,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy
 
 from retour.cases.actions.inputs import note
-from retour.cases.models import ReintegrationReferral
+from retour.counselling.models import ReintegrationReferral
 from retour.seam.inputs import Input, Text, asked
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from retour import display
 from retour.cases.events import CaseChanges
-from retour.cases.models import DetentionPeriod
+from retour.detention.models import DetentionPeriod
 from retour.seam.events import PERSONAL, declare
 from retour.seam.history import AUTHORITY_CODE, Detail, Names, Shown
 

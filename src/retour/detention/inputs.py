@@ -7,7 +7,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy
 
 from retour.cases.actions.inputs import NOTE, OWN_AUTHORITY, authorities, note
-from retour.cases.models import DetentionPeriod
+from retour.detention.models import DetentionPeriod
 from retour.seam.inputs import Input, Text, asked
 
 

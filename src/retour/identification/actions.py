@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from retour import bulk, clock
 from retour.accounts.roles import Capability
-from retour.audit.log import record_access
 from retour.cases.actions._core import note_on_open_cases
-from retour.errors import InvalidInput, PermissionRefused, one_of
+from retour.errors import InvalidInput, one_of
 from retour.identification import dossier
 from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.identification.mrz import Mrz, NotAnMrz, parse
 from retour.identification.reading import as_field_errors, describe_code
-from retour.people.actions import visible_person
+from retour.people.models import Person
 from retour.reference.models import Country
+from retour.seam import pipeline
+from retour.seam.actions import declare, implements
+from retour.seam.pipeline import Done, Step
 
 K = IdentityDocument.Kind
 # Documents that always carry a number (a birth certificate or "other" may not).
@@ -35,6 +38,44 @@ CHECK_NAMES = {
     "optional_data": gettext_lazy("personal number"),
     "composite": gettext_lazy("composite check digit"),
 }
+
+# What a refusal says the role may not do, for every action of identification work.
+IDENTIFICATION_WORK = gettext_noop("record identification work")
+
+
+def on_open_cases(
+    user: Any, persons: Iterable[Person], reason: str
+) -> Callable[[str, dict[str, Any]], None]:
+    """Where else an event about ``persons`` is recorded: on each of their open cases
+    (``note_on_open_cases``), for ``Done.also``."""
+
+    def note(event_type: str, payload: dict[str, Any]) -> None:
+        for person in persons:
+            note_on_open_cases(user, person, event_type, reason, payload)
+
+    return note
+
+
+def _of_the_person(name: str, model: type[Any], object_type: str, label: Any) -> None:
+    pipeline.subject(
+        name, model, label=label, object_type=object_type, related=("person",),
+        member_state=lambda record: record.person.member_state_id,
+        persons=lambda record: [record.person_id],
+    )
+
+
+_of_the_person("identity_document", IdentityDocument, "identity_document",
+               pgettext_lazy("access log", "identity document"))
+_of_the_person("identity_evidence", IdentityEvidence, "identity_evidence",
+               pgettext_lazy("access log", "identity evidence"))
+declare("person", (
+    Step("record_identity_document", gettext_noop("Record document"), Capability.IDENTIFY,
+         makes="identity_document", refused=IDENTIFICATION_WORK,
+         audit="record identity document"),
+    Step("record_identity_evidence", gettext_noop("Record other identity evidence"),
+         Capability.IDENTIFY, makes="identity_evidence", refused=IDENTIFICATION_WORK,
+         audit="record identity evidence"),
+))
 
 
 @dataclass
@@ -123,7 +164,7 @@ def _validate(data: NewDocument) -> tuple[dict[str, Any], Mrz | None]:
             "expires_on": expires_on}, zone
 
 
-@bulk.atomic_action()
+@implements(events=("identity_document_recorded",))
 def record_identity_document(
     user: Any, person_id: Any, data: NewDocument, *, reason: str = "", channel: str = "",
 ) -> IdentityDocument:
@@ -131,34 +172,31 @@ def record_identity_document(
     checked (ICAO Doc 9303); fields left empty are taken from it, fields that disagree with it
     are refused. A zone whose check digits fail is stored only when the officer confirms it,
     marked unverified; lines that are not a zone are never stored."""
-    if not user.can(Capability.IDENTIFY):
-        raise PermissionRefused(
-            _("your role does not allow: %(action)s") % {"action": _("record identification work")}
-        )
-    person = visible_person(user, person_id, for_update=True)
-    values, zone = _validate(data)
-    status = IdentityDocument.ZoneStatus.NONE
-    if zone is not None:
-        status = (IdentityDocument.ZoneStatus.VERIFIED if zone.valid
-                  else IdentityDocument.ZoneStatus.UNVERIFIED)
-    document = bulk.add(person, "documents", IdentityDocument(
-        person=person, kind=data.kind, form=data.form, issued_on=data.issued_on,
-        kept_at=data.kept_at.strip(), zone="\n".join(zone.lines) if zone else "",
-        zone_status=status, recorded_by=user, recorded_at=clock.now(), **values,
-    ))
-    note_on_open_cases(user, person, "identity_document_recorded", reason, {
-        "document": {
-            "id": str(document.pk), "kind": document.kind, "form": document.form,
-            "issuing_country": document.issuing_country_id or document.issuing_code,
-            "expires_on": document.expires_on.isoformat() if document.expires_on else None,
-            "zone_status": document.zone_status,
-        },
-        **_identified(person, document.issuing_country_id),
-    })
-    record_access(user, "write", "identity_document", [document.pk], person_ids=[person.pk],
-                  reason=reason or "record identity document", channel=channel)
-    return document
 
+    def change(person: Person) -> Done:
+        values, zone = _validate(data)
+        status = IdentityDocument.ZoneStatus.NONE
+        if zone is not None:
+            status = (IdentityDocument.ZoneStatus.VERIFIED if zone.valid
+                      else IdentityDocument.ZoneStatus.UNVERIFIED)
+        document = bulk.add(person, "documents", IdentityDocument(
+            person=person, kind=data.kind, form=data.form, issued_on=data.issued_on,
+            kept_at=data.kept_at.strip(), zone="\n".join(zone.lines) if zone else "",
+            zone_status=status, recorded_by=user, recorded_at=clock.now(), **values,
+        ))
+        return Done(document, {
+            "document": {
+                "id": str(document.pk), "kind": document.kind, "form": document.form,
+                "issuing_country": document.issuing_country_id or document.issuing_code,
+                "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+                "zone_status": document.zone_status,
+            },
+            **_identified(person, document.issuing_country_id),
+        }, also=on_open_cases(user, [person], reason))
+
+    document: IdentityDocument = pipeline.take(user, "record_identity_document", person_id,
+                                               change, reason=reason, channel=channel)
+    return document
 
 
 @dataclass
@@ -184,46 +222,45 @@ def _identified(person: Any, points_to: str | None) -> dict[str, Any]:
     return {"identified_for": complete} if complete else {}
 
 
-@bulk.atomic_action()
+@implements(events=("identity_evidence_recorded",))
 def record_identity_evidence(
     user: Any, person_id: Any, data: NewEvidence, *, reason: str = "", channel: str = "",
 ) -> IdentityEvidence:
     """Record evidence of identity or nationality other than a document: an interview,
     a language analysis, the identity declared, biometric data taken (only the reference to the
     national biometric system, its date and quality: no images here)."""
-    if not user.can(Capability.IDENTIFY):
-        raise PermissionRefused(
-            _("your role does not allow: %(action)s") % {"action": _("record identification work")}
-        )
-    person = visible_person(user, person_id, for_update=True)
-    errors: dict[str, str] = {}
-    if data.kind not in IdentityEvidence.Kind.values:
-        errors["kind"] = one_of(IdentityEvidence.Kind.values)
-    if data.taken_on > clock.today():
-        errors["taken_on"] = _("%(date)s is in the future") % {"date": data.taken_on.isoformat()}
-    if data.quality and data.quality not in IdentityEvidence.Quality.values:
-        errors["quality"] = one_of(IdentityEvidence.Quality.values)
-    if data.kind == IdentityEvidence.Kind.BIOMETRICS and not data.reference.strip():
-        errors["reference"] = _("give the reference in the national biometric system")
-    country = None
-    if data.nationality:
-        country = Country.objects.by_code([data.nationality]).get(data.nationality.upper())
-        if country is None:
-            errors["nationality"] = _("unknown country code '%(code)s'") % {
-                "code": data.nationality}
-    if errors:
-        raise InvalidInput(errors)
-    evidence = bulk.add(person, "identity_evidence", IdentityEvidence(
-        person=person, kind=data.kind, taken_on=data.taken_on, nationality=country,
-        reference=data.reference.strip(), quality=data.quality, summary=data.summary.strip(),
-        recorded_by=user, recorded_at=clock.now(),
-    ))
-    note_on_open_cases(user, person, "identity_evidence_recorded", reason, {
-        "evidence": {"id": str(evidence.pk), "kind": evidence.kind,
-                     "taken_on": evidence.taken_on.isoformat(),
-                     "nationality": evidence.nationality_id},
-        **_identified(person, evidence.nationality_id),
-    })
-    record_access(user, "write", "identity_evidence", [evidence.pk], person_ids=[person.pk],
-                  reason=reason or "record identity evidence", channel=channel)
+
+    def change(person: Person) -> Done:
+        errors: dict[str, str] = {}
+        if data.kind not in IdentityEvidence.Kind.values:
+            errors["kind"] = one_of(IdentityEvidence.Kind.values)
+        if data.taken_on > clock.today():
+            errors["taken_on"] = _("%(date)s is in the future") % {
+                "date": data.taken_on.isoformat()}
+        if data.quality and data.quality not in IdentityEvidence.Quality.values:
+            errors["quality"] = one_of(IdentityEvidence.Quality.values)
+        if data.kind == IdentityEvidence.Kind.BIOMETRICS and not data.reference.strip():
+            errors["reference"] = _("give the reference in the national biometric system")
+        country = None
+        if data.nationality:
+            country = Country.objects.by_code([data.nationality]).get(data.nationality.upper())
+            if country is None:
+                errors["nationality"] = _("unknown country code '%(code)s'") % {
+                    "code": data.nationality}
+        if errors:
+            raise InvalidInput(errors)
+        evidence = bulk.add(person, "identity_evidence", IdentityEvidence(
+            person=person, kind=data.kind, taken_on=data.taken_on, nationality=country,
+            reference=data.reference.strip(), quality=data.quality,
+            summary=data.summary.strip(), recorded_by=user, recorded_at=clock.now(),
+        ))
+        return Done(evidence, {
+            "evidence": {"id": str(evidence.pk), "kind": evidence.kind,
+                         "taken_on": evidence.taken_on.isoformat(),
+                         "nationality": evidence.nationality_id},
+            **_identified(person, evidence.nationality_id),
+        }, also=on_open_cases(user, [person], reason))
+
+    evidence: IdentityEvidence = pipeline.take(user, "record_identity_evidence", person_id,
+                                               change, reason=reason, channel=channel)
     return evidence

@@ -1,6 +1,8 @@
-"""The event types of identification, noted on every open case of the person: a document or
-other evidence recorded, a presentation to an identification mission and its outcome, a
-mission cancelled."""
+"""The event types of identification, on the log of the record they concern
+(``retour.seam.models.SubjectEvent``) and noted on every open case of the persons concerned: a
+document or other evidence recorded, a presentation to an identification mission and its
+outcome, a mission cancelled; and, on their record's log only, a mission planned, possible
+matches queued for review and a possible match decided."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from retour.identification.models import (
     IdentificationMission,
     IdentityDocument,
     IdentityEvidence,
+    MatchReview,
     MissionPresentation,
 )
 from retour.seam.events import PERSONAL, Payload, declare
@@ -97,6 +100,11 @@ class MissionEvent(Payload):
     mission: Annotated[MissionValues, Shown(gettext_lazy("Identification mission"))]
 
 
+class MissionPlanned(MissionEvent):
+    ends_on: date
+    organised_by: str  # the authority's code
+
+
 class Presented(MissionEvent):
     # Where the person is (in detention, at liberty) says where to find them.
     availability: Annotated[
@@ -109,6 +117,21 @@ class OutcomeRecorded(MissionEvent):
     outcome_on: Annotated[date, Shown(gettext_lazy("Date of the outcome"))]
 
 
+class MatchesQueued(Payload):
+    """The reviews queued (pairs reviewed before are not queued again) and their candidates."""
+
+    reviews: list[str]
+    candidates: Annotated[list[str], PERSONAL]
+    threshold: float
+
+
+class MatchDecided(Payload):
+    decision: MatchReview.Decision
+    person: Annotated[str, PERSONAL]
+    candidate: Annotated[str, PERSONAL]
+    score: float
+
+
 declare("identity_document_recorded", DocumentRecorded,
         label=gettext_lazy("Identity document recorded"))
 declare("identity_evidence_recorded", EvidenceRecorded,
@@ -118,3 +141,7 @@ declare("presented_to_mission", Presented,
 declare("mission_outcome_recorded", OutcomeRecorded,
         label=gettext_lazy("Identification mission outcome recorded"))
 declare("mission_cancelled", MissionEvent, label=gettext_lazy("Identification mission cancelled"))
+declare("identification_mission_planned", MissionPlanned,
+        label=gettext_lazy("Identification mission planned"))
+declare("possible_matches_queued", MatchesQueued, label=gettext_lazy("Possible matches queued"))
+declare("possible_match_decided", MatchDecided, label=gettext_lazy("Possible match decided"))

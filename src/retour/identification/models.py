@@ -279,3 +279,21 @@ class MatchReview(models.Model):
 
     def __str__(self) -> str:
         return f"match review {self.id}: {self.decision}"
+
+
+class IdentificationMilestones(models.Model):
+    """What the statistics count of a case's identification (M3, M12): the day the identity
+    was established (a document or evidence that completes the dossier, or the requested
+    state's acceptance of its national)."""
+
+    case = models.OneToOneField(
+        "cases.ReturnCase", on_delete=models.CASCADE, primary_key=True,
+        related_name="identification_milestones",
+    )
+    identified_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "identification milestones"
+
+    def __str__(self) -> str:
+        return f"identification milestones of {self.case_id}"

@@ -27,7 +27,8 @@ class Subscriber:
 
     ``deliver`` raises to fail; it may be called more than once for the same message (a worker
     that stopped during a delivery, a lost acknowledgement), so it must apply each
-    ``message.key`` only once."""
+    ``message.key`` only once. The exception's text is kept on the message and shown to
+    administrators, who see no personal data: it must not quote the payload."""
 
     name: str
     deliver: Callable[[Message], None]

@@ -34,7 +34,8 @@ from types import FrameType
 from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from retour import clock
 from retour.outbox.models import Message
@@ -108,18 +109,11 @@ def _worker_id() -> str:
 class Worker:
     """Delivers the due messages of the subscribers named (all registered ones by default)."""
 
-    def __init__(
-        self,
-        names: Iterable[str] | None = None,
-        *,
-        batch: int = 100,
-        lease_margin: timedelta = LEASE_MARGIN,
-    ) -> None:
+    def __init__(self, names: Iterable[str] | None = None, *, batch: int = 100) -> None:
         if batch < 1:
             raise ValueError("batch must be at least 1")
         self.names = frozenset(names) if names is not None else None
         self.batch = batch
-        self.lease_margin = lease_margin
         self.id = _worker_id()
         self.tally = Tally()
         self._stopping = False
@@ -170,8 +164,7 @@ class Worker:
             return lambda: None
 
         def stop(signum: int, frame: FrameType | None) -> None:
-            logger.info("outbox worker %s stops after the current delivery", self.id)
-            self.stop()
+            self.stop()  # only a flag: see _pause
 
         previous = {number: signal.signal(number, stop)
                     for number in (signal.SIGTERM, signal.SIGINT)}
@@ -201,18 +194,26 @@ class Worker:
         return len(claimed)
 
     def _due(self, names: Iterable[str], now: datetime) -> QuerySet[Message]:
-        earlier_open = Message.objects.filter(
-            subscriber=OuterRef("subscriber"),
-            stream=OuterRef("stream"),
-            sequence__lt=OuterRef("sequence"),
-            status__in=[Status.PENDING, Status.DEAD],
+        # The head of each (subscriber, stream): its open (pending or dead) message with the
+        # lowest sequence. Numbered by a window function rather than found by a correlated
+        # NOT EXISTS, whose plan PostgreSQL may choose with outdated statistics (just after
+        # many messages were written) as a nested loop that reads every open message once
+        # for each: the window reads them once.
+        heads = (
+            Message.objects.filter(
+                subscriber__in=list(names), status__in=[Status.PENDING, Status.DEAD]
+            )
+            .annotate(position=Window(
+                RowNumber(), partition_by=[F("subscriber"), F("stream")], order_by="sequence"
+            ))
+            .filter(position=1)
+            .values("pk")
         )
         due = (
             Message.objects.filter(
-                status=Status.PENDING, subscriber__in=list(names), next_attempt_at__lte=now
+                pk__in=Subquery(heads), status=Status.PENDING, next_attempt_at__lte=now
             )
             .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
-            .filter(~Exists(earlier_open))
             .order_by("next_attempt_at", "id")
         )
         if connection.features.has_select_for_update_skip_locked:
@@ -235,7 +236,7 @@ class Worker:
                     continue
                 message.lease_owner = self.id
                 message.leased_until = (
-                    now + timedelta(seconds=subscriber.timeout_seconds) + self.lease_margin
+                    now + timedelta(seconds=subscriber.timeout_seconds) + LEASE_MARGIN
                 )
                 claimed.setdefault(subscriber.name, []).append(message)
             for rows in claimed.values():

@@ -9,14 +9,17 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from retour import bulk, clock
 from retour.accounts.roles import Capability
-from retour.audit.log import record_access
 from retour.errors import InvalidInput, NotVisible, PermissionRefused, one_of
 from retour.people.models import FamilyLink, Nationality, Person, PersonName, Sex, Vulnerability
 from retour.people.names import guess_script, search_key
 from retour.reference.models import Country
+from retour.seam import pipeline
+from retour.seam.actions import declare, implements
+from retour.seam.pipeline import Done, Step
 
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _SCRIPT_CODE = re.compile(r"[A-Z][a-z]{3}")
@@ -51,14 +54,39 @@ class NewPerson:
     vulnerabilities: list[str] = field(default_factory=list)
 
 
+# What a refusal says the role may not do, for every action on persons.
+REGISTER_AND_EDIT = gettext_noop("register and edit persons")
+
+
 def _may_register(user: Any) -> str:
     """The user's member state if they may register and edit persons there; refuse otherwise."""
     member_state = user.member_state_code if user is not None else None
-    if not user.can(Capability.REGISTER_PERSON) or member_state is None:
+    if user is None or not user.can(Capability.REGISTER_PERSON) or member_state is None:
         raise PermissionRefused(
-            _("your role does not allow: %(action)s") % {"action": _("register and edit persons")}
+            _("your role does not allow: %(action)s") % {"action": _(REGISTER_AND_EDIT)}
         )
     return str(member_state)
+
+
+# The subjects of this app's actions (``retour.seam.pipeline``) and the actions' rows.
+pipeline.subject(
+    "person", Person, label=pgettext_lazy("access log", "person"),
+    member_state=lambda person: person.member_state_id, object_type="person",
+    persons=lambda person: [person.pk], not_found="person not found",
+    load=lambda user, person_id: visible_person(user, person_id, for_update=True),
+)
+pipeline.subject(
+    "family_link", FamilyLink, label=pgettext_lazy("access log", "family link"),
+    member_state=lambda link: link.person.member_state_id, object_type="family_link",
+    persons=lambda link: [link.person_id, link.relative_id],
+)
+declare("person", (
+    Step("register_person", gettext_noop("Register person"), Capability.REGISTER_PERSON,
+         refused=REGISTER_AND_EDIT, audit="register person"),
+    Step("link_family_members", gettext_noop("Link family members"),
+         Capability.REGISTER_PERSON, makes="family_link", refused=REGISTER_AND_EDIT,
+         audit="link family members"),
+))
 
 
 def _validate_birth_date(data: NewPerson, errors: dict[str, str], today: date) -> None:
@@ -155,55 +183,75 @@ def _validate_new_person(data: NewPerson) -> dict[str, list[Country]]:
     return countries
 
 
-@bulk.atomic_action()
+def _registered(person: Person, countries: dict[str, list[Country]]) -> dict[str, Any]:
+    """The ``person_registered`` event's payload: what was recorded, without the names."""
+    return {
+        "member_state": person.member_state_id,
+        "sex": person.sex,
+        "birth_year": person.birth_year,
+        "birth_month": person.birth_month,
+        "birth_day": person.birth_day,
+        "birth_date_estimated": person.birth_date_estimated,
+        "country_of_birth": person.country_of_birth_id,
+        "claimed_nationalities": [c.code for c in countries["claimed"]],
+        "confirmed_nationalities": [c.code for c in countries["confirmed"]],
+        "languages": person.languages,
+    }
+
+
+@implements(events=("person_registered",))
 def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: str = "") -> Person:
     """Register a third-country national in the user's member state."""
-    member_state = _may_register(user)
-    countries = _validate_new_person(data)
-    now = clock.now()
-    person = bulk.create(Person(
-        member_state_id=member_state,
-        registered_by=user.authority,
-        sex=data.sex,
-        birth_year=data.birth_year,
-        birth_month=data.birth_month,
-        birth_day=data.birth_day,
-        birth_date_estimated=data.birth_date_estimated,
-        place_of_birth=data.place_of_birth.strip(),
-        country_of_birth=countries["birth"][0] if countries["birth"] else None,
-        languages=list(dict.fromkeys(data.languages)),
-        created_at=now,
-    ))
-    bulk.add_all(person, "names", (
-        PersonName(
-            person=person,
-            kind=n.kind,
-            script=n.script or guess_script(n.surname + n.given_names),
-            surname=n.surname.strip(),
-            given_names=n.given_names.strip(),
-            # A transliteration can be far longer than the name (one CJK character becomes a
-            # syllable); the key only serves search, so what the column cannot hold is cut.
-            search_key=search_key(n.given_names, n.surname)[:_SEARCH_KEY_LENGTH],
+
+    def change(_nothing: None) -> Done:
+        member_state = _may_register(user)
+        countries = _validate_new_person(data)
+        now = clock.now()
+        person = bulk.create(Person(
+            member_state_id=member_state,
+            registered_by=user.authority,
+            sex=data.sex,
+            birth_year=data.birth_year,
+            birth_month=data.birth_month,
+            birth_day=data.birth_day,
+            birth_date_estimated=data.birth_date_estimated,
+            place_of_birth=data.place_of_birth.strip(),
+            country_of_birth=countries["birth"][0] if countries["birth"] else None,
+            languages=list(dict.fromkeys(data.languages)),
+            created_at=now,
+        ))
+        bulk.add_all(person, "names", (
+            PersonName(
+                person=person,
+                kind=n.kind,
+                script=n.script or guess_script(n.surname + n.given_names),
+                surname=n.surname.strip(),
+                given_names=n.given_names.strip(),
+                # A transliteration can be far longer than the name (one CJK character
+                # becomes a syllable); the key only serves search, so what the column cannot
+                # hold is cut.
+                search_key=search_key(n.given_names, n.surname)[:_SEARCH_KEY_LENGTH],
+            )
+            for n in data.names
+        ))
+        bulk.add_all(person, "nationalities",
+            [Nationality(person=person, country=c, status="claimed")
+             for c in countries["claimed"]]
+            + [
+                Nationality(person=person, country=c, status="confirmed")
+                for c in countries["confirmed"]
+            ]
         )
-        for n in data.names
-    ))
-    bulk.add_all(person, "nationalities",
-        [Nationality(person=person, country=c, status="claimed") for c in countries["claimed"]]
-        + [
-            Nationality(person=person, country=c, status="confirmed")
-            for c in countries["confirmed"]
-        ]
-    )
-    bulk.add_all(person, "vulnerabilities", (
-        Vulnerability(person=person, kind=k, noted_on=clock.today())
-        for k in dict.fromkeys(data.vulnerabilities)
-    ))
-    record_access(
-        user, "write", "person", [person.id], person_ids=[person.id], reason=reason or
-        "register person", channel=channel,
-    )
-    bulk.remembered(("people.person", str(person.pk)), lambda: person)
-    return person
+        kinds = list(dict.fromkeys(data.vulnerabilities))
+        bulk.add_all(person, "vulnerabilities", (
+            Vulnerability(person=person, kind=k, noted_on=clock.today()) for k in kinds
+        ))
+        bulk.remembered(("people.person", str(person.pk)), lambda: person)
+        return Done(person, {**_registered(person, countries), "vulnerabilities": kinds})
+
+    registered: Person = pipeline.take(user, "register_person", None, change, reason=reason,
+                                       channel=channel)
+    return registered
 
 
 def visible_person(user: Any, person_id: Any, *, for_update: bool = False) -> Person:
@@ -229,27 +277,28 @@ def _read_person(user: Any, person_id: Any, *, for_update: bool) -> Person:
         raise NotVisible("person not found") from None
 
 
-@bulk.atomic_action()
+@implements(events=("family_members_linked",))
 def link_family_members(
     user: Any, person_id: Any, relative_id: Any, relation: str, *, channel: str = ""
 ) -> FamilyLink:
     """Record a family tie; both persons must be of the user's member state."""
-    _may_register(user)
-    if relation not in FamilyLink.Relation.values:
-        raise InvalidInput.field("relation", one_of(FamilyLink.Relation.values))
-    person = visible_person(user, person_id)
-    try:
-        relative = visible_person(user, relative_id)
-    except NotVisible:
-        raise InvalidInput.field("relative_id", _("no such person")) from None
-    if person.pk == relative.pk:
-        raise InvalidInput.field("relative_id", _("a person cannot be their own relative"))
-    if bulk.select(person, "family_links", relative=relative):
-        raise InvalidInput.field("relative_id", _("these persons are already linked"))
-    link = bulk.add(person, "family_links",
-                    FamilyLink(person=person, relative=relative, relation=relation))
-    record_access(
-        user, "write", "family_link", [link.id], person_ids=[person.id, relative.id],
-        reason="link family members", channel=channel,
-    )
+
+    def change(person: Person) -> Done:
+        if relation not in FamilyLink.Relation.values:
+            raise InvalidInput.field("relation", one_of(FamilyLink.Relation.values))
+        try:
+            relative = visible_person(user, relative_id)
+        except NotVisible:
+            raise InvalidInput.field("relative_id", _("no such person")) from None
+        if person.pk == relative.pk:
+            raise InvalidInput.field("relative_id", _("a person cannot be their own relative"))
+        if bulk.select(person, "family_links", relative=relative):
+            raise InvalidInput.field("relative_id", _("these persons are already linked"))
+        link = bulk.add(person, "family_links",
+                        FamilyLink(person=person, relative=relative, relation=relation))
+        return Done(link, {"link": link.pk, "person": str(person.pk),
+                           "relative": str(relative.pk), "relation": relation})
+
+    link: FamilyLink = pipeline.take(user, "link_family_members", person_id, change,
+                                     channel=channel)
     return link

@@ -28,13 +28,17 @@ from retour.cases.actions._core import require_text as required
 from retour.cases.models import ReturnCase, Task
 from retour.errors import InvalidInput, NotVisible, TransitionRefused, one_of
 from retour.identification import dossier
+from retour.readmission import inputs
+from retour.readmission.inputs import TRAVEL_DOCUMENT_KINDS
 from retour.readmission.instruments import instrument_for
 from retour.readmission.models import Obstacle, ReadmissionRequest, ReadmissionTask
+from retour.readmission.obstacles import raise_obstacle
 from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION, OPEN_STATUSES
 from retour.readmission.rules import Rules, counting_unit
 from retour.reference.calendars import country_calendar
 from retour.reference.models import Country
 from retour.reference.periods import PeriodEnd, count_period
+from retour.seam.actions import implements
 
 S = ReadmissionRequest.Status
 REPLY_OUTCOMES = {
@@ -117,6 +121,7 @@ def _take_step(
     return request
 
 
+@implements(input=inputs.DraftReadmissionRequest)
 @bulk.atomic_action()
 def draft_readmission_request(
     user: Any, case_id: Any, *, third_country: str, procedure: str = "normal",
@@ -171,6 +176,7 @@ def draft_readmission_request(
     return made[0]
 
 
+@implements(input=inputs.SubmitReadmissionRequest)
 def submit_readmission_request(
     user: Any, request_id: Any, *, submitted_on: date, channel_used: str = "",
     reason: str = "", channel: str = "",
@@ -229,6 +235,7 @@ def submit_readmission_request(
                       channel=channel)
 
 
+@implements(input=inputs.AcknowledgeReadmissionRequest)
 def acknowledge_readmission_request(
     user: Any, request_id: Any, *, acknowledged_on: date, their_reference: str = "",
     reason: str = "", channel: str = "",
@@ -246,6 +253,7 @@ def acknowledge_readmission_request(
 
 
 
+@implements(input=inputs.RecordReadmissionReply)
 def record_readmission_reply(
     user: Any, request_id: Any, *, outcome: str, replied_on: date, reasons: str = "",
     their_reference: str = "", reason: str = "", channel: str = "",
@@ -278,6 +286,7 @@ def record_readmission_reply(
                       channel=channel)
 
 
+@implements()
 def record_tacit_acceptance(request_id: Any) -> ReadmissionRequest:
     """No reply within the limit counts as acceptance where the instrument says so (e.g.
     EU–Pakistan agreement); the system records it the day after the limit."""
@@ -296,6 +305,7 @@ def record_tacit_acceptance(request_id: Any) -> ReadmissionRequest:
     return _take_step(None, request_id, "record_tacit_acceptance", change)
 
 
+@implements(input=inputs.RequestTravelDocument)
 def request_travel_document(
     user: Any, request_id: Any, *, requested_on: date, reason: str = "", channel: str = "",
 ) -> ReadmissionRequest:
@@ -310,9 +320,6 @@ def request_travel_document(
 
     return _take_step(user, request_id, "request_travel_document", change, reason=reason,
                       channel=channel)
-
-
-TRAVEL_DOCUMENT_KINDS = ("passport", "laissez_passer", "eu_travel_document")
 
 
 def travel_document_warnings(request: ReadmissionRequest, case: ReturnCase) -> list[str]:
@@ -337,6 +344,7 @@ def travel_document_warnings(request: ReadmissionRequest, case: ReturnCase) -> l
     return warnings
 
 
+@implements(input=inputs.RecordTravelDocument)
 def record_travel_document(
     user: Any, request_id: Any, *, kind: str, number: str, issued_on: date, valid_until: date,
     reason: str = "", channel: str = "",
@@ -364,6 +372,7 @@ def record_travel_document(
                       channel=channel)
 
 
+@implements(input=inputs.RecordTravelDocumentUse)
 def record_travel_document_use(
     user: Any, request_id: Any, *, used_on: date, reason: str = "", channel: str = "",
 ) -> ReadmissionRequest:
@@ -381,6 +390,7 @@ def record_travel_document_use(
                       channel=channel)
 
 
+@implements()
 def expire_travel_document(request_id: Any) -> ReadmissionRequest:
     """The system records an unused travel document whose validity has ended."""
 
@@ -394,6 +404,7 @@ def expire_travel_document(request_id: Any) -> ReadmissionRequest:
     return _take_step(None, request_id, "expire_travel_document", change)
 
 
+@implements()
 def chase_readmission_request(request_id: Any) -> ReadmissionRequest:
     """The system opens a task to chase an overdue reply or travel document (M12: deadlines
     the requested state does not meet are followed up, then escalated)."""
@@ -416,6 +427,7 @@ def _overdue(request: ReadmissionRequest) -> tuple[str, date | None]:
     return ReadmissionTask.CHASE_TRAVEL_DOCUMENT, request.travel_document_due_on
 
 
+@implements(input=inputs.EscalateReadmissionRequest)
 def escalate_readmission_request(
     user: Any, request_id: Any, *, description: str, reason: str = "", channel: str = "",
 ) -> ReadmissionRequest:
@@ -430,19 +442,15 @@ def escalate_readmission_request(
         kind = (Obstacle.Kind.REPLY_OVERDUE
                 if kind_of_task == ReadmissionTask.CHASE_READMISSION_REPLY
                 else Obstacle.Kind.TRAVEL_DOCUMENT_OVERDUE)
-        if request.obstacles.filter(kind=kind, resolved_on__isnull=True).exists():
-            raise TransitionRefused(_("this delay is already raised as an obstacle"))
-        obstacle = Obstacle.objects.create(
-            request=request, member_state=case.member_state_id,
-            third_country_id=request.third_country_id, kind=kind, description=text,
-            raised_on=clock.today(), raised_by=user,
-        )
+        obstacle = raise_obstacle(user, case, request, kind=kind, description=text, due_on=due,
+                                  reason=reason)
         return {"obstacle": obstacle.pk, "kind": kind, "due_on": due}
 
     return _take_step(user, request_id, "escalate_readmission_request", change,
                       reason=reason, channel=channel)
 
 
+@implements(input=inputs.WithdrawReadmissionRequest)
 def withdraw_readmission_request(
     user: Any, request_id: Any, *, reason: str, channel: str = "",
 ) -> ReadmissionRequest:

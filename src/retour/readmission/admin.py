@@ -1,6 +1,7 @@
 """Readmission instruments in the administration: every version can be viewed; the latest
-can be edited, and saving the edit records the next version (``instruments.record_version``),
-so that a request keeps the rules in force when it was submitted."""
+can be edited, and saving the edit records the next version (``instruments.record_version``,
+an action of the administrator through ``retour.seam.pipeline``), so that a request keeps the
+rules in force when it was submitted."""
 
 from __future__ import annotations
 
@@ -85,7 +86,10 @@ class InstrumentAdmin(AdministratorOnly):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         values = {name: form.cleaned_data[name] for name in EDITABLE}
         values["third_country_id"] = values.pop("third_country").pk
+        # The administrator edited the latest version (``has_change_permission``); if another
+        # was recorded meanwhile, the action refuses rather than record two "next" versions.
         added = record_version(obj.code, values, recorded_by=request.user.get_username(),
-                               note=form.cleaned_data["change_note"])
+                               note=form.cleaned_data["change_note"], user=request.user,
+                               expected_version=obj.version)
         # The admin's messages and redirect then speak of the version just recorded.
         obj.pk, obj.version = added.pk, added.version

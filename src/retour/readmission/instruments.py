@@ -7,13 +7,20 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from retour import bulk, clock
+from retour.accounts.roles import Capability
+from retour.errors import NotVisible
 from retour.readmission.models import Instrument
 from retour.readmission.rules import check_rules
 from retour.reference.loading import ReferenceDataError, read_toml
 from retour.reference.models import Country
+from retour.seam import pipeline
+from retour.seam.actions import declare, implements
+from retour.seam.events import Payload
+from retour.seam.events import declare as declare_event
+from retour.seam.pipeline import Done, Step
 
 DATA_FILE = Path(__file__).parent / "data" / "instruments.toml"
 
@@ -108,14 +115,74 @@ def latest_version(code: str) -> Instrument | None:
     return Instrument.objects.filter(code=code).order_by("-version").first()
 
 
-def record_version(code: str, values: dict[str, Any], *, recorded_by: str,
-                   note: str) -> Instrument:
-    """A new version of instrument ``code`` (the first when there is none)."""
-    last = Instrument.objects.filter(code=code).aggregate(last=Max("version"))["last"] or 0
-    return Instrument.objects.create(
-        code=code, version=last + 1, recorded_at=clock.now(), recorded_by=recorded_by,
-        change_note=note, **values,
-    )
+def _latest_locked(code: str) -> Instrument:
+    latest = (Instrument.objects.select_for_update().filter(code=code).order_by("-version")
+              .first())
+    if latest is None:
+        raise NotVisible("instrument not found")
+    return latest
+
+
+class VersionRecorded(Payload):
+    """The version recorded, as the data file or the administrator gave it (the change note
+    is the event's reason)."""
+
+    code: str
+    version: int
+    kind: Instrument.Kind
+    title: str
+    third_country: str
+    member_states: list[str]
+    legal_reference: str = ""
+    in_force_from: date | None = None
+    in_force_until: date | None = None
+    rules: dict[str, Any]
+    source: str = ""
+    recorded_by: str
+
+
+declare_event("instrument_version_recorded", VersionRecorded,
+              label=gettext_lazy("Instrument version recorded"))
+# An instrument is reference data of the Union: it belongs to no member state and holds no
+# personal data (no access-log entry). Its key is its code; each version is a row of its own,
+# and the version is its log's sequence.
+pipeline.subject(
+    "instrument", Instrument, label=gettext_lazy("Instrument"), member_state=lambda _i: "",
+    key=lambda instrument: instrument.code, version_field="version", personal=False,
+    read=_latest_locked,
+)
+declare("instrument", (
+    Step("record_instrument_version", gettext_noop("Record an instrument version"),
+         Capability.ADMINISTER),
+))
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@implements(name="record_instrument_version", events=("instrument_version_recorded",))
+def record_version(code: str, values: dict[str, Any], *, recorded_by: str, note: str,
+                   user: Any = None, expected_version: int | None = None) -> Instrument:
+    """A new version of instrument ``code`` (the first when there is none), recorded by the
+    data file (``user`` None: the system) or by an administrator who edited
+    ``expected_version``, the latest when they opened it."""
+
+    def change(latest: Instrument | None) -> Done:
+        added = bulk.create(Instrument(
+            code=code, version=(latest.version if latest else 0) + 1,
+            recorded_at=clock.now(), recorded_by=recorded_by, change_note=note, **values,
+        ))
+        return Done(added, {
+            "code": code, "version": added.version, "recorded_by": recorded_by,
+            **{("third_country" if name == "third_country_id" else name): _iso(value)
+               for name, value in values.items()},
+        })
+
+    known = Instrument.objects.filter(code=code).exists()
+    added: Instrument = pipeline.take(user, "record_instrument_version", code if known else None,
+                                      change, expected_version=expected_version, reason=note)
+    return added
 
 
 def _versions(country: str) -> list[Instrument]:

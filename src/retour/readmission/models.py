@@ -171,3 +171,25 @@ class Obstacle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.request})"
+
+
+class ReadmissionMilestones(models.Model):
+    """What the statistics count of a case's readmission (M12, M29; Visa Code Art. 25a(2)):
+    the first request submitted, its reply and outcome, and the first travel document."""
+
+    case = models.OneToOneField(
+        "cases.ReturnCase", on_delete=models.CASCADE, primary_key=True,
+        related_name="readmission_milestones",
+    )
+    readmission_requested_on = models.DateField(null=True, blank=True)
+    readmission_replied_on = models.DateField(null=True, blank=True)
+    readmission_outcome = models.CharField(
+        max_length=20, blank=True, help_text="accepted / tacitly_accepted / rejected"
+    )
+    travel_document_issued_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "readmission milestones"
+
+    def __str__(self) -> str:
+        return f"readmission milestones of {self.case_id}"

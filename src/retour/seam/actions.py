@@ -67,17 +67,18 @@ def declare(subject: str, steps: Iterable[Step]) -> None:
 
 def implements(
     *, input: type[Input] | None = None, events: tuple[str, ...] | None = None,
-    name: str | None = None,
+    step: Step | None = None, name: str | None = None,
 ) -> Callable[[F], F]:
-    """Mark ``handler`` as the implementation of the declared action of its name: the one
-    function the API, the pages, commands and the simulation call. ``input`` is the schema
-    of what a person gives (None: only code calls it); ``events``, the event types it writes
-    (default: the one named like the action)."""
+    """Mark ``handler`` as the implementation of the declared action of its name (or of
+    ``step``, or ``name``): the one function the API, the pages, commands and the simulation
+    call.
+    ``input`` is the schema of what a person gives (None: only code calls it); ``events``,
+    the event types it writes (default: the one named like the action)."""
 
     def register(handler: F) -> F:
-        action_name = name or handler.__name__
+        action_name = step.action if step is not None else name or handler.__name__
         declared = _ACTIONS.get(action_name)
-        if declared is None:
+        if declared is None or (step is not None and declared.step is not step):
             raise ValueError(f"no procedure row declares the action {action_name}")
         _ACTIONS[action_name] = Action(
             declared.step, declared.subject, input, handler,

@@ -149,13 +149,16 @@ class Ask:
     ``choices`` gives the options that depend on the subject (authorities of the member
     state, the case's decisions); a field typed with a model's choices offers those, in
     their order, with their labels. ``blank`` is the words of the empty option. ``help`` may
-    depend on the subject too (the legal limits in force). ``long`` asks in a text area."""
+    depend on the subject too (the legal limits in force). ``long`` asks in a text area.
+    ``initial`` is what the form proposes (a value, or a function giving it: today) where the
+    API has no default."""
 
     label: Any
     help: Words = ""
     choices: Callable[[Subject], list[tuple[Any, Any]]] | None = None
     blank: Any = None
     long: bool = False
+    initial: Any = None
 
     def help_for(self, subject: Subject) -> Any:
         return self.help(subject) if callable(self.help) else self.help
@@ -170,11 +173,12 @@ def asked(
     label: Any, *, default: Any = _REQUIRED, help: Words = "",
     choices: Callable[[Subject], list[tuple[Any, Any]]] | None = None, blank: Any = None,
     long: bool = False, min_length: int | None = None, max_length: int | None = None,
+    initial: Any = None,
 ) -> Any:
     """An input field with how a form asks for it; required unless it has a ``default``."""
     return Field(
         default, min_length=min_length, max_length=max_length,
-        json_schema_extra=Ask(label, help, choices, blank, long),
+        json_schema_extra=Ask(label, help, choices, blank, long, initial),
     )
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
 from retour.seam.events import read
 
@@ -140,6 +142,16 @@ def replay(case: Any, events: Iterable[Recorded]) -> dict[type[models.Model], Ro
     for event in events:
         fold(rows, event, make)
     return rows
+
+
+def as_date(value: Any) -> date | None:
+    """A date a payload holds (ISO text), or None."""
+    return date.fromisoformat(value) if value else None
+
+
+def local_day(event: Recorded) -> date:
+    """The day, in the installation's time zone, the event happened."""
+    return timezone.localdate(event.occurred_at)
 
 
 def columns() -> dict[str, models.Field[Any, Any]]:

@@ -23,38 +23,13 @@ from retour.errors import ActionError
 from retour.identification.actions import NewEvidence, record_identity_evidence
 from retour.people.actions import link_family_members, register_person
 from retour.readmission import actions as readmission
+from retour.seam import actions as seam_actions
 from retour.simulation.plan import Household
 from retour.simulation.story import Step
 
 CHANNEL = "simulation"
 
 CaseAction = Callable[..., ReturnCase]
-CASE_ACTIONS: dict[str, CaseAction] = {
-    "record_end_of_legal_stay": actions.record_end_of_legal_stay,
-    "record_best_interests_assessment": actions.record_best_interests_assessment,
-    "issue_return_decision": actions.issue_return_decision,
-    "extend_voluntary_departure": actions.extend_voluntary_departure,
-    "issue_entry_ban": actions.issue_entry_ban,
-    "lodge_appeal": actions.lodge_appeal,
-    "decide_appeal": actions.decide_appeal,
-    "postpone_removal": actions.postpone_removal,
-    "end_postponement": actions.end_postponement,
-    "verify_reception": actions.verify_reception,
-    "schedule_removal": actions.schedule_removal,
-    "cancel_removal": actions.cancel_removal,
-    "record_removal": actions.record_removal,
-    "record_voluntary_departure": actions.record_voluntary_departure,
-    "record_absconding": actions.record_absconding,
-    "record_whereabouts_known": actions.record_whereabouts_known,
-    "withdraw_return_decision": actions.withdraw_return_decision,
-    "send_handover": actions.send_handover,
-    "accept_handover": actions.accept_handover,
-    "close_case": actions.close_case,
-    "order_detention": actions.order_detention,
-    "end_detention": actions.end_detention,
-    "refer_to_reintegration": actions.refer_to_reintegration,
-    "record_reintegration_outcome": actions.record_reintegration_outcome,
-}
 # Steps on the case's latest readmission request (``retour.readmission.actions``).
 READMISSION_STEPS: dict[str, Callable[..., Any]] = {
     "draft_readmission_request": readmission.draft_readmission_request,
@@ -159,7 +134,8 @@ class Replay:
             argument, kind, status = DECISION_ARGUMENTS[step.action]
             decision = latest_decision(load_case(None, case_id), kind, status)
             params[argument] = decision.pk if decision else None
-        return CASE_ACTIONS[step.action](officer, case_id, channel=CHANNEL, **params)
+        handler: CaseAction = seam_actions.get(step.action).handler  # type: ignore[assignment]
+        return handler(officer, case_id, channel=CHANNEL, **params)
 
     def _identification_step(self, officer: Any, case_id: Any, step: Step) -> None:
         """A step of identification or readmission: on the case's person, or on the case's

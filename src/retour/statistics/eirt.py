@@ -34,7 +34,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from retour.cases.models import CaseMilestones
+from retour.seam import projections
 from retour.statistics.engine import AGE_BANDS, OLDEST_BAND
 
 TOTAL = "total"
@@ -195,5 +195,6 @@ def milestone_rows(member_state: str, period: str) -> list[dict[str, Any]]:
     first, last = quarter_bounds(period)
     in_quarter = Q(return_decision_on__range=(first, last)) | Q(departed_on__range=(first, last))
     return list(
-        CaseMilestones.objects.filter(in_quarter, member_state=member_state).values(*COLUMNS)
+        projections.main().model._default_manager.filter(in_quarter, member_state=member_state)
+        .values(*COLUMNS)
     )

@@ -1,8 +1,8 @@
 """The indicator engine: the definitions compiled to SQL and run by DuckDB over a columnar
 extract of the milestone table, the figures added up in numpy over integer keys.
 
-The extract is an Arrow table with the columns of ``CaseMilestones`` (text columns use '' for
-"not known", as in the database). Its text columns are dictionary-encoded once (``_Keys``):
+The extract is an Arrow table with the columns of the milestone extract (text columns use ''
+for "not known", as in the database). Its text columns are dictionary-encoded once (``_Keys``):
 from there on a member state or a breakdown value is a small number, and texts come back
 only as the dictionaries of the result's columns. For each date that places rows in periods
 (a *pass*), one DuckDB query gives every row its month, member state, breakdown values,

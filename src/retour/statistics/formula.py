@@ -12,9 +12,9 @@ numerator measure and, for shares and rates, a denominator measure. Clauses:
                              ``+ param(CODE)`` on the right: a legal parameter in days, the
                              version in force for the row's member state on the right date
 
-Columns are the fields of ``CaseMilestones``; anything else is refused when the file is loaded,
-with the indicator's code and the reason (M31: indicators change without code, but never
-silently wrong).
+Columns are those of the milestone extract (``retour.seam.projections.columns``); anything else
+is refused when the file is loaded, with the indicator's code and the reason (M31: indicators
+change without code, but never silently wrong).
 """
 
 from __future__ import annotations

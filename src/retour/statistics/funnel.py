@@ -1,8 +1,9 @@
 """The case funnel from the end of legal stay to departure: how many cases reached each stage,
 and how many are waiting at each stage now and for how long.
 
-Read from the milestone table (``cases.CaseMilestones``, one row per case) with two aggregate
-queries; no case or person key leaves this module, only counts and day statistics.
+Read from the milestone extract (the case's milestone row and the apps' rows beside it, one
+per case) with two aggregate queries; no case or person key leaves this module, only counts
+and day statistics.
 
 - A case *reached* a stage when the stage's date is set in its milestone row. The stages are
   counted each on its own: a case returned voluntarily may never have had a readmission request,
@@ -21,11 +22,12 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Case, CharField, Count, DateField, F, Q, QuerySet, Value, When
 
 from retour import clock
-from retour.cases.models import CaseMilestones
+from retour.seam import projections
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,8 @@ def quantile(histogram: Counter[int], share: float) -> float | None:
     return found[lower] + (found[upper] - found[lower]) * (position - lower)
 
 
-def _rows(member_state: str | None, citizenship: str | None) -> QuerySet[CaseMilestones]:
-    rows = CaseMilestones.objects.all()
+def _rows(member_state: str | None, citizenship: str | None) -> QuerySet[Any]:
+    rows = projections.main().model._default_manager.all()
     if member_state is not None:
         rows = rows.filter(member_state=member_state)
     if citizenship is not None:
@@ -97,8 +99,13 @@ def _rows(member_state: str | None, citizenship: str | None) -> QuerySet[CaseMil
     return rows
 
 
+def _path(column: str) -> str:
+    """Where the extract keeps ``column``: the milestone row, or an app's row beside it."""
+    return projections.lookups()[column]
+
+
 def _set(column: str) -> Q:
-    return Q(**{f"{column}__isnull": False})
+    return Q(**{f"{_path(column)}__isnull": False})
 
 
 def funnel(
@@ -121,7 +128,7 @@ def funnel(
                 output_field=CharField(),
             ),
             waiting_since=Case(
-                *(When(_set(s.column), then=F(s.column)) for s in furthest),
+                *(When(_set(s.column), then=F(_path(s.column))) for s in furthest),
                 default=None,
                 output_field=DateField(),
             ),

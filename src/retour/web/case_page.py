@@ -13,26 +13,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from retour import clock
-from retour.api.present import action_slug, user_name
+from retour.api.present import action_slug
 from retour.cases import guards
-from retour.cases.deadlines import DetentionLimits, detention_limits
 from retour.cases.events import decision_details
 from retour.cases.models import (
     CaseEvent,
     Deadline,
     Decision,
-    DetentionPeriod,
     Handover,
-    NonCooperation,
-    ReintegrationReferral,
     ReturnCase,
     Task,
 )
@@ -45,6 +42,7 @@ from retour.cases.procedure import (
 )
 from retour.cases.tasks import label as task_label
 from retour.identification.models import IdentityDocument
+from retour.seam.panels import case_panels
 from retour.web import labels as L
 from retour.web.forms_documents import DOCUMENT_FORMS
 from retour.web.persons import ShownPerson
@@ -133,39 +131,6 @@ class DocumentRow:
     kept_at: str
     zone_status: str  # the code: the page marks an unverified zone
     zone: str
-
-
-@dataclass(frozen=True)
-class NonCooperationRow:
-    kind: str
-    occurred_on: date
-    consequence: str
-    evidence: str
-    recorded_by: str
-    recorded_at: datetime
-
-
-@dataclass(frozen=True)
-class DetentionRow:
-    ordered_on: date
-    ordered_by: str
-    ground: str
-    facility: str
-    ended_on: date | None
-    end_reason: str
-    note: str
-    days: int  # detained so far, or in all once ended (the day of the order counted)
-    limits: DetentionLimits | None  # only while open: when the maximum is reached
-
-
-@dataclass(frozen=True)
-class ReferralRow:
-    referred_on: date
-    referred_by: str
-    programme: str
-    outcome: str
-    outcome_on: date | None
-    note: str
 
 
 @dataclass(frozen=True)
@@ -265,7 +230,7 @@ def next_steps(user: Any, case: ReturnCase, pending: Handover | None) -> NextSte
     for t in transitions():
         if t.capability is None or not user.can(t.capability) or case.stage not in t.sources:
             continue
-        if any(g in guards.NOTHING_TO_ACT_ON and g(case) for g in t.guards):
+        if any(guards.has_nothing_to_act_on(g, case) for g in t.guards):
             continue
         label = L.label(L.ACTIONS, t.action)
         if reason := _not_for_this_person(t, case):
@@ -348,57 +313,15 @@ def _documents(user: Any, person_id: Any, today: date) -> list[DocumentRow]:
     ]
 
 
-def _non_cooperation(user: Any, case: ReturnCase) -> list[NonCooperationRow]:
-    acts = NonCooperation.objects.visible_to(user).filter(case=case)
-    return [
-        NonCooperationRow(
-            kind=L.label(L.NON_COOPERATION_KINDS, a.kind),
-            occurred_on=a.occurred_on,
-            consequence=L.label(L.NON_COOPERATION_CONSEQUENCES, a.consequence),
-            evidence=a.evidence,
-            recorded_by=user_name(a.recorded_by),
-            recorded_at=a.recorded_at,
-        )
-        for a in acts.select_related("recorded_by")
-    ]
-
-
-def _detention(user: Any, case: ReturnCase, today: date) -> list[DetentionRow]:
-    """The case's detention periods, the open one with the days its maximum is reached by
-    the legal parameters in force when it was ordered (Art. 15(5)-(6))."""
-    periods = DetentionPeriod.objects.visible_to(user).filter(case=case)
-    return [
-        DetentionRow(
-            ordered_on=p.ordered_on,
-            ordered_by=p.ordered_by.name,
-            ground=L.label(L.DETENTION_GROUNDS, p.ground),
-            facility=p.facility,
-            ended_on=p.ended_on,
-            end_reason=L.label(L.DETENTION_END_REASONS, p.end_reason),
-            note=p.note,
-            days=((p.ended_on or today) - p.ordered_on).days + 1,
-            limits=(
-                detention_limits(case.member_state_id, p.ordered_on) if p.ended_on is None
-                else None
-            ),
-        )
-        for p in periods.select_related("ordered_by")
-    ]
-
-
-def _reintegration(user: Any, case: ReturnCase) -> list[ReferralRow]:
-    referrals = ReintegrationReferral.objects.visible_to(user).filter(case=case)
-    return [
-        ReferralRow(
-            referred_on=r.referred_on,
-            referred_by=r.referred_by.name,
-            programme=r.programme,
-            outcome=L.label(L.REINTEGRATION_OUTCOMES, r.outcome),
-            outcome_on=r.outcome_on,
-            note=r.note,
-        )
-        for r in referrals.select_related("referred_by")
-    ]
+def _panels(user: Any, case: ReturnCase, today: date) -> list[str]:
+    """The sections other apps add to the case page (``retour.seam.panels``), rendered, in
+    their order; a panel with nothing to show is left out."""
+    shown: list[str] = []
+    for panel in case_panels():
+        rows = panel.rows(user, case, today)
+        if rows:
+            shown.append(render_to_string(panel.template, rows))
+    return shown
 
 
 def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, Any]:
@@ -421,8 +344,6 @@ def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, 
         "tasks": _tasks(user, case, today),
         "decisions": _decisions(user, case),
         "documents": _documents(user, case.person_id, today),
-        "non_cooperation": _non_cooperation(user, case),
-        "detention": _detention(user, case, today),
-        "reintegration": _reintegration(user, case),
+        "panels": _panels(user, case, today),
         "events": shown_events(events.select_related("actor", "actor_authority")),
     }

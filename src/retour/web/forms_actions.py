@@ -1,18 +1,21 @@
-"""One form per business action on a case, made from the action's declared input schema
-(``retour.seam.actions``): its fields, labels, help texts and choices come from the schema,
-so no action is written out here.
+"""The form of a declared action, made from its input schema (``retour.seam.actions``): its
+fields, labels, help texts, choices and what it proposes come from the schema, so no action
+is written out here. ``form_class`` makes one for any subject on a base that knows the
+subject (``CaseActionForm`` here: ``FORMS``, one per business action on a case;
+``retour.web.forms_readmission`` for a readmission request's steps).
 
 Each field carries the name of its action function's argument, so the reasons an action
 refuses input with (``InvalidInput.errors``) land next to the field they name. The forms
 check only what a form can (a date is a date, a required note is there); the law is checked
-by the action.
+by the action. A field the schema does not say how to ask (no ``asked``) is given over the
+API only.
 """
 
 from __future__ import annotations
 
 import types
 from datetime import date
-from typing import Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin, overload
 
 from annotated_types import MaxLen, MinLen
 from django import forms
@@ -37,29 +40,43 @@ def note_field(label: Any = _NOTE, *, required: bool = False) -> forms.CharField
     return text_field(label, required=required, long=True)
 
 
-class CaseActionForm(RetourForm):
-    """A business action on ``case``; ``expected_version`` is the version the user saw."""
+class ActionForm(RetourForm):
+    """The form of ``action`` (made by ``form_class``): the help and choices that depend on
+    what it acts on are those of ``subject``."""
 
     action: ClassVar[Action]
+
+    def __init__(self, *args: Any, subject: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, info in self.action.input.model_fields.items():  # type: ignore[union-attr]
+            ask = ask_of(info)
+            field = self.fields.get(name)
+            if ask is None or field is None:
+                continue
+            if callable(ask.help):
+                field.help_text = ask.help_for(subject)
+            if isinstance(field, forms.ChoiceField):
+                field.choices = _choices(info, ask, subject)
+
+    def arguments(self) -> dict[str, Any]:
+        """The action's arguments: the fields of its input schema."""
+        schema = self.action.input
+        assert schema is not None
+        return {k: v for k, v in self.cleaned_data.items() if k in schema.model_fields}
+
+
+class CaseActionForm(ActionForm):
+    """A business action on ``case``; ``expected_version`` is the version the user saw."""
+
     expected_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, case: ReturnCase, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, subject=case, **kwargs)
         self.case = case
-        for name, info in self.action.input.model_fields.items():  # type: ignore[union-attr]
-            ask = ask_of(info)
-            field = self.fields[name]
-            if ask is not None and callable(ask.help):
-                field.help_text = ask.help_for(case)
-            if isinstance(field, forms.ChoiceField):
-                field.choices = _choices(info, ask, case)
 
     @property
     def title(self) -> str:
         return _(self.action.label)
-
-    def arguments(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "expected_version"}
 
     def submit(self, user: User) -> ReturnCase:
         """Perform the action; raises what the action raises."""
@@ -92,11 +109,20 @@ def _choices_enum(info: FieldInfo) -> type[models.Choices] | None:
     return codes.choices if codes else None
 
 
-def _choices(info: FieldInfo, ask: Ask | None, case: ReturnCase) -> list[tuple[Any, Any]]:
+def _starts_at_default(info: FieldInfo, ask: Ask | None) -> bool:
+    """Whether a choice has a default it starts at (a code, not nothing) and no words for an
+    empty option: the form then offers no empty option and always gives a value."""
+    return (not info.is_required() and info.default not in (None, "")
+            and (ask is None or ask.blank is None))
+
+
+def _choices(info: FieldInfo, ask: Ask | None, subject: Any) -> list[tuple[Any, Any]]:
     enum = _choices_enum(info)
-    options = list(enum.choices) if enum else (ask.choices(case) if ask and ask.choices else [])
+    options = list(enum.choices) if enum else (
+        ask.choices(subject) if ask and ask.choices else []
+    )
     blank = ask.blank if ask else None
-    if blank is None and enum is not None:
+    if blank is None and enum is not None and not _starts_at_default(info, ask):
         blank = CHOOSE
     return ([("", blank)] if blank is not None else []) + options
 
@@ -122,7 +148,9 @@ def form_field(info: FieldInfo) -> forms.Field:
     if annotation is bool:
         return forms.BooleanField(label=label, required=False, help_text=help_text)
     if annotation is date:
-        return date_field(label, required=required, help_text=help_text)
+        field = date_field(label, required=required, help_text=help_text)
+        field.initial = ask.initial if ask else None
+        return field
     has_choices = bool(ask and ask.choices) or _choices_enum(info) is not None
     if annotation is int and has_choices:
         return forms.TypedChoiceField(label=label, coerce=int, empty_value=None,
@@ -133,6 +161,8 @@ def form_field(info: FieldInfo) -> forms.Field:
                                   initial=None if info.is_required() else info.default)
     if has_choices:
         kind = CountryChoiceField if COUNTRY_CODE in info.metadata else forms.ChoiceField
+        if _starts_at_default(info, ask):
+            return kind(label=label, help_text=help_text, initial=info.default)
         return kind(label=label, required=required, help_text=help_text)
     minimum = _length(info, MinLen)
     return text_field(
@@ -141,11 +171,22 @@ def form_field(info: FieldInfo) -> forms.Field:
     )
 
 
-def form_class(action: Action) -> type[CaseActionForm]:
-    """The form of ``action``: one field per field of its input schema, in its order."""
+FormT = TypeVar("FormT", bound=ActionForm)
+
+
+@overload
+def form_class(action: Action) -> type[CaseActionForm]: ...
+@overload
+def form_class(action: Action, base: type[FormT]) -> type[FormT]: ...
+def form_class(action: Action, base: type[ActionForm] = CaseActionForm) -> type[ActionForm]:
+    """The form of ``action`` on ``base`` (which knows what it acts on): one field per field
+    of its input schema that says how it is asked, in the schema's order."""
     assert action.input is not None
-    fields = {name: form_field(info) for name, info in action.input.model_fields.items()}
-    return type(f"{action.input.__name__}Form", (CaseActionForm,),
+    fields = {
+        name: form_field(info) for name, info in action.input.model_fields.items()
+        if ask_of(info) is not None
+    }
+    return type(f"{action.input.__name__}Form", (base,),
                 {"action": action, **fields, "__module__": __name__})
 
 

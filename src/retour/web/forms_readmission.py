@@ -1,30 +1,26 @@
 """Readmission requests: the filters of the list, drafting a request from a case, and one
 form per step an officer takes on a request.
 
-The forms collect the arguments of ``retour.readmission.actions`` under the same names, so a
-refusal naming an argument lands next to its field; the actions decide.
+The forms of drafting and of the steps are made from their input schemas
+(``retour.readmission.inputs``, ``retour.web.forms_actions.form_class``): they collect the
+arguments of ``retour.readmission.actions`` under the same names, so a refusal naming an
+argument lands next to its field; the actions decide.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from retour import clock
-from retour.readmission import actions as ra
+from retour.readmission.inputs import RequestStep
 from retour.readmission.models import ReadmissionRequest
+from retour.readmission.procedure import DRAFT, taken_on_a_request
+from retour.seam import actions as seam_actions
 from retour.web import labels as L
-from retour.web.form_support import (
-    CountryChoiceField,
-    RetourForm,
-    date_field,
-    set_choices,
-    text_field,
-)
-from retour.web.forms_actions import CHANNEL, CHOOSE
+from retour.web.form_support import CountryChoiceField, RetourForm, set_choices
+from retour.web.forms_actions import CHANNEL, ActionForm, form_class
 from retour.web.forms_missions import third_country_choices
 
 ANY = gettext_lazy("any")
@@ -48,135 +44,50 @@ class RequestFilterForm(RetourForm):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
-class DraftRequestForm(RetourForm):
-    """The arguments of ``draft_readmission_request``."""
-
-    third_country = CountryChoiceField(label=gettext_lazy("Country requested to readmit"))
-    procedure = forms.ChoiceField(label=gettext_lazy("Procedure"))
-    apprehended_on = date_field(
-        gettext_lazy("Date of apprehension"),
-        required=False,
-        help_text=gettext_lazy("Needed for the accelerated procedure at the border."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_choices(self.fields["third_country"], [("", CHOOSE), *third_country_choices()])
-        set_choices(self.fields["procedure"], L.choices(L.READMISSION_PROCEDURES))
+class DraftForm(ActionForm):
+    """Drafting a request from its case (``draft_readmission_request``)."""
 
     def submit(self, user: Any, case_id: Any) -> ReadmissionRequest:
-        return ra.draft_readmission_request(user, case_id, **self.cleaned_data, channel=CHANNEL)
+        assert self.action.handler is not None
+        made: ReadmissionRequest = self.action.handler(
+            user, case_id, **self.arguments(), channel=CHANNEL
+        )
+        return made
 
 
-def _today_field(label: Any) -> forms.DateField:
-    field = date_field(label)
-    field.initial = clock.today
-    return field
+class StepForm(ActionForm):
+    """A step on a request: its fields are the action's arguments, ``prefix``-ed as its
+    input schema says (``retour.readmission.inputs.RequestStep``)."""
 
+    def __init__(self, data: Any = None, *, request: ReadmissionRequest | None = None) -> None:
+        super().__init__(data, prefix=self.step_input().prefix, subject=request)
 
-class StepForm(RetourForm):
-    """A step on a request: its fields are the action's arguments."""
+    @classmethod
+    def step_input(cls) -> type[RequestStep]:
+        found = cls.action.input
+        assert found is not None and issubclass(found, RequestStep)
+        return found
 
-    action: ClassVar[Callable[..., ReadmissionRequest]]
-    button: ClassVar[Any]
+    @property
+    def button(self) -> Any:
+        return self.step_input().button
 
     def submit(self, user: Any, request_id: Any) -> ReadmissionRequest:
-        return type(self).action(user, request_id, **self.cleaned_data, channel=CHANNEL)
-
-
-class SubmitForm(StepForm):
-    action = ra.submit_readmission_request
-    button = gettext_lazy("Submit the request")
-    submitted_on = _today_field(gettext_lazy("Date of submission"))
-    channel_used = forms.ChoiceField(
-        label=gettext_lazy("Channel"),
-        required=False,
-        help_text=gettext_lazy("Left empty: the channel the instrument names."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_choices(self.fields["channel_used"], [("", CHOOSE), *L.choices(L.READMISSION_CHANNELS)])
-
-
-class AcknowledgeForm(StepForm):
-    action = ra.acknowledge_readmission_request
-    button = gettext_lazy("Record the acknowledgement")
-    acknowledged_on = _today_field(gettext_lazy("Date of the acknowledgement"))
-    their_reference = text_field(gettext_lazy("Their reference"), max_length=60)
-
-
-class ReplyForm(StepForm):
-    action = ra.record_readmission_reply
-    button = gettext_lazy("Record the reply")
-    outcome = forms.ChoiceField(label=gettext_lazy("Reply"))
-    replied_on = _today_field(gettext_lazy("Date of the reply"))
-    reasons = text_field(
-        gettext_lazy("Reasons given"),
-        long=True,
-        help_text=gettext_lazy("Required for a rejection."),
-    )
-    their_reference = text_field(gettext_lazy("Their reference"), max_length=60)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_choices(self.fields["outcome"], [("", CHOOSE), *L.choices(L.READMISSION_REPLIES)])
-
-
-class RequestTravelDocumentForm(StepForm):
-    action = ra.request_travel_document
-    button = gettext_lazy("Request the travel document")
-    requested_on = _today_field(gettext_lazy("Date of the request"))
-
-
-class TravelDocumentForm(StepForm):
-    action = ra.record_travel_document
-    button = gettext_lazy("Record the travel document")
-    kind = forms.ChoiceField(label=gettext_lazy("Kind of document"))
-    number = text_field(gettext_lazy("Document number"), required=True, max_length=40)
-    issued_on = _today_field(gettext_lazy("Date of issue"))
-    valid_until = date_field(gettext_lazy("Valid until"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_choices(
-            self.fields["kind"],
-            [("", CHOOSE), *((kind, L.DOCUMENT_KINDS[kind]) for kind in ra.TRAVEL_DOCUMENT_KINDS)],
+        assert self.action.handler is not None
+        done: ReadmissionRequest = self.action.handler(
+            user, request_id, **self.arguments(), channel=CHANNEL
         )
+        return done
 
 
-class UseForm(StepForm):
-    action = ra.record_travel_document_use
-    button = gettext_lazy("Record the departure")
-    used_on = _today_field(gettext_lazy("Date of departure"))
-
-
-class EscalateForm(StepForm):
-    action = ra.escalate_readmission_request
-    button = gettext_lazy("Escalate")
-    description = text_field(gettext_lazy("Description of the obstacle"), required=True, long=True)
-
-
-class WithdrawForm(StepForm):
-    action = ra.withdraw_readmission_request
-    button = gettext_lazy("Withdraw the request")
-    reason = text_field(gettext_lazy("Reason for withdrawing"), required=True, long=True)
-
-
-# The officer's steps (the system's own steps have no form), with the prefix that keeps the
-# ids of their fields apart on the request page.
-STEP_FORMS: dict[str, tuple[str, type[StepForm]]] = {
-    "submit_readmission_request": ("submit", SubmitForm),
-    "acknowledge_readmission_request": ("acknowledge", AcknowledgeForm),
-    "record_readmission_reply": ("reply", ReplyForm),
-    "request_travel_document": ("request-document", RequestTravelDocumentForm),
-    "record_travel_document": ("document", TravelDocumentForm),
-    "record_travel_document_use": ("use", UseForm),
-    "escalate_readmission_request": ("escalate", EscalateForm),
-    "withdraw_readmission_request": ("withdraw", WithdrawForm),
+DraftRequestForm = form_class(seam_actions.get(DRAFT.action), DraftForm)
+# The form of each step an officer takes (the system's own steps have none), by action.
+STEP_FORMS: dict[str, type[StepForm]] = {
+    a.name: form_class(a, StepForm) for a in taken_on_a_request()
 }
 
 
-def step_form(action: str, data: Any = None) -> StepForm:
-    prefix, form_class = STEP_FORMS[action]
-    return form_class(data, prefix=prefix)
+def step_form(
+    action: str, data: Any = None, request: ReadmissionRequest | None = None
+) -> StepForm:
+    return STEP_FORMS[action](data, request=request)

@@ -21,12 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from retour.cases.models import (
     Deadline,
     Decision,
-    DetentionPeriod,
     Handover,
-    NonCooperation,
     Origin,
     Outcome,
-    ReintegrationReferral,
 )
 from retour.cases.stages import Stage
 from retour.identification.dossier import CountsAs, DossierStatus
@@ -74,11 +71,6 @@ EXTENSION_REASONS: Labels = dict(Decision.ExtensionReason.choices)
 POSTPONEMENT_GROUNDS: Labels = dict(Decision.PostponementGround.choices)
 APPEAL_OUTCOMES: Labels = dict(Decision.AppealOutcome.choices)
 
-NON_COOPERATION_KINDS: Labels = dict(NonCooperation.Kind.choices)
-NON_COOPERATION_CONSEQUENCES: Labels = dict(NonCooperation.Consequence.choices)
-DETENTION_GROUNDS: Labels = dict(DetentionPeriod.Ground.choices)
-DETENTION_END_REASONS: Labels = dict(DetentionPeriod.EndReason.choices)
-REINTEGRATION_OUTCOMES: Labels = dict(ReintegrationReferral.Outcome.choices)
 
 DOCUMENT_KINDS: Labels = dict(IdentityDocument.Kind.choices)
 ZONE_STATUSES: Labels = dict(IdentityDocument.ZoneStatus.choices)

@@ -23,7 +23,7 @@ from retour.api.present import display_name
 from retour.cases.models import ReturnCase
 from retour.people.models import Nationality
 from retour.readmission.models import ReadmissionRequest
-from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION, OPEN_STATUSES
+from retour.readmission.procedure import AWAITING_REPLY, DRAFT, OPEN_STATUSES
 from retour.readmission.rules import FLAGS, LISTS, PERIODS, Rules
 from retour.web import labels as L
 from retour.web.case_page import Due, due, refusal_for
@@ -238,7 +238,7 @@ def proposed_country(case: ReturnCase) -> str | None:
 def draft_refusal(user: Any, case: ReturnCase) -> str | None:
     """Why ``user`` cannot draft a request on ``case`` now (a request needs a return
     decision in force), or None."""
-    return refusal_for(user, case, BY_ACTION["draft_readmission_request"].case_step, None)
+    return refusal_for(user, case, DRAFT.case_step, None)
 
 
 def case_readmission(user: Any, case: ReturnCase) -> dict[str, Any]:
@@ -255,7 +255,7 @@ def case_readmission(user: Any, case: ReturnCase) -> dict[str, Any]:
     why_not = draft_refusal(user, case)
     form = None
     if why_not is None:
-        form = DraftRequestForm(initial={"third_country": proposed_country(case)})
+        form = DraftRequestForm(initial={"third_country": proposed_country(case)}, subject=case)
     return {
         "readmission_rows": [request_row(r, today) for r in requests],
         "readmission_form": form,

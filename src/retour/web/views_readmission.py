@@ -127,7 +127,10 @@ def _steps(
     for step in steps_open_to(request, user.capabilities):
         if step.action not in STEP_FORMS:
             continue
-        form = bound[1] if bound and bound[0] == step.action else step_form(step.action)
+        if bound and bound[0] == step.action:
+            form = bound[1]
+        else:
+            form = step_form(step.action, request=request)
         shown.append(
             StepShown(
                 step.action,
@@ -212,7 +215,7 @@ def take_step(request: HttpRequest, request_id: int, action: str) -> HttpRespons
     if not user.can(Capability.IDENTIFY):
         return refused_page(request, label, _("Your role does not allow identification work."))
     found = _visible_request(user, request_id)
-    form = step_form(name, request.POST)
+    form = step_form(name, request.POST, found)
     if form.is_valid():
         try:
             form.submit(user, found.pk)
@@ -245,7 +248,7 @@ def draft_request(request: HttpRequest, case_id: Any) -> HttpResponse:
         )
     status, refused = 200, ""
     if request.method == "POST":
-        form = DraftRequestForm(request.POST)
+        form = DraftRequestForm(request.POST, subject=case)
         status = 422
         if form.is_valid():
             try:
@@ -262,7 +265,7 @@ def draft_request(request: HttpRequest, case_id: Any) -> HttpResponse:
                 )
                 return redirect("readmission-request", request_id=made.pk)
     else:
-        form = DraftRequestForm(initial={"third_country": proposed_country(case)})
+        form = DraftRequestForm(initial={"third_country": proposed_country(case)}, subject=case)
         refused = draft_refusal(user, case) or ""
     record_access(
         user, "read", "return_case", [case.pk], person_ids=[case.person_id], channel=CHANNEL

@@ -14,12 +14,12 @@ from typing import Any
 
 from retour.accounts.models import User
 from retour.api.tests.conftest import TODAY
-from retour.cases import actions
 from retour.cases.models import Decision, ReturnCase
 from retour.cases.stages import Stage
 from retour.identification.actions import NewEvidence, record_identity_evidence
 from retour.readmission import actions as readmission
 from retour.readmission.models import ReadmissionRequest
+from retour.testing.actions import actions
 from retour.testing.factories import case_for, case_in_forced_return, case_in_voluntary_departure
 
 YESTERDAY = TODAY - timedelta(days=1)

@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from retour.api.readmission import BODIES, DRAFT_BODY
 from retour.api.tests.conftest import TODAY, body_of
 from retour.audit.models import AccessLogEntry
 from retour.cases.models import CaseEvent
 from retour.readmission import actions as ra
 from retour.readmission.models import ReadmissionRequest
+from retour.readmission.procedure import STEPS, taken_on_a_request
 from retour.readmission.tests.test_requests import _with_evidence
+from retour.seam import actions as seam_actions
 
 BASE = "/api/v1/readmission-requests"
 MESSAGES = "/api/v1/readmission-messages"
@@ -27,6 +31,34 @@ def _submitted(user: Any, country: str = "PK") -> ReadmissionRequest:
     case = _with_evidence(user, country)
     request = ra.draft_readmission_request(user, case.pk, third_country=country)
     return ra.submit_readmission_request(user, request.pk, submitted_on=TODAY)
+
+
+def test_every_step_a_person_takes_has_an_endpoint():
+    """The steps with a role that may take them (not the system's) are reached over the API,
+    each at the path segment its procedure row declares."""
+    by_user = [step.action for step in STEPS
+               if step.case_step.capability is not None and step.sources]
+    assert list(BODIES) == by_user == [a.name for a in taken_on_a_request()]
+    assert all(step.segment for step in STEPS if step.action in BODIES)
+
+
+@pytest.mark.parametrize(
+    ("action", "body"), [*BODIES.items(), ("draft_readmission_request", DRAFT_BODY)]
+)
+def test_body_schema_matches_the_action_function(action, body):
+    """The request body takes exactly the action's keyword arguments, requiring those the
+    function requires (channel is the API's own)."""
+    handler = getattr(ra, action)
+    assert seam_actions.get(action).handler is handler
+    parameters = {
+        name: p for name, p in inspect.signature(handler).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and name != "channel"
+    }
+    fields = body.model_fields
+    assert set(fields) == set(parameters)
+    for name, parameter in parameters.items():
+        if parameter.default is inspect.Parameter.empty:
+            assert fields[name].is_required(), name
 
 
 def test_a_request_runs_its_course_over_the_api(anna, api_client):

@@ -3,7 +3,6 @@
 Views, the API, commands, importers and the simulator all call these functions.
 """
 
-from retour.cases.actions.cooperation import record_non_cooperation
 from retour.cases.actions.decisions import (
     decide_appeal,
     end_postponement,
@@ -17,7 +16,6 @@ from retour.cases.actions.decisions import (
     verify_reception,
     withdraw_return_decision,
 )
-from retour.cases.actions.detention import end_detention, order_detention
 from retour.cases.actions.enforcement import (
     cancel_removal,
     expire_due_voluntary_departures,
@@ -30,10 +28,6 @@ from retour.cases.actions.enforcement import (
 )
 from retour.cases.actions.handovers import accept_handover, return_handover, send_handover
 from retour.cases.actions.lifecycle import assign_case, close_case, open_case, record_vulnerability
-from retour.cases.actions.reintegration import (
-    record_reintegration_outcome,
-    refer_to_reintegration,
-)
 
 __all__ = [
     "accept_handover",
@@ -41,7 +35,6 @@ __all__ = [
     "cancel_removal",
     "close_case",
     "decide_appeal",
-    "end_detention",
     "end_postponement",
     "expire_due_voluntary_departures",
     "expire_voluntary_departure",
@@ -50,18 +43,14 @@ __all__ = [
     "issue_return_decision",
     "lodge_appeal",
     "open_case",
-    "order_detention",
     "postpone_removal",
     "record_absconding",
     "record_best_interests_assessment",
     "record_end_of_legal_stay",
-    "record_non_cooperation",
-    "record_reintegration_outcome",
     "record_removal",
     "record_voluntary_departure",
     "record_vulnerability",
     "record_whereabouts_known",
-    "refer_to_reintegration",
     "return_handover",
     "schedule_removal",
     "send_handover",

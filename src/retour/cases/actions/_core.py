@@ -209,9 +209,9 @@ def perform(
     ``change`` validates its input (raising ``InvalidInput``) and then changes the case and
     its related rows; it returns extra values for the event (e.g. the decision recorded).
     ``user`` None is the system (a deadline that passed), which needs no capability.
-    ``step`` is the transition for an action outside the procedure table: a step of work
-    that hangs off the case (a readmission request) with its own table, whose event is the
-    case's like any other.
+    ``step`` is the transition for an action outside the case core's table: a step of work
+    that hangs off the case (another app's, such as a request to a third country) with its
+    own table, whose event is the case's like any other.
     """
     transition = step or transition_of(action)
     with bulk.atomic_action():

@@ -8,11 +8,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from retour import bulk, clock
+from retour import clock
 from retour.cases import guards
 from retour.cases.actions import inputs
 from retour.cases.actions._core import close_tasks, not_in_future, open_task, perform, require_text
-from retour.cases.actions.detention import end_on_removal
 from retour.cases.deadlines import close_deadlines, open_entry_ban_deadline
 from retour.cases.models import Deadline, Decision, ReturnCase, Task
 from retour.cases.stages import Stage
@@ -118,13 +117,10 @@ def record_removal(
     user: Any, case_id: Any, *, departed_on: date, destination: str, assisted: bool = False,
     reason: str = "", expected_version: int | None = None, channel: str = "",
 ) -> ReturnCase:
-    """Record the enforced departure (removal); an open detention period ends with it
-    (``detention.end_on_removal``, a second event in the same transaction)."""
-    with bulk.atomic_action():
-        case = _depart("record_removal", user, case_id, departed_on, destination, assisted,
-                       reason, expected_version, channel)
-        end_on_removal(user, case, departed_on, channel)
-    return case
+    """Record the enforced departure (removal). Other apps react to it in the same
+    transaction (``retour.seam.reactions``)."""
+    return _depart("record_removal", user, case_id, departed_on, destination, assisted,
+                   reason, expected_version, channel)
 
 
 @implements(input=inputs.RecordAbsconding)

@@ -240,7 +240,7 @@ class Departure(Input):
         gettext_lazy("Country of destination"), choices=destinations, blank=CHOOSE,
     )
     assisted: bool = asked(
-        gettext_lazy("Assisted (return and reintegration support)"), default=False
+        gettext_lazy("Assisted (support to return and to start again at home)"), default=False
     )
     reason: Text = note()
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from retour import bulk, clock
 from retour.accounts.models import User
@@ -40,10 +41,13 @@ from retour.cases.models import (
 from retour.cases.procedure import transitions
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput, PermissionRefused, one_of
-from retour.people.actions import visible_person
+from retour.people.actions import REGISTER_AND_EDIT, visible_person
 from retour.people.models import Person, Vulnerability
 from retour.reference.models import Country
+from retour.seam import actions as seam_actions
+from retour.seam import pipeline
 from retour.seam.actions import implements
+from retour.seam.pipeline import Done, Step
 
 _STARTS_WITHOUT_LEGAL_STAY = {
     Origin.IRREGULAR_STAY_DETECTED,
@@ -285,34 +289,43 @@ def _call_off_removal_of_unaccompanied_minor(
     return old_values
 
 
-@bulk.atomic_action()
+# Recorded on the person (its subject and its log are the people app's, ``retour.seam.pipeline``),
+# and on each of the person's open cases.
+seam_actions.declare("person", (
+    Step("record_vulnerability", gettext_noop("Record vulnerability"),
+         Capability.REGISTER_PERSON, refused=REGISTER_AND_EDIT),
+))
+
+
+@implements(events=("vulnerability_recorded",))
 def record_vulnerability(
     user: Any, person_id: Any, *, kind: str, noted_on: date, reason: str = "",
     channel: str = "",
 ) -> Vulnerability:
     """Record a vulnerability (Directive 2008/115/EC Art. 3(9)); every open case of the person
     gets an event, and an unaccompanied minor's case a best-interests task."""
-    if not user.can(Capability.REGISTER_PERSON):
-        raise PermissionRefused(
-            _("your role does not allow: %(action)s") % {"action": _("register and edit persons")}
-        )
-    person = visible_person(user, person_id, for_update=True)
-    if kind not in Vulnerability.Kind.values:
-        raise InvalidInput.field("kind", one_of(Vulnerability.Kind.values))
-    not_in_future(noted_on, "noted_on")
-    if bulk.select(person, "vulnerabilities", kind=kind, ended_on__isnull=True):
-        raise InvalidInput.field("kind", _("this vulnerability is already recorded"))
-    vulnerability = bulk.add(person, "vulnerabilities",
-                             Vulnerability(person=person, kind=kind, noted_on=noted_on))
-    for case in open_cases_of(user, person):
-        values: dict[str, Any] = {"vulnerability": kind, **_dimensions(person, noted_on)}
-        old_values = _call_off_removal_of_unaccompanied_minor(case, values)
-        case.version += 1
-        case.updated_at = clock.now()
-        bulk.save(case, "version", "updated_at", "stage", "removal_planned_on")
-        append_event(case, user, "vulnerability_recorded", reason, old_values, values)
-        if kind == Vulnerability.Kind.UNACCOMPANIED_MINOR and is_unaccompanied_minor(case):
-            open_task(case, Task.Kind.ASSESS_BEST_INTERESTS, noted_on)
-    record_access(user, "write", "person", [person.pk], person_ids=[person.pk],
-                  reason=reason or f"record vulnerability {kind}", channel=channel)
+
+    def change(person: Person) -> Done:
+        if kind not in Vulnerability.Kind.values:
+            raise InvalidInput.field("kind", one_of(Vulnerability.Kind.values))
+        not_in_future(noted_on, "noted_on")
+        if bulk.select(person, "vulnerabilities", kind=kind, ended_on__isnull=True):
+            raise InvalidInput.field("kind", _("this vulnerability is already recorded"))
+        vulnerability = bulk.add(person, "vulnerabilities",
+                                 Vulnerability(person=person, kind=kind, noted_on=noted_on))
+        recorded: dict[str, Any] = {"vulnerability": kind, **_dimensions(person, noted_on)}
+        for case in open_cases_of(user, person):
+            values = dict(recorded)
+            old_values = _call_off_removal_of_unaccompanied_minor(case, values)
+            case.version += 1
+            case.updated_at = clock.now()
+            bulk.save(case, "version", "updated_at", "stage", "removal_planned_on")
+            append_event(case, user, "vulnerability_recorded", reason, old_values, values)
+            if kind == Vulnerability.Kind.UNACCOMPANIED_MINOR and is_unaccompanied_minor(case):
+                open_task(case, Task.Kind.ASSESS_BEST_INTERESTS, noted_on)
+        return Done(person, recorded, result=vulnerability,
+                    audit=f"record vulnerability {kind}")
+
+    vulnerability: Vulnerability = pipeline.take(
+        user, "record_vulnerability", person_id, change, reason=reason, channel=channel)
     return vulnerability

@@ -8,24 +8,16 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
 
 from retour import clock
 from retour.accounts.models import Authority, Role, User
 from retour.accounts.roles import RoleCode
 from retour.audit.models import AccessLogEntry
-from retour.cases import actions
-from retour.cases.models import (
-    CaseEvent,
-    Deadline,
-    Decision,
-    DetentionPeriod,
-    Handover,
-    ReintegrationReferral,
-    ReturnCase,
-    Task,
-)
+from retour.cases.models import Decision, ReturnCase
 from retour.cases.stages import Stage
+from retour.testing.actions import actions
 from retour.testing.factories import case_for
 
 TODAY = date(2026, 3, 2)
@@ -51,28 +43,30 @@ def rolled_back() -> Iterator[None]:
         transaction.set_rollback(True)
 
 
+def _case_rows() -> list[type[models.Model]]:
+    """Every model whose rows belong to a case (a ``case`` key), whichever app declares it."""
+    found = []
+    for model in apps.get_models():
+        field = next((f for f in model._meta.concrete_fields if f.name == "case"), None)
+        if field is not None and field.related_model is ReturnCase:
+            found.append(model)
+    return found
+
+
 def footprint(case_id: Any) -> dict[str, Any]:
-    """Everything an action on the case could write."""
+    """Everything an action on the case could write: the case, every row that belongs to it
+    (decisions, events, projections, any app's), and the access log."""
     case = ReturnCase.objects.get(pk=case_id)
     return {
         "version": case.version,
         "stage": case.stage,
         "responsible_authority": case.responsible_authority_id,
-        "events": CaseEvent.objects.filter(case_id=case_id).count(),
-        "decisions": list(
-            Decision.objects.filter(case_id=case_id).values_list("id", "status")
-        ),
-        "deadlines": list(
-            Deadline.objects.filter(case_id=case_id).values_list("id", "status", "due_on")
-        ),
-        "tasks": list(Task.objects.filter(case_id=case_id).values_list("id", "status")),
-        "handovers": list(Handover.objects.filter(case_id=case_id).values_list("id", "status")),
-        "detention": list(
-            DetentionPeriod.objects.filter(case_id=case_id).values_list("id", "ended_on")
-        ),
-        "reintegration": list(
-            ReintegrationReferral.objects.filter(case_id=case_id).values_list("id", "outcome")
-        ),
+        **{
+            model._meta.label: list(
+                model._default_manager.filter(case_id=case_id).order_by("pk").values()
+            )
+            for model in _case_rows()
+        },
         "access_log": AccessLogEntry.objects.count(),
     }
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from retour.cases import actions, guards
 from retour.cases.models import Decision
-from retour.cases.procedure import BY_ACTION, allowed_actions
+from retour.cases.procedure import allowed_actions, transition
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
 from retour.errors import InvalidInput, TransitionRefused
@@ -232,7 +232,7 @@ def test_verified_reception_is_only_for_an_unaccompanied_minor(anna, today):
         actions.verify_reception(anna, case.pk, decided_on=today, arrangement="aunt in Rabat")
 
 
-ASSESS = BY_ACTION["record_best_interests_assessment"]
+ASSESS = transition("record_best_interests_assessment")
 
 
 def _offered(case, user) -> bool:

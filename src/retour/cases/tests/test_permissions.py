@@ -10,13 +10,13 @@ from retour.accounts.models import User
 from retour.cases import actions
 from retour.cases.actions._core import load_case
 from retour.cases.models import CaseEvent, Decision, ReturnCase
-from retour.cases.procedure import TRANSITIONS
+from retour.cases.procedure import transitions
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
 from retour.errors import InvalidInput, NotVisible, PermissionRefused
 from retour.testing.factories import person_for
 
-USER_ACTIONS = [t.action for t in TRANSITIONS if t.capability is not None]
+USER_ACTIONS = [t.action for t in transitions() if t.capability is not None]
 
 
 def test_return_counsellor_records_departure_but_cannot_decide(lucas, lotte, today):

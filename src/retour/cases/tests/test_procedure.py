@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from retour.cases import actions
 from retour.cases.models import Deadline, Decision, ReturnCase, Task
-from retour.cases.procedure import BY_ACTION, TRANSITIONS, allowed_actions, refusal
+from retour.cases.procedure import allowed_actions, refusal, transition, transitions
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
 from retour.errors import TransitionRefused
+from retour.testing.actions import actions
 
 K = Decision.Kind
 EXERCISED: dict[str, Callable[..., None]] = {}
@@ -33,8 +33,8 @@ def performed(case: ReturnCase, action: str, before: Stage | str) -> ReturnCase:
     """The case reloaded, after checking the event and the table's target stage."""
     case.refresh_from_db()
     assert case.events.latest("sequence").type == action
-    assert before in BY_ACTION[action].sources
-    target = BY_ACTION[action].target
+    assert before in transition(action).sources
+    target = transition(action).target
     if target is not None:
         assert case.stage == target
     return case
@@ -360,7 +360,7 @@ def test_record_reintegration_outcome_keeps_the_stage(anna, today):
 
 
 def test_every_transition_of_the_table_is_exercised():
-    assert set(EXERCISED) == set(BY_ACTION)
+    assert set(EXERCISED) == {t.action for t in transitions()}
 
 
 @pytest.mark.parametrize("stage", list(Stage))
@@ -369,13 +369,13 @@ def test_the_table_refuses_every_action_outside_its_source_stages(anna, sanne, t
     with a message naming the action and the stage, and leaves no trace."""
     case = s.CASE_IN[stage](anna)
     assert case.stage == stage
-    refused = [t for t in TRANSITIONS if stage not in t.sources]
-    for transition in refused:
-        user = sanne if transition.action == "assign_case" else anna
+    refused = [t for t in transitions() if stage not in t.sources]
+    for step in refused:
+        user = sanne if step.action == "assign_case" else anna
         with s.writes_nothing(case.pk), pytest.raises(TransitionRefused) as refusal_info:
-            s.attempt(transition.action, user, case.pk)
+            s.attempt(step.action, user, case.pk)
         message = str(refusal_info.value)
-        assert str(transition.label) in message and str(Stage(stage).label) in message
+        assert str(step.label) in message and str(Stage(stage).label) in message
     allowed = {t.action for t in allowed_actions(case, sanne.capabilities)}
     assert not allowed & {t.action for t in refused}
 
@@ -392,10 +392,10 @@ def test_allowed_actions_follow_table_and_guards(anna, today):
     assert "issue_return_decision" in {
         t.action for t in allowed_actions(irregular, anna.capabilities)
     }
-    assert refusal(BY_ACTION["issue_return_decision"], irregular) is None
+    assert refusal(transition("issue_return_decision"), irregular) is None
 
 
 def test_closed_is_final(anna, today):
     case = s.closed(anna)
-    assert all(Stage.CLOSED not in t.sources for t in TRANSITIONS)
+    assert all(Stage.CLOSED not in t.sources for t in transitions())
     assert allowed_actions(case, anna.capabilities) == []

@@ -14,7 +14,8 @@ from retour import clock
 from retour.api.tests.conftest import bearer
 from retour.audit.models import AccessLogEntry
 from retour.cases.actions import record_absconding
-from retour.cases.models import CaseEvent, NonCooperation
+from retour.cases.models import CaseEvent
+from retour.cooperation.models import NonCooperation
 from retour.errors import InvalidInput, NotVisible, PermissionRefused
 from retour.identification import dossier
 from retour.identification.actions import NewDocument, record_identity_document

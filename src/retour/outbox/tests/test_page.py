@@ -32,7 +32,7 @@ def _ignore(message: Message) -> None:
 @pytest.fixture
 def outbox() -> dict[str, Message]:
     """Two subscribers; "sis" has a delivered message, a failing one, one waiting behind it,
-    a dead letter (with one waiting behind it) and a message waiting since the start."""
+    a dead letter (with one waiting behind it) and a message whose worker stopped."""
     subscribe(Subscriber(name="sis", deliver=_ignore,
                          description="Alerts in the Schengen Information System"))
     subscribe(Subscriber(name="notify", deliver=_ignore, event_types=frozenset({"closed"})))
@@ -47,6 +47,8 @@ def outbox() -> dict[str, Message]:
     Message.objects.filter(stream=CASE, sequence=2).update(
         attempts=2, failure=Message.Failure.TIMEOUT, last_error="no answer within 30 s",
         next_attempt_at=NOW + timedelta(minutes=5))
+    Message.objects.filter(stream="case:c").update(
+        attempts=1, failure=Message.Failure.ABANDONED, last_error="lease of worker w ran out")
     Message.objects.filter(stream="case:b", sequence=1).update(
         status=Message.Status.DEAD, attempts=8, failure=Message.Failure.ERROR,
         last_error="HTTPError: 422 <schema> rejected\nfield 'alert' missing")
@@ -71,7 +73,7 @@ def test_the_administrator_sees_each_subscribers_queue(ada, outbox):
         "Alerts in the Schengen Information System",
         "4",  # waiting: the failing one, one behind it, one behind the dead letter, case:c
         "3 hours",  # the oldest waiting message was written three hours ago
-        "1",  # failing
+        "2",  # failing
         "1",  # dead letters
         "March 2, 2026, 2 p.m.",  # last delivered, in the page's time zone
     ]
@@ -85,7 +87,7 @@ def test_the_subscriber_page_gives_the_reasons_in_words(ada, outbox):
     dead = page[page.index('id="dead-title"'):page.index('id="failing-title"')]
     assert "Order detention" in dead and "case b" in dead and "change 1 of the case" in dead
     assert "Given up after 8 failed attempts: the subscriber reported an error." in dead
-    assert "<summary>The error as reported</summary>" in dead
+    assert ">The error as reported</summary>" in dead
     assert "HTTPError: 422 <schema> rejected" in dead
     with clock.frozen_at(NOW):
         raw = client_of(ada).get("/outbox/sis/").content.decode()
@@ -99,6 +101,8 @@ def test_the_subscriber_page_gives_the_reasons_in_words(ada, outbox):
     assert CASE.replace("case:", "case ") in failing
     assert ("2 failed attempts: no answer within the time limit. Next attempt in 5 minutes."
             in failing)
+    assert ("1 failed attempt: the worker stopped during the delivery. Tried again as soon as a "
+            "worker is free.") in failing
     assert "Replay" not in failing
 
 

@@ -45,7 +45,7 @@ def _database_url() -> str:
             f"{settings['PORT'] or 5432}/{settings['NAME']}")
 
 
-def _worker(folder: Path) -> subprocess.Popen[bytes]:
+def _worker(folder: Path, batch: int) -> subprocess.Popen[bytes]:
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "retour.settings",
@@ -55,7 +55,7 @@ def _worker(folder: Path) -> subprocess.Popen[bytes]:
         applying.FOLDER: str(folder),
     }
     return subprocess.Popen(
-        [str(RETOUR), "worker", "--poll", "0.1", "--batch", "2", "-v", "2"],
+        [str(RETOUR), "worker", "--poll", "0.1", "--batch", str(batch), "-v", "2"],
         env=environment, stdout=(folder / "stdout").open("wb"),
         stderr=(folder / "stderr").open("wb"),
     )
@@ -97,17 +97,23 @@ def _applied(folder: Path) -> list[tuple[str, int]]:
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_a_worker_killed_mid_delivery_loses_nothing_and_applies_nothing_twice(folder, when):
     _block(folder, "case:a", 2, when)
-    child = _worker(folder)
+    child = _worker(folder, batch=1)  # the other case's messages are not in its batch
     _wait_until((folder / "blocked").exists, child, folder)
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=10)
     assert child.returncode == -signal.SIGKILL
     stuck = Message.objects.get(stream="case:a", sequence=2)
     assert stuck.status == Message.Status.PENDING and stuck.lease_owner  # the lease remains
+    assert stuck.leased_until is not None
     assert ("case:a", 3) not in _applied(folder)  # held back behind the stuck message
 
-    # A second worker, once the lease has run out, finishes the work.
+    # A second worker while the lease holds: it goes on with the other case only.
     (folder / "block.json").unlink()
+    Worker().run(once=True)
+    assert [n for s, n in _applied(folder) if s == "case:b"] == list(SEQUENCES)
+    assert ("case:a", 3) not in _applied(folder)
+
+    # Once the lease has run out, a worker finishes the work.
     expiry = stuck.leased_until + timedelta(seconds=1)
     assert stuck.leased_until <= clock.now() + timedelta(
         seconds=applying.SUBSCRIBER.timeout_seconds) + LEASE_MARGIN
@@ -128,7 +134,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_applies_nothing_twice(fo
 
 def test_sigterm_stops_the_worker_after_the_delivery_in_progress(folder):
     _block(folder, "case:a", 1, "before")
-    child = _worker(folder)
+    child = _worker(folder, batch=2)  # case:a#1 and case:b#1
     _wait_until((folder / "blocked").exists, child, folder)
     child.send_signal(signal.SIGTERM)
     time.sleep(0.3)  # the worker must not give up the delivery in progress

@@ -13,10 +13,17 @@ from retour.cases.models import CaseEvent, Task
 from retour.cases.tests import support as s
 from retour.errors import InvalidInput, NotVisible, PermissionRefused, TransitionRefused
 from retour.identification.actions import NewEvidence, record_identity_evidence
+from retour.identification.models import IdentificationMilestones
 from retour.readmission import actions as ra
 from retour.readmission.instruments import latest_version, record_version
-from retour.readmission.models import Obstacle, ReadmissionRequest, ReadmissionTask
+from retour.readmission.models import (
+    Obstacle,
+    ReadmissionMilestones,
+    ReadmissionRequest,
+    ReadmissionTask,
+)
 from retour.readmission.rules import Rules
+from retour.testing.projections import stored
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 S = ReadmissionRequest.Status
@@ -63,8 +70,7 @@ def test_a_request_runs_from_draft_to_departure_with_due_dates_from_the_instrume
     assert len(last.payload["readmission_request"]["warnings"]) == 2  # transfer, 6 months
     request = ra.record_travel_document_use(anna, request.pk, used_on=today)
     assert request.status == S.USED and request.closed_on == today
-    case.milestones.refresh_from_db()
-    row = case.milestones
+    row = stored(case, ReadmissionMilestones)
     assert (row.readmission_requested_on, row.readmission_replied_on,
             row.readmission_outcome, row.travel_document_issued_on) == (
         today, today, "accepted", today)
@@ -115,8 +121,7 @@ def test_no_reply_in_time_is_tacit_acceptance_where_the_instrument_says_so(anna)
     assert ukraine.status == S.SUBMITTED
     assert Task.objects.filter(case=ukraine.case, kind=ReadmissionTask.CHASE_READMISSION_REPLY,
                                status=Task.Status.OPEN).count() == 1
-    pakistan.case.milestones.refresh_from_db()
-    assert pakistan.case.milestones.readmission_outcome == "tacitly_accepted"
+    assert stored(pakistan.case, ReadmissionMilestones).readmission_outcome == "tacitly_accepted"
     with clock.frozen_at(clock.now() + timedelta(days=32)):
         assert ra.apply_passing_time()["chased"] == 0  # once
         obstacle_request = ra.escalate_readmission_request(
@@ -212,15 +217,12 @@ def test_only_the_own_member_state_and_a_role_that_identifies(anna, lucas, ruud)
 
 def test_the_milestone_row_dates_the_identification(anna):
     case = _with_evidence(anna)  # a language analysis: prima facie only
-    case.milestones.refresh_from_db()
-    assert case.milestones.identified_on is None
+    assert stored(case, IdentificationMilestones).identified_on is None
     record_identity_evidence(anna, case.person_id, NewEvidence(
         kind="consular_interview", taken_on=clock.today(), nationality="PK"))
-    case.milestones.refresh_from_db()
-    assert case.milestones.identified_on == clock.today()
+    assert stored(case, IdentificationMilestones).identified_on == clock.today()
     accepted = _submitted(anna, "UA")  # identified by the acceptance alone
     later = clock.today() + timedelta(days=3)
     with clock.frozen_at(clock.now() + timedelta(days=3)):
         ra.record_readmission_reply(anna, accepted.pk, outcome="accepted", replied_on=later)
-    accepted.case.milestones.refresh_from_db()
-    assert accepted.case.milestones.identified_on == later
+    assert stored(accepted.case, IdentificationMilestones).identified_on == later

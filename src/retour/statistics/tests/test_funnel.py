@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from retour.cases.models import CaseMilestones
 from retour.statistics.funnel import STAGES, funnel, quantile
 from retour.testing.factories import case_for
+from retour.testing.projections import write
 
 D = date.fromisoformat
 ON = D("2026-03-01")
@@ -24,12 +25,8 @@ def funnel_case(user: Any, citizenship: str = "MA", **dates: date) -> None:
     """A case whose milestone row has exactly ``dates`` set among the funnel's dates."""
     case = case_for(user)
     cleared: dict[str, Any] = {stage.column: None for stage in STAGES}
-    CaseMilestones.objects.filter(case=case).update(
-        citizenship=citizenship,
-        closed_on=None,
-        absconded_on=None,
-        **{**cleared, **dates},
-    )
+    write(case, citizenship=citizenship, closed_on=None, absconded_on=None,
+          **{**cleared, **dates})
 
 
 @pytest.fixture

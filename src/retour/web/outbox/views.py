@@ -51,7 +51,6 @@ class MessageRow:
     stream: str
     sequence: int
     occurred_at: datetime
-    attempts: int
     reason: str  # in words
     error: str  # as the subscriber or the worker reported it
 
@@ -92,20 +91,25 @@ def _row(message: Message) -> MessageRow:
             "Given up after %(count)d failed attempts: %(why)s.",
             message.attempts,
         ) % {"count": message.attempts, "why": why}
-    else:
+    elif message.next_attempt_at > clock.now():
         reason = ngettext(
             "%(count)d failed attempt: %(why)s. Next attempt in %(when)s.",
             "%(count)d failed attempts: %(why)s. Next attempt in %(when)s.",
             message.attempts,
         ) % {"count": message.attempts, "why": why,
              "when": timeuntil(message.next_attempt_at, clock.now())}
+    else:
+        reason = ngettext(
+            "%(count)d failed attempt: %(why)s. Tried again as soon as a worker is free.",
+            "%(count)d failed attempts: %(why)s. Tried again as soon as a worker is free.",
+            message.attempts,
+        ) % {"count": message.attempts, "why": why}
     return MessageRow(
         id=message.pk,
         event=_event_label(message.event_type),
         stream=_stream(message.stream),
         sequence=message.sequence,
         occurred_at=message.occurred_at,
-        attempts=message.attempts,
         reason=reason,
         error=message.last_error,
     )

@@ -21,19 +21,18 @@ from retour.accounts.models import User
 from retour.api.tests.conftest import NOW, TODAY
 from retour.api.tests.scenarios import SCENARIOS, Personas, handed_over, legal_stay_ended
 from retour.audit.models import AccessLogEntry
-from retour.cases import actions, tasks
+from retour.cases import tasks
 from retour.cases.models import (
     CaseEvent,
     Deadline,
     Decision,
     Handover,
-    NonCooperation,
     Origin,
     Outcome,
     ReturnCase,
     Task,
 )
-from retour.cases.procedure import TRANSITIONS
+from retour.cases.procedure import transitions
 from retour.cases.stages import Stage
 from retour.identification import missions
 from retour.identification.models import (
@@ -47,6 +46,7 @@ from retour.people.actions import NameInput, link_family_members
 from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
 from retour.readmission.models import ReadmissionTask
 from retour.readmission.procedure import STEPS as READMISSION_STEPS
+from retour.testing.actions import actions
 from retour.testing.factories import case_for, case_in_voluntary_departure, person_for
 from retour.web import labels as L
 from retour.web.forms_actions import FORMS
@@ -173,7 +173,7 @@ def writes(case: ReturnCase) -> tuple[int, int]:
 
 
 def test_every_action_a_user_takes_has_a_form():
-    by_users = {t.action for t in TRANSITIONS if t.capability is not None}
+    by_users = {t.action for t in transitions() if t.capability is not None}
     assert set(FORMS) == by_users == set(SCENARIOS)
 
 
@@ -203,11 +203,9 @@ def test_every_form_field_is_an_argument_of_its_action():
         (L.VULNERABILITIES, Vulnerability.Kind.values),
         (L.RELATIONS, FamilyLink.Relation.values),
         (L.RELATIONS_SEEN_FROM_RELATIVE, FamilyLink.Relation.values),
-        (L.NON_COOPERATION_KINDS, NonCooperation.Kind.values),
-        (L.NON_COOPERATION_CONSEQUENCES, NonCooperation.Consequence.values),
         (L.DOCUMENT_KINDS, IdentityDocument.Kind.values),
         (L.ZONE_STATUSES, IdentityDocument.ZoneStatus.values),
-        (L.ACTIONS, [t.action for t in TRANSITIONS]
+        (L.ACTIONS, [t.action for t in transitions()]
          + ["case_opened", "vulnerability_recorded", "identity_document_recorded",
             "identity_evidence_recorded", "presented_to_mission", "mission_outcome_recorded",
             "mission_cancelled"]

@@ -15,11 +15,11 @@ from django.test import Client
 from retour import clock
 from retour.api.tests.conftest import NOW, TODAY
 from retour.audit.models import AccessLogEntry
-from retour.cases import actions
 from retour.cases.models import CaseEvent, ReturnCase
 from retour.identification.actions import NewDocument, record_identity_document
 from retour.identification.models import IdentityDocument
 from retour.identification.tests.test_documents import passport_zone
+from retour.testing.actions import actions
 from retour.testing.factories import case_for
 from retour.web.tests.test_case_page import (
     case_url,

@@ -5,6 +5,7 @@ Who may see and act, the refusals next to the fields, the history and the access
 
 from __future__ import annotations
 
+import inspect
 from datetime import timedelta
 
 import pytest
@@ -15,10 +16,12 @@ from retour.cases.models import CaseEvent
 from retour.cases.tests import support as s
 from retour.readmission import actions as ra
 from retour.readmission.models import Instrument, Obstacle, ReadmissionRequest
+from retour.readmission.procedure import taken_on_a_request
 from retour.readmission.rules import CHOICES, FLAGS, LISTS, PERIODS
 from retour.readmission.tests.test_requests import _submitted, _with_evidence
 from retour.reference.models import LegalParameter
 from retour.web import labels as L
+from retour.web.forms_readmission import STEP_FORMS
 from retour.web.tests.test_case_page import case_url, client_of, field_error
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -51,6 +54,17 @@ def _overdue(request: ReadmissionRequest, days: int) -> None:
 )
 def test_every_readmission_code_has_its_words(table, codes):
     assert set(table) == set(codes)
+
+
+def test_every_step_an_officer_takes_has_a_form_of_its_arguments():
+    """One form per step a person takes (made from its input schema), its fields the action's
+    arguments, its prefix keeping their ids apart from the other steps' on the page."""
+    assert list(STEP_FORMS) == [a.name for a in taken_on_a_request()]
+    for action, form_class in STEP_FORMS.items():
+        arguments = inspect.signature(getattr(ra, action)).parameters
+        assert set(form_class.base_fields) <= set(arguments) - {"channel"}, action
+    prefixes = [form_class().prefix for form_class in STEP_FORMS.values()]
+    assert len(set(prefixes)) == len(prefixes)
 
 
 def test_the_list_puts_overdue_first_filters_by_country_and_status_and_is_logged(anna, lucas):

@@ -6,10 +6,11 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Apply what the passing of time decides: cases whose voluntary-departure period has "
-        "ended without departure pass to forced-return preparation (M8); readmission replies "
-        "not given in time count as accepted where the instrument says so, overdue requests "
-        "get a task, unused travel documents expire. Run it daily (cron)."
+        "Apply what the passing of time decides, in every app that has time-driven steps: "
+        "cases whose voluntary-departure period has ended without departure pass to "
+        "forced-return preparation (M8); replies and documents another state owes that are "
+        "overdue get a task, and what an agreement says of a silence applies. Run it daily "
+        "(cron)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -2,9 +2,9 @@
 ending it.
 
 A removal recorded while a period is open ends it in the same transaction, with an event of its
-own (``end_detention``, reason ``removed``): the history then shows the removal and the end of
-detention as two facts, and the milestone row reads the end of detention from one kind of
-event only.
+own (``end_detention``, reason ``removed``): detention reacts to the removal's event
+(``retour.seam.reactions``), so the history shows the removal and the end of detention as two
+facts, and the milestone row reads the end of detention from one kind of event only.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from retour import bulk
-from retour.accounts.roles import Capability
-from retour.cases import guards
+from retour.cases import guards as case_guards
 from retour.cases.actions._core import (
     authority_named,
     collected,
@@ -27,19 +25,12 @@ from retour.cases.actions._core import (
     perform,
     require_text,
 )
-from retour.cases.models import DetentionPeriod, ReturnCase
-from retour.cases.procedure import Transition
-from retour.cases.stages import Stage
-from retour.detention import inputs
+from retour.cases.models import ReturnCase
+from retour.detention import guards, inputs, procedure
+from retour.detention.models import DetentionPeriod
 from retour.errors import InvalidInput, one_of
+from retour.seam import reactions
 from retour.seam.actions import implements
-
-# The end of detention that a recorded removal brings: allowed to whoever may record the
-# removal, outside the procedure table because no one chooses it.
-_ENDED_BY_REMOVAL = Transition(
-    "end_detention", gettext_noop("End detention on removal"),
-    frozenset({Stage.DEPARTED}), None, Capability.ENFORCE, (guards.detained,),
-)
 
 
 def _period_values(period: DetentionPeriod) -> dict[str, Any]:
@@ -54,7 +45,7 @@ def _period_values(period: DetentionPeriod) -> dict[str, Any]:
     }
 
 
-@implements(input=inputs.OrderDetention)
+@implements(input=inputs.OrderDetention, step=procedure.ORDER)
 def order_detention(
     user: Any, case_id: Any, *, ordered_on: date, ground: str, facility: str,
     ordering_authority: str = "", reason: str = "", expected_version: int | None = None,
@@ -78,7 +69,7 @@ def order_detention(
         )
         if ground not in DetentionPeriod.Ground.values:
             errors["ground"] = one_of(DetentionPeriod.Ground.values)
-        if not reason.strip() and guards.counts_as_a_minor(case.person, ordered_on):
+        if not reason.strip() and case_guards.counts_as_a_minor(case.person, ordered_on):
             errors["reason"] = _(
                 "the person is a minor: say why detention is the last resort "
                 "(Directive 2008/115/EC Art. 17(1))"
@@ -117,7 +108,7 @@ def _end(case: ReturnCase, ended_on: date, reason: str, note: str,
     return {"detention": _period_values(period)}
 
 
-@implements(input=inputs.EndDetention)
+@implements(input=inputs.EndDetention, step=procedure.END)
 def end_detention(
     user: Any, case_id: Any, *, ended_on: date, reason: str, note: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -137,13 +128,17 @@ def end_detention(
                    expected_version=expected_version, reason=note, channel=channel)
 
 
-def end_on_removal(user: Any, case: ReturnCase, departed_on: date, channel: str = "") -> None:
-    """End the open detention period, if any, because the person was removed on
-    ``departed_on``; called inside the removal's transaction, after it."""
+@reactions.on("record_removal")
+def end_on_removal(removal: reactions.Happened) -> None:
+    """End the open detention period, if any, because the person was removed on the day the
+    removal records; runs in the removal's transaction, after it, as its user."""
+    case = removal.case
     if guards.open_detention(case) is None:
         return
+    departed_on = date.fromisoformat(removal.payload["departed_on"])
 
     def change(case: ReturnCase) -> dict[str, Any]:
         return _end(case, departed_on, DetentionPeriod.EndReason.REMOVED, "", "departed_on")
 
-    perform(user, case.pk, "end_detention", change, channel=channel, step=_ENDED_BY_REMOVAL)
+    perform(removal.user, case.pk, "end_detention", change, channel=removal.channel,
+            step=procedure.ENDED_BY_REMOVAL)

@@ -8,11 +8,13 @@ from datetime import timedelta
 import pytest
 
 from retour import clock
-from retour.cases import actions, milestones
-from retour.cases.actions import record_non_cooperation
-from retour.cases.models import CaseEvent, CaseMilestones, NonCooperation
+from retour.cases import actions
+from retour.cases.models import CaseEvent
+from retour.cooperation.actions import record_non_cooperation
+from retour.cooperation.models import CooperationMilestones, NonCooperation
 from retour.errors import InvalidInput, NotVisible, PermissionRefused, TransitionRefused
 from retour.testing.factories import case_for
+from retour.testing.projections import assert_same_as_replayed, stored
 
 
 def _record(user, case, **changes):
@@ -28,12 +30,10 @@ def test_recorded_with_evidence_and_counted_in_the_milestones(anna):
     _record(anna, case, kind="destroyed_documents", consequence="risk_of_absconding")
     assert list(NonCooperation.objects.filter(case=case).values_list("kind", flat=True)) == [
         "refused_to_attend", "destroyed_documents"]
-    row = CaseMilestones.objects.get(case=case)
+    row = stored(case, CooperationMilestones)
     assert row.non_cooperation_count == 2
     assert row.first_non_cooperation_on == clock.today() - timedelta(days=3)
-    assert [(f.name, getattr(row, f.attname)) for f in row._meta.concrete_fields] == [
-        (f.name, getattr(milestones.rebuild(case), f.attname))
-        for f in row._meta.concrete_fields]
+    assert_same_as_replayed(case)
     event = CaseEvent.objects.filter(case=case, type="record_non_cooperation").latest("sequence")
     assert event.payload["non_cooperation"]["kind"] == "destroyed_documents"
 

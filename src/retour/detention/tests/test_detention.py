@@ -8,23 +8,23 @@ from datetime import timedelta
 import pytest
 
 from retour.audit.models import AccessLogEntry
-from retour.cases import actions, milestones
-from retour.cases.models import CaseEvent, CaseMilestones, DetentionPeriod
+from retour.cases import actions
+from retour.cases.models import CaseEvent, CaseMilestones
 from retour.cases.tests import support as s
+from retour.detention import actions as detention
+from retour.detention.models import DetentionMilestones, DetentionPeriod
 from retour.errors import InvalidInput, PermissionRefused, TransitionRefused
+from retour.testing.projections import assert_same_as_replayed, stored
 
 
 def _order(user, case, **changes):
     fields = {"ordered_on": s.days_ago(10), "ground": "risk_of_absconding",
               "facility": "Detentiecentrum Rotterdam"}
-    return actions.order_detention(user, case.pk, **{**fields, **changes})
+    return detention.order_detention(user, case.pk, **{**fields, **changes})
 
 
 def _same_as_rebuilt(case) -> None:
-    row = CaseMilestones.objects.get(case=case)
-    rebuilt = milestones.rebuild(case)
-    assert [getattr(row, f.attname) for f in row._meta.concrete_fields] == [
-        getattr(rebuilt, f.attname) for f in row._meta.concrete_fields]
+    assert_same_as_replayed(case)
 
 
 def test_ordered_and_ended_with_events_access_log_and_milestones(anna, today):
@@ -37,10 +37,10 @@ def test_ordered_and_ended_with_events_access_log_and_milestones(anna, today):
     assert event.type == "order_detention"
     assert event.payload["detention"]["ground"] == "risk_of_absconding"
     assert AccessLogEntry.objects.filter(operation="write").count() == writes + 1
-    row = CaseMilestones.objects.get(case=case)
+    row = stored(case, DetentionMilestones)
     assert (row.detained_on, row.detention_ended_on) == (s.days_ago(10), None)
 
-    actions.end_detention(anna, case.pk, ended_on=today, reason="released_by_court",
+    detention.end_detention(anna, case.pk, ended_on=today, reason="released_by_court",
                           note="court of The Hague: unlawful")
     period.refresh_from_db()
     assert (period.ended_on, period.end_reason) == (today, "released_by_court")
@@ -52,7 +52,7 @@ def test_ordered_and_ended_with_events_access_log_and_milestones(anna, today):
 
     # A second period: the first start stays, the last end is the new one.
     _order(anna, case, ordered_on=today)
-    actions.end_detention(anna, case.pk, ended_on=today, reason="alternative")
+    detention.end_detention(anna, case.pk, ended_on=today, reason="alternative")
     row.refresh_from_db()
     assert (row.detained_on, row.detention_end_reason) == (s.days_ago(10), "alternative")
     _same_as_rebuilt(case)
@@ -85,10 +85,10 @@ def test_every_wrong_field_at_once_and_nothing_written(anna, today):
 def test_end_refuses_a_date_before_the_order_and_an_unknown_reason(anna, today):
     case = s.forced_return_preparation(anna)
     with pytest.raises(TransitionRefused, match="not detained"):
-        actions.end_detention(anna, case.pk, ended_on=today, reason="other")
+        detention.end_detention(anna, case.pk, ended_on=today, reason="other")
     _order(anna, case)
     with s.writes_nothing(case.pk), pytest.raises(InvalidInput) as refused:
-        actions.end_detention(anna, case.pk, ended_on=s.days_ago(11), reason="bored")
+        detention.end_detention(anna, case.pk, ended_on=s.days_ago(11), reason="bored")
     assert set(refused.value.errors) == {"ended_on", "reason"}
 
 
@@ -111,9 +111,9 @@ def test_a_removal_ends_the_open_period_with_an_event_of_its_own(anna, today):
         "end_detention", "record_removal"]
     period = DetentionPeriod.objects.get(case=case)
     assert (period.ended_on, period.end_reason) == (today, "removed")
-    row = CaseMilestones.objects.get(case=case)
-    assert (row.detention_ended_on, row.detention_end_reason, row.return_type) == (
-        today, "removed", "enforced")
+    row = stored(case, DetentionMilestones)
+    assert (row.detention_ended_on, row.detention_end_reason) == (today, "removed")
+    assert CaseMilestones.objects.get(case=case).return_type == "enforced"
     _same_as_rebuilt(case)
 
 

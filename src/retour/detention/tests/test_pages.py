@@ -8,18 +8,12 @@ import pytest
 from django.utils.formats import date_format
 
 from retour.api.tests.conftest import TODAY
-from retour.cases import actions
-from retour.cases.models import DetentionPeriod
+from retour.detention.models import DetentionPeriod
+from retour.testing.actions import actions
 from retour.testing.factories import case_in_forced_return
-from retour.web import labels as L
 from retour.web.tests.test_case_page import case_url, client_of
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
-
-
-def test_labels_cover_the_codes():
-    assert set(L.DETENTION_GROUNDS) == set(DetentionPeriod.Ground.values)
-    assert set(L.DETENTION_END_REASONS) == set(DetentionPeriod.EndReason.values)
 
 
 def test_the_case_page_shows_the_open_period_and_the_day_the_maximum_is_reached(anna):

@@ -10,7 +10,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from retour import bulk
-from retour.cases import guards
 from retour.cases.actions._core import (
     collected,
     not_before,
@@ -18,8 +17,9 @@ from retour.cases.actions._core import (
     perform,
     require_text,
 )
-from retour.cases.models import ReintegrationReferral, ReturnCase
-from retour.counselling import inputs
+from retour.cases.models import ReturnCase
+from retour.counselling import guards, inputs, procedure
+from retour.counselling.models import ReintegrationReferral
 from retour.errors import InvalidInput, one_of
 from retour.seam.actions import implements
 
@@ -34,7 +34,7 @@ def _referral_values(referral: ReintegrationReferral) -> dict[str, Any]:
     }
 
 
-@implements(input=inputs.ReferToReintegration)
+@implements(input=inputs.ReferToReintegration, step=procedure.REFER)
 def refer_to_reintegration(
     user: Any, case_id: Any, *, referred_on: date, programme: str, reason: str = "",
     expected_version: int | None = None, channel: str = "",
@@ -63,7 +63,7 @@ def refer_to_reintegration(
                    expected_version=expected_version, reason=reason, channel=channel)
 
 
-@implements(input=inputs.RecordReintegrationOutcome)
+@implements(input=inputs.RecordReintegrationOutcome, step=procedure.RECORD_OUTCOME)
 def record_reintegration_outcome(
     user: Any, case_id: Any, *, outcome: str, outcome_on: date, note: str = "",
     expected_version: int | None = None, channel: str = "",

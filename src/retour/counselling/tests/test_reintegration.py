@@ -8,22 +8,21 @@ from datetime import timedelta
 import pytest
 
 from retour.audit.models import AccessLogEntry
-from retour.cases import actions, milestones
-from retour.cases.models import CaseEvent, CaseMilestones, ReintegrationReferral
+from retour.cases.models import CaseEvent
 from retour.cases.tests import support as s
+from retour.counselling import actions as counselling
+from retour.counselling.models import CounsellingMilestones, ReintegrationReferral
 from retour.errors import InvalidInput, PermissionRefused, TransitionRefused
+from retour.testing.projections import assert_same_as_replayed, stored
 
 
 def _refer(user, case, **changes):
     fields = {"referred_on": s.days_ago(5), "programme": "Frontex JRS"}
-    return actions.refer_to_reintegration(user, case.pk, **{**fields, **changes})
+    return counselling.refer_to_reintegration(user, case.pk, **{**fields, **changes})
 
 
 def _same_as_rebuilt(case) -> None:
-    row = CaseMilestones.objects.get(case=case)
-    rebuilt = milestones.rebuild(case)
-    assert [getattr(row, f.attname) for f in row._meta.concrete_fields] == [
-        getattr(rebuilt, f.attname) for f in row._meta.concrete_fields]
+    assert_same_as_replayed(case)
 
 
 def test_referred_declined_referred_again_and_accepted(anna, today):
@@ -34,14 +33,14 @@ def test_referred_declined_referred_again_and_accepted(anna, today):
     event = CaseEvent.objects.filter(case=case).latest("sequence")
     assert (event.type, event.payload["reintegration"]["programme"]) == (
         "refer_to_reintegration", "national AVRR")
-    actions.record_reintegration_outcome(anna, case.pk, outcome="declined",
+    counselling.record_reintegration_outcome(anna, case.pk, outcome="declined",
                                          outcome_on=s.days_ago(3))
     _refer(anna, case, referred_on=s.days_ago(2))
-    actions.record_reintegration_outcome(anna, case.pk, outcome="accepted", outcome_on=today,
+    counselling.record_reintegration_outcome(anna, case.pk, outcome="accepted", outcome_on=today,
                                          note="start-up grant")
     assert list(ReintegrationReferral.objects.filter(case=case).values_list(
         "outcome", flat=True)) == ["declined", "accepted"]
-    row = CaseMilestones.objects.get(case=case)
+    row = stored(case, CounsellingMilestones)
     assert (row.reintegration_referred_on, row.reintegration_accepted_on) == (
         s.days_ago(5), today)
     _same_as_rebuilt(case)
@@ -50,7 +49,8 @@ def test_referred_declined_referred_again_and_accepted(anna, today):
 def test_one_pending_referral_at_a_time_and_an_outcome_needs_one(anna, today):
     case = s.voluntary_departure(anna)
     with s.writes_nothing(case.pk), pytest.raises(TransitionRefused, match="awaits an outcome"):
-        actions.record_reintegration_outcome(anna, case.pk, outcome="accepted", outcome_on=today)
+        counselling.record_reintegration_outcome(anna, case.pk, outcome="accepted",
+                                                 outcome_on=today)
     _refer(anna, case)
     with s.writes_nothing(case.pk), pytest.raises(TransitionRefused, match="awaits its outcome"):
         _refer(anna, case)
@@ -69,7 +69,7 @@ def test_every_wrong_field_at_once(anna, today):
     assert set(refused.value.errors) == {"referred_on", "programme"}
     _refer(anna, case)
     with s.writes_nothing(case.pk), pytest.raises(InvalidInput) as refused:
-        actions.record_reintegration_outcome(anna, case.pk, outcome="maybe",
+        counselling.record_reintegration_outcome(anna, case.pk, outcome="maybe",
                                              outcome_on=s.days_ago(6))
     assert set(refused.value.errors) == {"outcome", "outcome_on"}
 

@@ -7,16 +7,11 @@ from datetime import timedelta
 import pytest
 
 from retour.api.tests.conftest import TODAY
-from retour.cases.models import ReintegrationReferral
+from retour.counselling.models import ReintegrationReferral
 from retour.testing.factories import case_in_voluntary_departure
-from retour.web import labels as L
 from retour.web.tests.test_case_page import case_url, client_of
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
-
-
-def test_labels_cover_the_outcomes():
-    assert set(L.REINTEGRATION_OUTCOMES) == set(ReintegrationReferral.Outcome.values)
 
 
 def test_a_counsellor_refers_and_records_the_acceptance(lucas, lotte):

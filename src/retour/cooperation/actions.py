@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from retour import bulk, clock
 from retour.cases.actions._core import not_in_future, perform, require_text
-from retour.cases.models import NonCooperation, ReturnCase
-from retour.cooperation import inputs
+from retour.cases.models import ReturnCase
+from retour.cooperation import inputs, procedure
+from retour.cooperation.models import NonCooperation
 from retour.errors import InvalidInput, one_of
 from retour.seam.actions import implements
 
 
-@implements(input=inputs.RecordNonCooperation)
+@implements(input=inputs.RecordNonCooperation, step=procedure.RECORD)
 def record_non_cooperation(
     user: Any, case_id: Any, *, kind: str, occurred_on: date, evidence: str, consequence: str,
     reason: str = "", expected_version: int | None = None, channel: str = "",
