@@ -10,7 +10,7 @@ PORT ?= 8000
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install browser pdf-libraries lint typecheck clean-demo user-guide bench
+.PHONY: demo test install browser pdf-libraries lint architecture typecheck clean-demo user-guide bench
 
 install: $(STAMP)
 
@@ -67,6 +67,10 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check src benchmarks
+
+# The architecture's contracts: which app may import which (pyproject's [tool.importlinter]).
+architecture: install
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

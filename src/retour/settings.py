@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "retour.api",
     "retour.simulation",
     "retour.web",
+    # A capability of a member state's own, installed beside the product's (its actions,
+    # events, projections, pages and API plug into the seam; ADR 0011).
+    *env_list("RETOUR_EXTRA_APPS", []),
 ]
 
 MIDDLEWARE = [

@@ -34,8 +34,7 @@ from types import FrameType
 from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.db.models import F, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 
 from retour import clock
 from retour.outbox.models import Message
@@ -193,26 +192,40 @@ class Worker:
             self._deliver(message, current[message.subscriber])
         return len(claimed)
 
-    def _due(self, names: Iterable[str], now: datetime) -> QuerySet[Message]:
-        # The head of each (subscriber, stream): its open (pending or dead) message with the
-        # lowest sequence. Numbered by a window function rather than found by a correlated
-        # NOT EXISTS, whose plan PostgreSQL may choose with outdated statistics (just after
-        # many messages were written) as a nested loop that reads every open message once
-        # for each: the window reads them once.
-        heads = (
-            Message.objects.filter(
-                subscriber__in=list(names), status__in=[Status.PENDING, Status.DEAD]
-            )
-            .annotate(position=Window(
-                RowNumber(), partition_by=[F("subscriber"), F("stream")], order_by="sequence"
-            ))
-            .filter(position=1)
-            .values("pk")
-        )
+    def _heads(self, names: list[str], now: datetime) -> list[int]:
+        """The due messages that head their (subscriber, stream), oldest due first: the
+        stream's open (pending or dead) message with the lowest sequence, if it is pending,
+        its time has come and it is not leased.
+
+        One pass over the open messages with a window function, in SQL of its own: no join
+        for PostgreSQL to plan as a nested loop from outdated statistics (just after many
+        messages were written), which read every open message once for each. (The ORM
+        would filter on the status before numbering, where it must be after.)"""
+        table = Message._meta.db_table
+        at = Message._meta.get_field("next_attempt_at").get_db_prep_value(now, connection)
+        names_list = ", ".join(["%s"] * len(names))
+        statement = f"""
+            SELECT id FROM (
+                SELECT id, status, next_attempt_at, leased_until, ROW_NUMBER() OVER (
+                    PARTITION BY subscriber, stream ORDER BY sequence) AS place_in_stream
+                FROM {connection.ops.quote_name(table)}
+                WHERE subscriber IN ({names_list}) AND status IN (%s, %s)
+            ) AS heads
+            WHERE place_in_stream = 1 AND status = %s AND next_attempt_at <= %s
+                AND (leased_until IS NULL OR leased_until <= %s)
+            ORDER BY next_attempt_at, id
+            LIMIT %s
+        """  # noqa: S608 (the table's name from the model; values are parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*names, Status.PENDING, Status.DEAD, Status.PENDING,
+                                       at, at, self.batch])
+            return [key for (key,) in cursor.fetchall()]
+
+    def _locked(self, keys: list[int], now: datetime) -> list[Message]:
+        """The messages ``keys`` that are still due, locked for this claim. The conditions
+        are checked again under the lock: another worker may have claimed one meanwhile."""
         due = (
-            Message.objects.filter(
-                pk__in=Subquery(heads), status=Status.PENDING, next_attempt_at__lte=now
-            )
+            Message.objects.filter(pk__in=keys, status=Status.PENDING, next_attempt_at__lte=now)
             .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
             .order_by("next_attempt_at", "id")
         )
@@ -221,14 +234,14 @@ class Worker:
             # SQLite needs nothing: its transactions start IMMEDIATE (settings), so one claim
             # runs at a time.
             due = due.select_for_update(skip_locked=True)
-        return due
+        return list(due)
 
     def _claim(self, current: dict[str, Subscriber]) -> list[Message]:
         if not current:
             return []
         now = clock.now()
         with transaction.atomic():
-            found = list(self._due(current, now)[: self.batch])
+            found = self._locked(self._heads(list(current), now), now)
             claimed: dict[str, list[Message]] = {}
             for message in found:
                 subscriber = current[message.subscriber]

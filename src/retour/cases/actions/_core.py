@@ -28,6 +28,7 @@ from retour.errors import (
     StaleVersion,
     TransitionRefused,
 )
+from retour.outbox import publish as outbox
 from retour.seam import events, projections, reactions
 
 # Case fields whose old and new values every event records.
@@ -117,8 +118,9 @@ def append_event(
     payload: dict[str, Any],
 ) -> CaseEvent:
     """Append the event that brought ``case`` to its current version, after checking its
-    payload against its declared type, and fold it into the case's projections (the
-    milestone row and every app's rows that care). The event's sequence is the case's
+    payload against its declared type, fold it into the case's projections (the milestone
+    row and every app's rows that care), and write the outbox's messages for the subscribers
+    that want it, all in the action's transaction. The event's sequence is the case's
     version: each version of a case is made by exactly one event."""
     declared = events.get(event_type)
     declared.validate(payload)
@@ -150,6 +152,11 @@ def append_event(
             # before it is saved once, at its end.
             if not session.is_made(row):
                 _save_at_end(session, row)
+    outbox.publish(outbox.PublishedEvent(
+        type=event_type, version=declared.version, stream=f"case:{case.pk}",
+        sequence=event.sequence, occurred_at=event.occurred_at,
+        member_state=case.member_state_id, payload=payload,
+    ))
     return event
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WelfareConfig(AppConfig):
+    name = "retour.seam.tests.plugin"
+    label = "welfare"
