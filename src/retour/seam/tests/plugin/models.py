@@ -9,3 +9,6 @@ class WelfareMilestones(models.Model):
         related_name="welfare_milestones",
     )
     welfare_visited_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"welfare milestones of {self.case_id}"
