@@ -40,7 +40,7 @@ def _require_identify(user: Any) -> None:
         )
 
 
-pipeline.subject(
+REVIEW = pipeline.subject(
     "match_review", MatchReview, label=pgettext_lazy("access log", "review of a possible match"),
     member_state=lambda review: review.person.member_state_id, object_type="match_review",
     persons=lambda review: [review.person_id, review.candidate_id], related=("person",),
@@ -107,6 +107,8 @@ def queue_possible_matches(
             if frozenset((person.pk, c.person.pk)) not in known
         ]
         _queued_in_session().update(frozenset((r.person_id, r.candidate_id)) for r in queued)
+        for review in queued:  # to be decided later in the same bulk session, if one runs
+            REVIEW.keep(review)
         return Done(
             person,
             {"reviews": [str(r.pk) for r in queued],

@@ -50,15 +50,13 @@ class Message(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        # No partial indexes: SQLite uses one only when the query's condition is written
-        # into the statement, and Django sends the status as a parameter.
+        # The worker reads the open (pending or dead) messages of its subscribers, the page
+        # counts by status: both start from (subscriber, status), so neither reads the
+        # delivered messages, which pile up. No partial indexes: SQLite uses one only when the
+        # query's condition is written into the statement, and Django sends parameters.
         indexes = [
-            # The worker's scan: pending messages whose time has come.
-            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
-            # "Is an earlier message of this subscriber and stream still open?"
-            models.Index(fields=["subscriber", "stream", "sequence"], name="outbox_stream"),
-            # The page: counts by status, the oldest pending message, the last delivery.
             models.Index(fields=["subscriber", "status", "created_at"], name="outbox_status"),
+            # The page's last delivery, read from the end of the index.
             models.Index(
                 fields=["subscriber", "status", "delivered_at"], name="outbox_delivered"
             ),

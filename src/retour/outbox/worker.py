@@ -48,6 +48,9 @@ LEASE_MARGIN = timedelta(seconds=30)
 BACKOFF_LIMIT = 3600  # seconds: the longest wait between two attempts
 ERROR_LENGTH = 2000  # characters of an error kept on the message
 PAUSE_STEP = 0.1  # seconds: how soon a waiting worker notices it was asked to stop
+# Stream heads read per message to claim: room to pass over those another worker is claiming
+# at the same moment (PostgreSQL; on SQLite claims do not overlap).
+HEADS_PER_MESSAGE = 4
 
 Status = Message.Status
 Failure = Message.Failure
@@ -193,9 +196,9 @@ class Worker:
         return len(claimed)
 
     def _heads(self, names: list[str], now: datetime) -> list[int]:
-        """The due messages that head their (subscriber, stream), oldest due first: the
-        stream's open (pending or dead) message with the lowest sequence, if it is pending,
-        its time has come and it is not leased.
+        """Due messages that head their (subscriber, stream), oldest due first: the stream's
+        open (pending or dead) message with the lowest sequence, if it is pending, its time
+        has come and it is not leased.
 
         One pass over the open messages with a window function, in SQL of its own: no join
         for PostgreSQL to plan as a nested loop from outdated statistics (just after many
@@ -218,12 +221,13 @@ class Worker:
         """  # noqa: S608 (the table's name from the model; values are parameters)
         with connection.cursor() as cursor:
             cursor.execute(statement, [*names, Status.PENDING, Status.DEAD, Status.PENDING,
-                                       at, at, self.batch])
+                                       at, at, self.batch * HEADS_PER_MESSAGE])
             return [key for (key,) in cursor.fetchall()]
 
     def _locked(self, keys: list[int], now: datetime) -> list[Message]:
-        """The messages ``keys`` that are still due, locked for this claim. The conditions
-        are checked again under the lock: another worker may have claimed one meanwhile."""
+        """The first ``batch`` of the messages ``keys`` that are still due, locked for this
+        claim. The conditions are checked again under the lock: another worker may have
+        claimed one meanwhile."""
         due = (
             Message.objects.filter(pk__in=keys, status=Status.PENDING, next_attempt_at__lte=now)
             .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
@@ -234,7 +238,7 @@ class Worker:
             # SQLite needs nothing: its transactions start IMMEDIATE (settings), so one claim
             # runs at a time.
             due = due.select_for_update(skip_locked=True)
-        return list(due)
+        return list(due[: self.batch])
 
     def _claim(self, current: dict[str, Subscriber]) -> list[Message]:
         if not current:

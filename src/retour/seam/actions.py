@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from django.utils.translation import gettext
+
 from retour.seam.inputs import Input
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,7 +47,13 @@ class Action:
 
     @property
     def label(self) -> str:
+        """English, as the procedure document and the access log keep it."""
         return str(self.step.label)
+
+    @property
+    def words(self) -> str:
+        """The label in the reader's language (the rows mark it for the catalogue)."""
+        return gettext(self.label)
 
     @property
     def slug(self) -> str:

@@ -1,5 +1,5 @@
-"""One write path for every subject that is not a case: persons, identity documents and other
-evidence, match reviews, identification missions and presentations, readmission obstacles and
+"""One write path for every subject: cases, persons, identity documents and other evidence,
+match reviews, identification missions and presentations, readmission obstacles and
 instruments.
 
 An app registers each kind of subject once (``subject``): how a record is read, the member
@@ -11,18 +11,19 @@ through ``take``, which does, in one transaction (``bulk.atomic_action``)::
 
     check the capability of the user's roles               PermissionRefused
     load the subject through the user's scope, for update  NotVisible
+      (a subject may load first: a case outside the scope is a 404 whatever the role)
     check the expected version                             StaleVersion
-    check the row's guards                                 TransitionRefused
+    check the row's guards (a subject may say more:        TransitionRefused
+      the case's stage and the procedure table)
     change (the handler's function: validates, writes through ``retour.bulk``)
-    append the action's one typed event to the subject's log (``SubjectEvent``) and hand it
-      to whatever else records it (the open cases of the persons it concerns)
+    append the action's one typed event to the subject's log (``SubjectEvent``, or the
+      subject's own: the case's ``CaseEvent`` with its projections) and hand it to whatever
+      else records it (the open cases of the persons it concerns), publish it to the outbox
     append the access-log entry
+    run what other apps do in reaction (the subject's ``after``: a case's reactions)
 
 A refusal or a failure anywhere leaves nothing written. The system (``user`` None) needs no
-capability and sees every subject; it writes no access-log entry, as for cases.
-
-Cases keep their own pipeline (``retour.cases.actions._core.perform``): the same checks in the
-same order, with the case's stage and milestones besides.
+capability and sees every subject; it writes no access-log entry.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from retour import bulk, clock
 from retour.accounts.scoping import personal_data_member_state
 from retour.audit.log import record_access
 from retour.errors import NotVisible, PermissionRefused, StaleVersion, TransitionRefused
+from retour.outbox import publish as outbox
 from retour.seam import actions as seam_actions
 from retour.seam import events
 from retour.seam.models import SubjectEvent
@@ -103,6 +105,16 @@ class Subject:
     read: Callable[[Any], Any] | None = None
     load: Callable[[Any, Any], Any] | None = None
     not_found: str = ""
+    # A subject whose existence must not depend on the role asked about (a case) loads
+    # through the scope before the capability is checked.
+    scope_first: bool = False
+    # The subject's own rules beside the row's guards (a case's stage), its own wording of
+    # a stale version, its own log (a case's events and projections), and what follows the
+    # action in its transaction (a case's reactions); each None: the default below.
+    refusal: Callable[[Any, Any], str | None] | None = None
+    stale: Callable[[Any, int], None] | None = None
+    log: Callable[..., Any] | None = None
+    after: Callable[[Any, Any, Any, str], None] | None = None
 
     def visible(self, record: Any, user: Any) -> bool:
         """Whether ``user`` may see ``record`` (None: the system sees everything)."""
@@ -196,6 +208,10 @@ class Done:
     person_ids: list[Any] | None = None
     search_terms: dict[str, Any] | None = None
     also: Callable[[str, dict[str, Any]], object] | None = None
+    # The fields the change set on the record besides its version, saved with it; and the
+    # earlier values of the record's own fields it changed (a case keeps them with the event).
+    saved: tuple[str, ...] = ()
+    old_values: dict[str, Any] | None = None
 
 
 Change = Callable[[Any], Done]
@@ -210,39 +226,46 @@ def take(
     expected_version: int | None = None,
     reason: str = "",
     channel: str = "",
+    subject: str | None = None,
+    step: Any = None,
 ) -> Any:
     """Take the declared ``action`` on the subject ``key`` (None: the action makes its
     subject) in one transaction; see the module. ``change(record)`` validates (raising
     ``InvalidInput``), changes and returns ``Done``; ``record`` is the loaded subject, or None
-    when the action makes one."""
+    when the action makes one. ``subject`` and ``step`` name a step of another table taken
+    on this subject (a request's step that is an event on its case)."""
     declared = seam_actions.get(action)
-    step: Step = declared.step
-    on = subject_named(declared.subject)
+    step = step or declared.step
+    on = subject_named(subject or declared.subject)
     event_type = _event_type(declared)
     with bulk.atomic_action():
+        record = None
+        if on.scope_first and key is not None:
+            record = on.loaded(user, key)
         if user is not None and (step.capability is None or not user.can(step.capability)):
+            words = getattr(step, "refused", "") or step.label
             raise PermissionRefused(
-                _("your role does not allow: %(action)s")
-                % {"action": _(step.refused or step.label).lower()}
+                _("your role does not allow: %(action)s") % {"action": _(words).lower()}
             )
-        record = None if key is None else on.loaded(user, key)
+        if record is None and key is not None:
+            record = on.loaded(user, key)
         if record is not None:
             _check_version(on, record, expected_version)
         elif expected_version is not None:
             raise TypeError(f"{action}: a subject the action makes has no version to expect")
-        for guard in step.guards:
-            why_not = guard(record)
-            if why_not:
-                raise TransitionRefused(why_not)
+        why_not = (on.refusal or _guards)(step, record)
+        if why_not:
+            raise TransitionRefused(why_not)
         done = change(record)
-        about = subject_named(step.makes) if step.makes else on
+        makes = getattr(step, "makes", None)
+        about = subject_named(makes) if makes else on
         made = done.record is not record
         if about.version_field is not None and not made:
             setattr(done.record, about.version_field,
                     getattr(done.record, about.version_field) + 1)
-            bulk.save(done.record, about.version_field)
-        append(about, done.record, event_type, done.payload, user=user, reason=reason,
-               made=made)
+            bulk.save(done.record, about.version_field, *done.saved)
+        event = (about.log or append)(about, done.record, event_type, done.payload, user=user,
+                                      reason=reason, made=made, old_values=done.old_values)
         if done.also is not None:
             done.also(event_type, done.payload)
         if user is not None and about.object_type is not None:
@@ -252,10 +275,21 @@ def take(
                 person_ids=about.persons(done.record) if done.person_ids is None
                 else done.person_ids,
                 search_terms=done.search_terms,
-                reason=reason or done.audit or step.audit or step.label,
+                reason=reason or done.audit or getattr(step, "audit", "") or step.label,
                 channel=channel,
             )
+        if about.after is not None:
+            about.after(event, done.record, user, channel)
     return done.record if done.result is _RECORD else done.result
+
+
+def _guards(step: Any, record: Any) -> str | None:
+    """The first refusal of the row's guards, which see the loaded subject."""
+    for guard in step.guards:
+        why_not = guard(record)
+        if why_not:
+            return str(why_not)
+    return None
 
 
 def _event_type(declared: seam_actions.Action) -> str:
@@ -269,7 +303,7 @@ def _event_type(declared: seam_actions.Action) -> str:
 
 def append(
     about: Subject | str, record: Any, event_type: str, payload: dict[str, Any], *,
-    user: Any, reason: str = "", made: bool = False,
+    user: Any, reason: str = "", made: bool = False, old_values: dict[str, Any] | None = None,
 ) -> SubjectEvent:
     """Append an event to ``record``'s log after checking its payload against its declared
     type: ``take`` does it for its action; an action on another subject (a case step that
@@ -304,6 +338,11 @@ def append(
         session.collect("seam.subject_events", event, bulk.insert_rows)
     if made:
         kind.keep(record)
+    outbox.publish(outbox.PublishedEvent(
+        type=event_type, version=declared.version, stream=f"{kind.name}:{subject_key}",
+        sequence=sequence, occurred_at=event.occurred_at, member_state=event.member_state,
+        payload=payload,
+    ))
     return event
 
 
@@ -328,6 +367,9 @@ def _last_sequence(kind: str, key: str) -> int:
 
 def _check_version(on: Subject, record: Any, expected_version: int | None) -> None:
     if expected_version is None:
+        return
+    if on.stale is not None:
+        on.stale(record, expected_version)
         return
     if on.version_field is None:
         raise TypeError(f"subject {on.name} has no version to expect")

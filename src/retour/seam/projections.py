@@ -12,6 +12,7 @@ from a log alone, which the property tests compare with what was kept.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -67,10 +68,12 @@ def register(model: type[M], *, main: bool = False) -> type[M]:
         if _PROJECTIONS and not _PROJECTIONS[0].accessor:
             raise ValueError("the main projection is registered twice")
         _PROJECTIONS.insert(0, Projection(model, ""))
+        _interested.cache_clear()
         return model
     case = model._meta.get_field("case")
     accessor = case.remote_field.get_accessor_name()  # type: ignore[union-attr]
     _PROJECTIONS.append(Projection(model, f"case__{accessor}"))
+    _interested.cache_clear()
     return model
 
 
@@ -98,6 +101,7 @@ def on(event_type: str | None, model: type[models.Model]) -> Callable[[F], F]:
 
     def register_fold(fold: F) -> F:
         _projection(model).folds.setdefault(event_type, []).append(fold)
+        _interested.cache_clear()
         return fold
 
     return register_fold
@@ -115,12 +119,12 @@ def fold(rows: Mapping[type[models.Model], Row], event: Recorded,
          row_for: Callable[[Projection], Row]) -> list[Row]:
     """Fold ``event`` into the rows of every projection that cares; ``row_for`` gives (or
     makes) a projection's row when ``rows`` lacks it. Returns the rows it changed."""
+    interested = _interested(event.type)
+    if not interested:
+        return []
     payload = read(event.type, event.version, event.payload)
     changed = []
-    for projection in _PROJECTIONS:
-        folds = projection.folds_for(event.type)
-        if not folds:
-            continue
+    for projection, folds in interested:
         row = rows.get(projection.model)
         if row is None:
             row = row_for(projection)
@@ -128,6 +132,14 @@ def fold(rows: Mapping[type[models.Model], Row], event: Recorded,
             one(row, payload, event)
         changed.append(row)
     return changed
+
+
+@functools.cache
+def _interested(event_type: str) -> list[tuple[Projection, list[Fold]]]:
+    """The projections that fold ``event_type``, with their folds (asked for every event
+    written; the registrations are complete once the apps are loaded)."""
+    found = [(p, p.folds_for(event_type)) for p in _PROJECTIONS]
+    return [(p, folds) for p, folds in found if folds]
 
 
 def replay(case: Any, events: Iterable[Recorded]) -> dict[type[models.Model], Row]:

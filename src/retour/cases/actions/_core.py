@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from retour import bulk, clock
 from retour.accounts.models import Authority
-from retour.audit.log import record_access
 from retour.cases import tasks
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
 from retour.cases.procedure import Transition, refusal
@@ -24,12 +23,10 @@ from retour.cases.stages import OPEN_STAGES
 from retour.errors import (
     InvalidInput,
     NotVisible,
-    PermissionRefused,
     StaleVersion,
-    TransitionRefused,
 )
 from retour.outbox import publish as outbox
-from retour.seam import events, projections, reactions
+from retour.seam import events, pipeline, projections, reactions
 
 # Case fields whose old and new values every event records.
 TRACKED_FIELDS = (
@@ -220,43 +217,55 @@ def perform(
     that hangs off the case (another app's, such as a request to a third country) with its
     own table, whose event is the case's like any other.
     """
-    transition = step or transition_of(action)
-    with bulk.atomic_action():
-        case = load_case(user, case_id, for_update=True)
-        if user is not None and (
-            transition.capability is None or not user.can(transition.capability)
-        ):
-            raise PermissionRefused(
-                _("your role does not allow: %(action)s")
-                % {"action": _(transition.label).lower()}
-            )
-        _check_version(case, expected_version)
-        why_not = refusal(transition, case)
-        if why_not:
-            raise TransitionRefused(why_not)
+
+    def on_case(case: ReturnCase) -> pipeline.Done:
         before, row_before = snapshot(case), _row(case)
         details = change(case) or {}
         after, row_after = snapshot(case), _row(case)
         changed = [name for name in TRACKED_FIELDS if before[name] != after[name]]
-        case.version += 1
         case.updated_at = clock.now()
-        bulk.save(case, "version", "updated_at",
-                  *(name for name, value in row_after.items() if row_before[name] != value))
-        event = append_event(
+        return pipeline.Done(
             case,
-            user,
-            action,
-            reason,
-            {name: before[name] for name in changed},
             {**{name: after[name] for name in changed}, **details},
+            old_values={name: before[name] for name in changed},
+            saved=("updated_at",
+                   *(name for name, value in row_after.items() if row_before[name] != value)),
         )
-        if user is not None:
-            record_access(
-                user, "write", "return_case", [case.pk], person_ids=[case.person_id],
-                reason=reason or transition.label, channel=channel,
-            )
-        after_event(event, user, channel)
-    return case
+
+    found: ReturnCase = pipeline.take(
+        user, action, case_id, on_case, expected_version=expected_version, reason=reason,
+        channel=channel, subject=CASE.name, step=step or transition_of(action),
+    )
+    return found
+
+
+def _log(
+    about: pipeline.Subject, case: ReturnCase, event_type: str, payload: dict[str, Any], *,
+    user: Any, reason: str, made: bool, old_values: dict[str, Any] | None,
+) -> CaseEvent:
+    return append_event(case, user, event_type, reason, old_values or {}, payload)
+
+
+def _after(event: CaseEvent, case: ReturnCase, user: Any, channel: str) -> None:
+    after_event(event, user, channel)
+
+
+# The case as a subject of the one write path (``retour.seam.pipeline``): read through the
+# user's scope before anything else (another member state's case is a 404 whatever the role),
+# refused by the procedure table, its events kept in its own log with its projections.
+CASE = pipeline.subject(
+    "case", ReturnCase,
+    member_state=lambda case: case.member_state_id,
+    object_type="return_case",
+    persons=lambda case: [case.person_id],
+    version_field="version",
+    load=lambda user, key: load_case(user, key, for_update=True),
+    scope_first=True,
+    refusal=refusal,
+    stale=_check_version,
+    log=_log,
+    after=_after,
+)
 
 
 def require_text(value: str, field: str, missing: str) -> str:

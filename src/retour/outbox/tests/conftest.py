@@ -7,11 +7,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from retour.accounts.models import User
 from retour.outbox import subscribers as registry
 from retour.outbox.models import Message
 from retour.outbox.publish import PublishedEvent
 from retour.outbox.subscribers import Subscriber, subscribe
+
+# The pages' browser fixtures (real Chromium), for the outbox page's browser test.
+from retour.web.tests.conftest import chromium, page  # noqa: F401
 
 OCCURRED = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -61,6 +66,12 @@ class Recorder:
         if self.failures.get(where, 0) > 0:
             self.failures[where] -= 1
             raise ConnectionError(f"peer refused {message.stream}#{message.sequence}")
+
+
+def client_of(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

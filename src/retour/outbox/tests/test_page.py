@@ -16,8 +16,7 @@ from retour.audit.models import AccessLogEntry
 from retour.outbox.models import Message
 from retour.outbox.publish import publish
 from retour.outbox.subscribers import Subscriber, subscribe
-from retour.outbox.tests.conftest import OCCURRED, event
-from retour.web.tests.test_case_page import client_of
+from retour.outbox.tests.conftest import OCCURRED, client_of, event
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,7 @@ from retour.outbox.models import Message
 from retour.outbox.publish import publish
 from retour.outbox.subscribers import Subscriber, subscribe
 from retour.outbox.tests.conftest import event
-from retour.web.tests.conftest import (  # noqa: F401 (chromium, page: fixtures)
-    assert_accessible,
-    chromium,
-    page,
-    screenshot,
-    sign_in,
-)
+from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +21,11 @@ def _ignore(message: Message) -> None:
     """A subscriber that accepts everything."""
 
 
-def _no_horizontal_scroll(page) -> bool:  # noqa: F811
+def _no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_the_administrator_replays_a_dead_letter_on_a_phone(page, ada):  # noqa: F811
+def test_the_administrator_replays_a_dead_letter_on_a_phone(page, ada):
     subscribe(Subscriber(name="sis", deliver=_ignore,
                          description="Alerts in the Schengen Information System"))
     for sequence in (1, 2):

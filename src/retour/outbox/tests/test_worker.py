@@ -241,9 +241,14 @@ def test_a_batch_is_claimed_at_a_time(recorder):
 def test_two_workers_at_once_deliver_each_message_once_in_order():
     received: list[tuple[str, int]] = []
     lock = threading.Lock()
+    # Each worker's first delivery waits for the other's: both hold a claim at once.
+    both_delivering = threading.Barrier(2, timeout=10)
+    started: set[int] = set()
 
     def record(message: Message) -> None:
-        time.sleep(0.001)  # long enough for the other worker to get in between
+        if threading.get_ident() not in started:
+            started.add(threading.get_ident())
+            both_delivering.wait()
         with lock:
             received.append((message.stream, message.sequence))
 
@@ -251,6 +256,7 @@ def test_two_workers_at_once_deliver_each_message_once_in_order():
     for sequence in range(1, 6):
         for case in range(8):
             publish(event(f"case:{case}", sequence))
+
     def run(worker: Worker) -> None:
         try:
             worker.run(once=True)
@@ -263,7 +269,7 @@ def test_two_workers_at_once_deliver_each_message_once_in_order():
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not both_delivering.broken, "both workers held a claim at the same time"
     assert sorted(received) == sorted({(f"case:{c}", s) for c in range(8) for s in range(1, 6)})
     for case in range(8):
         assert [s for stream, s in received if stream == f"case:{case}"] == [1, 2, 3, 4, 5]
-    assert all(w.tally.delivered for w in workers), "both workers took part"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from retour import clock
+from retour import bulk, clock
 from retour.audit.models import AccessLogEntry
 from retour.cases import actions as case_actions
 from retour.cases.models import CaseEvent
@@ -133,8 +133,9 @@ def test_queueing_possible_matches_and_deciding_one(anna):
 def test_a_mission_from_planning_to_outcome_and_another_cancelled(anna):
     today = clock.today()
     case = case_for(anna)
-    details = {"country": "MA", "kind": "delegation_mission", "starts_on": today,
-               "ends_on": today + timedelta(days=1), "place": "Rotterdam"}
+    details: dict[str, Any] = {
+        "country": "MA", "kind": "delegation_mission", "starts_on": today,
+        "ends_on": today + timedelta(days=1), "place": "Rotterdam"}
     mission = plan_mission(anna, NewMission(**details))
     planned = _only("identification_mission", mission.pk, "identification_mission_planned")
     assert planned.payload == {
@@ -169,6 +170,7 @@ def test_escalating_an_overdue_request_raises_an_obstacle_with_its_own_log(anna)
         readmission.escalate_readmission_request(anna, request.pk, description="no answer",
                                                  reason="coordination meeting")
     obstacle = Obstacle.objects.get(request=request)
+    assert request.reply_due_on is not None
     raised = _only("obstacle", obstacle.pk, "obstacle_raised")
     assert (raised.sequence, raised.member_state, raised.reason) == (
         1, "NL", "coordination meeting")
@@ -196,6 +198,7 @@ def test_an_instrument_version_by_the_data_file_or_an_administrator(ada):
     assert (event.sequence, event.actor, event.member_state, event.reason) == (
         first.version, None, "", "loaded from instruments.toml")
     assert event.payload["title"] == "Corrected"
+    assert old.in_force_from is not None
     assert event.payload["in_force_from"] == old.in_force_from.isoformat()
     entries = AccessLogEntry.objects.count()
     second = record_version("eura-pk", _values(first, title="Again"), recorded_by="ada",
@@ -261,3 +264,33 @@ def test_a_bulk_replay_writes_the_log_the_action_by_action_replay_writes(db, mon
                        "identity_evidence_recorded", "vulnerability_recorded"):
         assert event_type in logged
     assert runs[0] == runs[1]
+
+
+def test_identification_work_in_one_bulk_session_is_written_when_it_ends(anna):
+    """Records made in the session (a mission, a presentation, a review) are found by the
+    next action without the database, and the logs are written at the end."""
+    today = clock.today()
+    case = case_for(anna)
+    first = person_for(anna, names=[NameInput(surname="Haddad", given_names="Karim")])
+    second = person_for(anna, names=[NameInput(surname="حداد", given_names="كريم")])
+    before = SubjectEvent.objects.count()
+    with bulk.bulk_session():
+        mission = plan_mission(anna, NewMission(
+            country="MA", kind="consular_interview", starts_on=today, ends_on=today,
+            place="Consulate"))
+        presentation = present_person(anna, mission.pk, case.person_id,
+                                      availability="reporting")
+        record_presentation_outcome(anna, presentation.pk, outcome="identified",
+                                    outcome_on=today)
+        review = reviews.queue_possible_matches(anna, second.pk)[0]
+        reviews.decide_match(anna, review.pk, decision="unsure", reason="photo unclear")
+        reviews.decide_match(anna, review.pk, decision="same_person", reason="fingerprints")
+        assert SubjectEvent.objects.count() == before
+    assert [e.type for e in _log("mission_presentation", presentation.pk)] == [
+        "presented_to_mission", "mission_outcome_recorded"]
+    assert [e.sequence for e in _log("match_review", review.pk)] == [1, 2]
+    assert _log("identification_mission", mission.pk)[0].type == (
+        "identification_mission_planned")
+    assert [e.type for e in _log("person", case.person_id)] == ["person_registered"]
+    assert _on_the_case(case, "identity_evidence_recorded").payload["identified_for"] == ["MA"]
+    assert str(first.pk) in _log("person", second.pk)[1].payload["candidates"]
