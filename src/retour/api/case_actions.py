@@ -19,9 +19,10 @@ from ninja import Router, Schema
 from retour.accounts.models import User
 from retour.api.action_endpoints import add_endpoint
 from retour.api.errors import responses
-from retour.api.present import action_url_name, case_detail, load_case
+from retour.api.present import action_url_name, case_detail
 from retour.api.schemas import CaseDetail
 from retour.cases.models import ReturnCase
+from retour.cases.reading import load_case
 from retour.seam import actions
 
 router = Router(tags=["case actions"])
@@ -36,7 +37,7 @@ BODIES: dict[str, type[Schema]] = {
     a.name: add_endpoint(
         router, a, f"/cases/{{case_id}}/actions/{a.slug}", subject=("case_id", UUID),
         answer=_case_after, response=responses(200, CaseDetail, [400, 403, 404, 409, 422]),
-        url_name=action_url_name(a.name),
+        url_name=action_url_name(a),
     )
     for a in actions.asked("case")
 }

@@ -11,11 +11,12 @@ from ninja import Field, Query, Router, Schema, Status
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
-from retour.api.present import case_detail, case_list_item, load_case
+from retour.api.present import case_detail, case_list_item
 from retour.api.schemas import CaseDetail, CasePage
 from retour.api.search import CaseQuery
 from retour.cases import actions
 from retour.cases.models import Origin
+from retour.cases.reading import load_case
 from retour.cases.search import find_cases
 from retour.seam.inputs import CountryCode, Text
 

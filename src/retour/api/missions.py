@@ -14,10 +14,10 @@ from retour import clock
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
-from retour.api.present import display_name
 from retour.api.schemas import CaseRef, PersonRef
 from retour.identification import missions
 from retour.identification.models import IdentificationMission, MissionPresentation
+from retour.people.display import display_name
 from retour.seam.inputs import CountryCode, Text
 
 router = Router(tags=["identification missions"])

@@ -6,7 +6,6 @@ the API answers exactly like a record that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -18,36 +17,18 @@ from retour.api import schemas as s
 from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
 from retour.cases.procedure import allowed_actions
 from retour.cases.tasks import label as task_label
+from retour.display import user_name
 from retour.errors import NotVisible
+from retour.people.display import PERSON_PARTS, citizenship, display_name
 from retour.people.family import visible_family_links
-from retour.people.models import Nationality, Person, PersonName
-from retour.seam import events
-
-# What ``person_summary`` reads, fetched with the person so it costs no query per person.
-PERSON_PARTS = ("names", "nationalities", "vulnerabilities")
+from retour.people.models import Person
+from retour.seam import actions, events
+from retour.seam.actions import Action
 
 
-def action_slug(action: str) -> str:
-    """``issue_return_decision`` → ``issue-return-decision``, its path segment."""
-    return action.replace("_", "-")
-
-
-def action_url_name(action: str) -> str:
-    return f"case-action-{action_slug(action)}"
-
-
-def display_name(names: Iterable[PersonName]) -> str:
-    """The primary name, in Latin script when there is one."""
-    ordered = sorted(
-        names, key=lambda n: (n.kind != PersonName.Kind.PRIMARY, n.script != "Latn", n.pk)
-    )
-    if not ordered:
-        return ""
-    return f"{ordered[0].given_names} {ordered[0].surname}".strip()
-
-
-def user_name(user: User) -> str:
-    return user.get_full_name() or user.username
+def action_url_name(action: Action) -> str:
+    """The name of the API's route for ``action`` (``case_actions`` registers it)."""
+    return f"case-action-{action.slug}"
 
 
 def _authority(authority: Authority) -> s.AuthorityRef:
@@ -56,12 +37,6 @@ def _authority(authority: Authority) -> s.AuthorityRef:
 
 def _days_left(due_on: date) -> int:
     return (due_on - clock.today()).days
-
-
-def citizenship(nationalities: Iterable[Nationality]) -> str | None:
-    """A confirmed nationality before a claimed one."""
-    ordered = sorted(nationalities, key=lambda n: (n.status != "confirmed", n.country_id))
-    return ordered[0].country_id if ordered else None
 
 
 def _person_ref(person: Person) -> s.PersonRef:
@@ -132,18 +107,6 @@ def person_detail(person: Person, user: User) -> s.PersonDetail:
         version=person.version,
         cases=[s.CaseRef(id=c.pk, number=c.number, stage=c.stage) for c in cases],
     )
-
-
-def load_case(user: User, case_id: Any) -> ReturnCase:
-    try:
-        return (
-            ReturnCase.objects.visible_to(user)
-            .select_related("person", "responsible_authority", "assigned_officer")
-            .prefetch_related(*(f"person__{part}" for part in PERSON_PARTS))
-            .get(pk=case_id)
-        )
-    except ReturnCase.DoesNotExist:
-        raise NotVisible("case not found") from None
 
 
 def _decision(d: Decision) -> s.DecisionOut:
@@ -232,7 +195,9 @@ def case_detail(case: ReturnCase, user: User) -> s.CaseDetail:
         allowed_actions=[
             s.AllowedAction(
                 action=t.action, label=t.label,
-                path=reverse(f"api:{action_url_name(t.action)}", kwargs={"case_id": case.pk}),
+                path=reverse(
+                    f"api:{action_url_name(actions.get(t.action))}", kwargs={"case_id": case.pk}
+                ),
             )
             for t in allowed_actions(case, user.capabilities)
         ],

@@ -24,9 +24,9 @@ from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.action_endpoints import add_endpoint
 from retour.api.auth import caller
 from retour.api.errors import responses
-from retour.api.present import display_name
 from retour.api.schemas import CaseRef, PersonRef
 from retour.api.types import PageQuery
+from retour.people.display import display_name
 from retour.readmission import actions, exchange
 from retour.readmission.models import ReadmissionRequest
 from retour.readmission.procedure import (

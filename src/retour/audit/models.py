@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class AccessLogEntry(models.Model):
@@ -15,10 +16,11 @@ class AccessLogEntry(models.Model):
     """
 
     class Operation(models.TextChoices):
-        READ = "read"
-        SEARCH = "search"
-        WRITE = "write"
-        EXPORT = "export"
+        # Words in a context of their own: "read" may be said differently elsewhere.
+        READ = "read", pgettext_lazy("access log", "read")
+        SEARCH = "search", pgettext_lazy("access log", "found in a search")
+        WRITE = "write", pgettext_lazy("access log", "changed")
+        EXPORT = "export", pgettext_lazy("access log", "exported")
 
     sequence = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()

@@ -1,7 +1,7 @@
 """What a person gives for each step of a readmission request: one schema per step, from which
 the API's request body and the request page's form are both made (``retour.api.readmission``,
-``retour.web.forms_readmission``). Fields are listed in the order the form asks for them; the
-actions (``retour.readmission.actions``) check the law.
+``retour.web.readmission.forms_requests``). Fields are listed in the order the form asks for
+them; the actions (``retour.readmission.actions``) check the law.
 
 The dates of what happened (the submission, the reply, …) are proposed as today on the
 page. The note the case history keeps (``reason``) is given over the API only, except where

@@ -15,7 +15,9 @@ from django.forms.boundfield import BoundField
 from django.forms.widgets import Input
 from django.http import HttpRequest
 
+from retour import display
 from retour.accounts.models import User
+from retour.reference.models import Country
 
 # (widget class, classes it gets, class added when the field is invalid); the first match wins,
 # so subclasses come before their bases.
@@ -84,6 +86,19 @@ def text_field(
         label=label, required=required, max_length=max_length, help_text=help_text,
         widget=widget,
     )
+
+
+def country_choices(*, but: str | None = None) -> list[tuple[str, str]]:
+    """Every country (but ``but``), by its name in the page's language."""
+    countries = Country.objects.exclude(code=but) if but else Country.objects.all()
+    return sorted(((c.code, display.country_name(c)) for c in countries), key=lambda c: c[1])
+
+
+def third_country_choices() -> list[tuple[str, str]]:
+    """The countries a mission or a readmission request can be addressed to: neither EU nor
+    Schengen-associated."""
+    return sorted(((c.code, display.country_name(c)) for c in Country.objects.third_countries()),
+                  key=lambda c: c[1])
 
 
 class CountryChoiceField(forms.ChoiceField):

@@ -2,7 +2,7 @@
 fields, labels, help texts, choices and what it proposes come from the schema, so no action
 is written out here. ``form_class`` makes one for any subject on a base that knows the
 subject (``CaseActionForm`` here: ``FORMS``, one per business action on a case;
-``retour.web.forms_readmission`` for a readmission request's steps).
+``retour.web.readmission.forms_requests`` for a readmission request's steps).
 
 Each field carries the name of its action function's argument, so the reasons an action
 refuses input with (``InvalidInput.errors``) land next to the field they name. The forms

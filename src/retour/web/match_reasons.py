@@ -12,11 +12,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from retour import display
 from retour.identification.matching.compare import Reason, why_of
-from retour.web import labels as L
 
 # The fields ``matching.compare`` scores, in the order the pages list them.
-MATCH_FIELDS: L.Labels = {
+MATCH_FIELDS = {
     "name": gettext_lazy("Name"),
     "birth_date": gettext_lazy("Date of birth"),
     "sex": gettext_lazy("Sex"),
@@ -41,7 +41,7 @@ def field_scores(reasons: Mapping[str, Reason | Mapping[str, Any]]) -> list[Fiel
 
     order = [*MATCH_FIELDS, *sorted(set(reasons) - set(MATCH_FIELDS))]
     return [
-        FieldScore(L.label(MATCH_FIELDS, name), score(reasons[name]), why_of(reasons[name]))
+        FieldScore(display.label(MATCH_FIELDS, name), score(reasons[name]), why_of(reasons[name]))
         for name in order
         if name in reasons
     ]

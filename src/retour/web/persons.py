@@ -16,13 +16,24 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
-from retour.api.present import display_name
+from retour import display
 from retour.cases.models import ReturnCase
 from retour.cases.stages import OPEN_STAGES
+from retour.people.display import display_name
 from retour.people.family import visible_family_links
-from retour.people.models import Person
-from retour.web import labels as L
+from retour.people.models import FamilyLink, Nationality, Person, PersonName, Sex, Vulnerability
+
+# A family link reads from the person who holds it ("parent of", its ``FamilyLink.Relation``)
+# and, the other way round, from the relative ("child of").
+RELATIONS_SEEN_FROM_RELATIVE: dict[str, Promise] = {
+    FamilyLink.Relation.PARENT_OF: gettext_lazy("child of"),
+    FamilyLink.Relation.SPOUSE_OF: gettext_lazy("spouse or partner of"),
+    FamilyLink.Relation.SIBLING_OF: gettext_lazy("sibling of"),
+    FamilyLink.Relation.GUARDIAN_OF: gettext_lazy("under the guardianship of"),
+}
 
 
 @dataclass(frozen=True)
@@ -92,9 +103,9 @@ def _relatives(person: Person, user: Any) -> list[Relative]:
     seen: list[tuple[Person, str]] = []
     for link in links:
         if link.person_id == person.pk:
-            seen.append((link.relative, L.label(L.RELATIONS, link.relation)))
+            seen.append((link.relative, display.label(FamilyLink.Relation, link.relation)))
         else:
-            seen.append((link.person, L.label(L.RELATIONS_SEEN_FROM_RELATIVE, link.relation)))
+            seen.append((link.person, display.label(RELATIONS_SEEN_FROM_RELATIVE, link.relation)))
     urls = _case_urls(user, [other.pk for other, _ in seen])
     return [
         Relative(other.pk, relation, display_name(other.names.all()), urls.get(other.pk))
@@ -108,21 +119,21 @@ def shown_person(person: Person, user: Any) -> ShownPerson:
         id=person.pk,
         name=display_name(names),
         names=[
-            ShownName(L.label(L.NAME_KINDS, n.kind), n.script, n.surname, n.given_names)
+            ShownName(display.label(PersonName.Kind, n.kind), n.script, n.surname, n.given_names)
             for n in names
         ],
         date_of_birth=date_of_birth(person),
         birth_date_estimated=person.birth_date_estimated,
-        sex=L.label(L.SEXES, person.sex),
+        sex=display.label(Sex, person.sex),
         nationalities=[
-            (L.country_name(n.country), L.label(L.NATIONALITY_STATUSES, n.status))
+            (display.country_name(n.country), display.label(Nationality.Status, n.status))
             for n in sorted(person.nationalities.all(), key=lambda n: (n.status, n.country_id))
         ],
         languages=list(person.languages),
         place_of_birth=person.place_of_birth,
-        country_of_birth=L.country_name(person.country_of_birth),
+        country_of_birth=display.country_name(person.country_of_birth),
         vulnerabilities=[
-            (L.label(L.VULNERABILITIES, v.kind), v.noted_on)
+            (display.label(Vulnerability.Kind, v.kind), v.noted_on)
             for v in person.vulnerabilities.all()
             if v.ended_on is None
         ],

@@ -1,5 +1,6 @@
-"""Pages: health, accessibility statement and session keep-alive (the home page per role is
-``views_home``)."""
+"""Pages of no area: health, accessibility statement, session keep-alive, and the page that
+says why a role may not do something, which every area shows (the home page per role is
+``home.views``)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def accessibility(request: HttpRequest) -> HttpResponse:
     crumbs = [(_("Home"), reverse("home")), (_("Accessibility statement"), None)]
     return render(request, "web/accessibility.html", {"breadcrumbs": crumbs})
+
+
+def refused_page(
+    request: HttpRequest, title: str, reason: str,
+    crumbs: list[tuple[str, str | None]] | None = None,
+) -> HttpResponse:
+    crumbs = crumbs or [(_("Home"), reverse("home")), (title, None)]
+    return render(
+        request, "web/people/refused.html",
+        {"title": title, "reason": reason, "breadcrumbs": crumbs}, status=403,
+    )
 
 
 @require_GET

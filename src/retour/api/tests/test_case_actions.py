@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from retour.api.case_actions import BODIES
-from retour.api.present import action_slug
 from retour.api.tests.conftest import body_of
 from retour.api.tests.scenarios import (
     SCENARIOS,
@@ -31,7 +30,7 @@ ACTIONS = sorted(BODIES)
 
 
 def action_url(case_id: Any, action: str) -> str:
-    return f"/api/v1/cases/{case_id}/actions/{action_slug(action)}"
+    return f"/api/v1/cases/{case_id}/actions/{seam_actions.get(action).slug}"
 
 
 def writes() -> dict[str, int]:

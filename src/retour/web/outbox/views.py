@@ -31,7 +31,7 @@ from retour.outbox.models import Message
 from retour.outbox.queries import QueueState
 from retour.seam import events
 from retour.web.form_support import signed_in
-from retour.web.views_people import refused_page
+from retour.web.views import refused_page
 
 CHANNEL = "web"
 SHOWN = 50  # messages per list; the rest are counted

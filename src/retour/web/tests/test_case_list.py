@@ -19,8 +19,8 @@ from retour.cases.search import SORTS, CaseFilters
 from retour.errors import InvalidInput
 from retour.people.actions import NameInput
 from retour.testing.factories import case_for, case_in_voluntary_departure
-from retour.web.forms_search import SORT_CHOICES
-from retour.web.views_cases import PAGE_SIZE
+from retour.web.cases.forms_search import SORT_CHOICES
+from retour.web.cases.views_list import PAGE_SIZE
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 

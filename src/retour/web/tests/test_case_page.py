@@ -24,32 +24,25 @@ from retour.audit.models import AccessLogEntry
 from retour.cases import tasks
 from retour.cases.models import (
     CaseEvent,
-    Deadline,
-    Decision,
     Handover,
-    Origin,
-    Outcome,
     ReturnCase,
     Task,
 )
 from retour.cases.procedure import transitions
-from retour.cases.stages import Stage
 from retour.identification import missions
 from retour.identification.models import (
-    IdentificationMission,
-    IdentityDocument,
-    IdentityEvidence,
-    MatchReview,
     MissionPresentation,
 )
 from retour.people.actions import NameInput, link_family_members
-from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
+from retour.people.models import FamilyLink
 from retour.readmission.models import ReadmissionTask
 from retour.readmission.procedure import STEPS as READMISSION_STEPS
+from retour.seam import actions as seam_actions
 from retour.testing.actions import actions
 from retour.testing.factories import case_for, case_in_voluntary_departure, person_for
-from retour.web import labels as L
 from retour.web.forms_actions import FORMS
+from retour.web.identification.views_missions import availability_words
+from retour.web.persons import RELATIONS_SEEN_FROM_RELATIVE
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -185,50 +178,30 @@ def test_every_form_field_is_an_argument_of_its_action():
         assert set(form_class.base_fields) <= set(parameters), action
 
 
-@pytest.mark.parametrize(
-    ("table", "codes"),
-    [
-        (L.STAGES, Stage.values),
-        (L.ORIGINS, Origin.values),
-        (L.OUTCOMES, Outcome.values),
-        (L.DECISION_KINDS, Decision.Kind.values),
-        (L.DECISION_STATUSES, Decision.Status.values),
-        (L.DEADLINE_KINDS, Deadline.Kind.values),
-        (L.DEADLINE_STATUSES, Deadline.Status.values),
-        ({c: tasks.label(c) for c in tasks.codes()}, [*Task.Kind.values, *ReadmissionTask.values]),
-        (L.HANDOVER_STATUSES, Handover.Status.values),
-        (L.SEXES, Sex.values),
-        (L.NAME_KINDS, PersonName.Kind.values),
-        (L.NATIONALITY_STATUSES, Nationality.Status.values),
-        (L.VULNERABILITIES, Vulnerability.Kind.values),
-        (L.RELATIONS, FamilyLink.Relation.values),
-        (L.RELATIONS_SEEN_FROM_RELATIVE, FamilyLink.Relation.values),
-        (L.DOCUMENT_KINDS, IdentityDocument.Kind.values),
-        (L.ZONE_STATUSES, IdentityDocument.ZoneStatus.values),
-        (L.ACTIONS, [t.action for t in transitions()]
-         + ["case_opened", "vulnerability_recorded", "identity_document_recorded",
-            "identity_evidence_recorded", "presented_to_mission", "mission_outcome_recorded",
-            "mission_cancelled"]
-         + [step.action for step in READMISSION_STEPS]),
-        (L.EVIDENCE_KINDS, IdentityEvidence.Kind.values),
-        (L.MISSION_KINDS, IdentificationMission.Kind.values),
-        (L.MISSION_STATUSES, IdentificationMission.Status.values),
-        (L.AVAILABILITIES, [*MissionPresentation.Availability.values, missions.UNKNOWN]),
-        (L.PRESENTATION_OUTCOMES, MissionPresentation.Outcome.values),
-        (L.MATCH_DECISIONS, MatchReview.Decision.values),
-    ],
-)
-def test_every_code_of_the_domain_has_its_words(table, codes):
-    assert set(table) == set(codes)
+# The words for codes are on the model's choices (``retour.display.label``; that they are
+# marked for translation is ``test_translations``'); these are the words that are not.
 
 
-def test_every_choice_of_the_decision_actions_has_its_words():
-    from retour.cases.actions import decisions
+def test_every_kind_of_task_has_its_words():
+    worded = {c: tasks.label(c) for c in tasks.codes()}
+    assert set(worded) == {*Task.Kind.values, *ReadmissionTask.values}
+    assert all(word and word != code for code, word in worded.items())
 
-    assert set(L.SHORTENED_DEPARTURE_REASONS) == set(decisions.SHORTENED_DEPARTURE_REASONS)
-    assert set(L.EXTENSION_REASONS) == set(decisions.EXTENSION_REASONS)
-    assert set(L.POSTPONEMENT_GROUNDS) == set(decisions.POSTPONEMENT_GROUNDS)
-    assert set(L.APPEAL_OUTCOMES) == set(decisions.APPEAL_OUTCOMES)
+
+def test_every_family_relation_reads_from_the_relative_too():
+    assert set(RELATIONS_SEEN_FROM_RELATIVE) == set(FamilyLink.Relation.values)
+
+
+def test_every_action_the_pages_name_is_declared_with_its_words():
+    names = [t.action for t in transitions()] + [step.action for step in READMISSION_STEPS]
+    for name in names:
+        assert seam_actions.get(name).words, name
+
+
+def test_the_planning_list_words_a_person_never_presented():
+    assert availability_words(missions.UNKNOWN) == "not recorded"
+    for code in MissionPresentation.Availability.values:
+        assert availability_words(code) not in ("", code)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,7 +383,7 @@ def test_action_form_succeeds(action, personas):
     assert last is not None and (last.type, last.actor_id) == (action, user.pk)
     assert AccessLogEntry.objects.order_by("-sequence")[0].channel == "web"
     shown = client.get(case_url(case)).content.decode()
-    assert f"{L.label(L.ACTIONS, action)}: done." in shown
+    assert f"{seam_actions.get(action).words}: done." in shown
 
 
 # For each form: a field, a value the form or the action refuses, and words of the reason.

@@ -14,7 +14,6 @@ from django.test import Client
 from retour.api.tests.conftest import TODAY
 from retour.audit.models import AccessLogEntry
 from retour.cases.models import CaseEvent, ReturnCase
-from retour.identification import dossier
 from retour.identification.actions import (
     NewDocument,
     NewEvidence,
@@ -23,7 +22,6 @@ from retour.identification.actions import (
 )
 from retour.identification.models import IdentityEvidence
 from retour.testing.factories import case_for
-from retour.web import labels as L
 from retour.web.tests.test_case_page import case_url, client_of, field_error, form_values
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -54,12 +52,6 @@ def _recorded(user: Any, case: ReturnCase) -> None:
     record_identity_evidence(user, case.person_id, NewEvidence(
         kind="biometrics", taken_on=TODAY - timedelta(days=10), reference="BVV-88213",
         quality="usable"))
-
-
-def test_every_code_of_the_dossier_and_of_evidence_has_its_words():
-    assert set(L.DOSSIER_STATUSES) == {"complete", "prima_facie", "incomplete"}
-    assert set(L.DOSSIER_COUNTS) == {dossier.PROOF, dossier.PRIMA_FACIE, dossier.SUPPORTING}
-    assert set(L.EVIDENCE_QUALITIES) == set(IdentityEvidence.Quality.values)
 
 
 # ---------------------------------------------------------------------------------------------

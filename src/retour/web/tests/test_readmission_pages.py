@@ -15,13 +15,11 @@ from retour.audit.models import AccessLogEntry
 from retour.cases.models import CaseEvent
 from retour.cases.tests import support as s
 from retour.readmission import actions as ra
-from retour.readmission.models import Instrument, Obstacle, ReadmissionRequest
+from retour.readmission.models import ReadmissionRequest
 from retour.readmission.procedure import taken_on_a_request
-from retour.readmission.rules import CHOICES, FLAGS, LISTS, PERIODS
+from retour.readmission.rules import CHOICES, FLAGS, LISTS, PERIODS, RuleName
 from retour.readmission.tests.test_requests import _submitted, _with_evidence
-from retour.reference.models import LegalParameter
-from retour.web import labels as L
-from retour.web.forms_readmission import STEP_FORMS
+from retour.web.readmission.forms_requests import STEP_FORMS
 from retour.web.tests.test_case_page import case_url, client_of, field_error
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
@@ -38,22 +36,11 @@ def _overdue(request: ReadmissionRequest, days: int) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("table", "codes"),
-    [
-        (L.READMISSION_STATUSES, S.values),
-        (L.READMISSION_PROCEDURES, ReadmissionRequest.Procedure.values),
-        (L.READMISSION_CHANNELS, ReadmissionRequest.Channel.values),
-        (L.READMISSION_REPLIES, list(ra.REPLY_OUTCOMES)),
-        (L.INSTRUMENT_KINDS, Instrument.Kind.values),
-        (L.OBSTACLE_KINDS, Obstacle.Kind.values),
-        (L.READMISSION_RULES, [*PERIODS, *FLAGS, *LISTS, *CHOICES]),
-        (L.PERIOD_STARTS, CHOICES["start"]),
-        (L.RULE_VERIFICATIONS, LegalParameter.Verification.values),
-    ],
-)
-def test_every_readmission_code_has_its_words(table, codes):
-    assert set(table) == set(codes)
+def test_every_rule_and_reply_the_pages_show_has_its_words():
+    # The rules of an instrument and the replies the action takes are listed in code of their
+    # own; the page words them by ``RuleName`` and ``ReplyOutcome``.
+    assert set(RuleName.values) == {*PERIODS, *FLAGS, *LISTS, *CHOICES}
+    assert set(ReadmissionRequest.ReplyOutcome.values) == set(ra.REPLY_OUTCOMES)
 
 
 def test_every_step_an_officer_takes_has_a_form_of_its_arguments():

@@ -13,10 +13,26 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db.models import Choices
 from django.utils import translation
+from django.utils.functional import Promise
 
-from retour.cases.models import Origin
+from retour.audit.models import AccessLogEntry
+from retour.cases.models import Deadline, Decision, Handover, Origin, Outcome
 from retour.cases.stages import Stage
+from retour.identification.dossier import CountsAs, DossierStatus
+from retour.identification.models import (
+    IdentificationMission,
+    IdentityDocument,
+    IdentityEvidence,
+    MatchReview,
+    MissionPresentation,
+)
+from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
+from retour.readmission.models import Instrument, Obstacle, ReadmissionRequest
+from retour.readmission.rules import RuleName
+from retour.reference.models import LegalParameter
+from retour.reference.periods import Start
 
 SOURCE = Path(__file__).resolve().parents[2]
 LOCALE = SOURCE / "locale" / "nl" / "LC_MESSAGES"
@@ -118,3 +134,27 @@ def test_names_the_domain_messages_quote_are_translated(label):
         english = str(label)
     with translation.override("nl"):
         assert str(label) != english
+
+
+# The codes the pages show, worded by their model's choices (``retour.display.label``).
+SHOWN_CHOICES: list[type[Choices]] = [
+    Stage, Origin, Outcome, Decision.Kind, Decision.Status, Decision.ShortenedDepartureReason,
+    Decision.ExtensionReason, Decision.PostponementGround, Decision.AppealOutcome,
+    Deadline.Kind, Deadline.Status, Handover.Status,
+    Sex, PersonName.Kind, Nationality.Status, Vulnerability.Kind, FamilyLink.Relation,
+    IdentityDocument.Kind, IdentityDocument.Form, IdentityDocument.ZoneStatus,
+    IdentityEvidence.Kind, IdentityEvidence.Quality, DossierStatus, CountsAs,
+    IdentificationMission.Kind, IdentificationMission.Status, MissionPresentation.Availability,
+    MissionPresentation.Outcome, MatchReview.Decision,
+    ReadmissionRequest.Status, ReadmissionRequest.Procedure, ReadmissionRequest.Channel,
+    ReadmissionRequest.ReplyOutcome, Instrument.Kind, Obstacle.Kind, RuleName, Start,
+    LegalParameter.Verification, AccessLogEntry.Operation,
+]
+
+
+@pytest.mark.parametrize("choices", SHOWN_CHOICES, ids=lambda c: c.__qualname__)
+def test_every_code_the_pages_show_has_words_marked_for_translation(choices):
+    # Marked, a label is in the catalogue (the tests above); a member given no label would
+    # read as its Python name, in English, in either language.
+    unmarked = [member.value for member in choices if not isinstance(member.label, Promise)]
+    assert not unmarked

@@ -1,0 +1,1 @@
+"""The access history of a person, for auditors and data-protection officers."""

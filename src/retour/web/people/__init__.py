@@ -1,0 +1,1 @@
+"""Registering a person, opening a case for them, recording a vulnerability."""

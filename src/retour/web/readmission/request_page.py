@@ -1,0 +1,269 @@
+"""What the readmission pages show: a request as a row of the list, the rules of its
+instrument version with their verification, its due dates and evidence; the case page's
+section of readmission requests.
+
+A rule whose value no one has checked against the instrument's text is marked as such
+wherever it is shown (``retour.readmission.rules``: verified, secondary source, unverified).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, Choices, DateField, F, IntegerField, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from retour import clock, display
+from retour.accounts.roles import Capability
+from retour.cases.models import ReturnCase
+from retour.identification.dossier import CountsAs
+from retour.identification.models import IdentityDocument, IdentityEvidence
+from retour.people.display import display_name
+from retour.people.models import Nationality
+from retour.readmission.models import ReadmissionRequest
+from retour.readmission.procedure import AWAITING_REPLY, DRAFT, OPEN_STATUSES
+from retour.readmission.rules import FLAGS, LISTS, PERIODS, RuleName, Rules
+from retour.reference.models import LegalParameter
+from retour.reference.periods import Start
+from retour.web.cases.case_page import Due, due, refusal_for
+from retour.web.readmission.forms_requests import DraftRequestForm
+
+S = ReadmissionRequest.Status
+# The date that comes next while a request is in a status: the requested state's reply,
+# then its travel document, then the transfer within the instrument's window.
+DUE_BY_STATUS: dict[str, str] = {
+    **dict.fromkeys(AWAITING_REPLY, "reply_due_on"),
+    S.TRAVEL_DOCUMENT_REQUESTED: "travel_document_due_on",
+    **dict.fromkeys((S.ACCEPTED, S.TACITLY_ACCEPTED, S.TRAVEL_DOCUMENT_ISSUED), "transfer_due_on"),
+}
+# The rule each due date is counted by.
+_RULE_OF_DUE = {
+    "reply_due_on": "reply_limit",
+    "travel_document_due_on": "travel_document_issuance",
+    "transfer_due_on": "transfer_window",
+}
+_LIST_KINDS: dict[str, type[Choices]] = {
+    "proof_of_nationality": IdentityDocument.Kind,
+    "prima_facie_documents": IdentityDocument.Kind,
+    "prima_facie_evidence": IdentityEvidence.Kind,
+}
+_UNITS = {
+    "calendar_days": lambda n: ngettext("%(n)d calendar day", "%(n)d calendar days", n),
+    "working_days": lambda n: ngettext("%(n)d working day", "%(n)d working days", n),
+    "months": lambda n: ngettext("%(n)d month", "%(n)d months", n),
+}
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    url: str
+    reference: str
+    name: str
+    country: str
+    status: str
+    procedure: str
+    due_on: date | None
+    due: Due | None
+    unverified: str  # how far the rule behind the due date is from verified, or ""
+    instrument: str
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    name: str
+    value: str
+    source: str
+    verification: str  # the code: the page marks what is not verified
+    verification_words: str
+
+
+@dataclass(frozen=True)
+class DueRow:
+    what: str
+    due_on: date
+    due: Due | None  # only for the date that comes next
+    unverified: str
+
+
+def instrument_text(request: ReadmissionRequest) -> str:
+    instrument = request.instrument
+    if instrument is None:
+        return _("no instrument")
+    return _("%(title)s, version %(version)d") % {
+        "title": instrument.title,
+        "version": instrument.version,
+    }
+
+
+def unverified_rule(request: ReadmissionRequest, due_field: str) -> str:
+    """The verification of the rule a due date was counted by, in words, when it is not
+    verified against the legal text; "" when it is (or no rule set the date)."""
+    name = _RULE_OF_DUE[due_field]
+    if (
+        due_field == "reply_due_on"
+        and request.procedure == ReadmissionRequest.Procedure.ACCELERATED
+    ):
+        name = "accelerated_reply_limit"
+    rule = Rules.of(request.instrument).get(name)
+    if rule is None or rule.verified:
+        return ""
+    return display.label(LegalParameter.Verification, rule.verification)
+
+
+def next_due_on(request: ReadmissionRequest) -> date | None:
+    field = DUE_BY_STATUS.get(request.status)
+    return getattr(request, field) if field else None
+
+
+def overdue_first(
+    requests: QuerySet[ReadmissionRequest], today: date
+) -> QuerySet[ReadmissionRequest]:
+    """Overdue first, then by the date that comes next; then open requests without a due
+    date (drafts, or no rule for it), then closed ones; newest first within each."""
+    next_due = Case(
+        *(When(status=status, then=F(field)) for status, field in DUE_BY_STATUS.items()),
+        default=Value(None),
+        output_field=DateField(),
+    )
+    return (
+        requests.annotate(next_due=next_due)
+        .annotate(
+            overdue=Case(
+                When(next_due__lt=today, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(
+            closed=Case(
+                When(status__in=OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("overdue", F("next_due").asc(nulls_last=True), "closed", "-created_at")
+    )
+
+
+def request_row(request: ReadmissionRequest, today: date) -> RequestRow:
+    due_on = next_due_on(request)
+    return RequestRow(
+        url=reverse("readmission-request", args=[request.pk]),
+        reference=request.reference,
+        name=display_name(request.case.person.names.all()),
+        country=display.country_name(request.third_country),
+        status=display.label(ReadmissionRequest.Status, request.status),
+        procedure=display.label(ReadmissionRequest.Procedure, request.procedure),
+        due_on=due_on,
+        due=due(due_on, today) if due_on else None,
+        unverified=unverified_rule(request, DUE_BY_STATUS[request.status]) if due_on else "",
+        instrument=instrument_text(request),
+    )
+
+
+def _rule_value(name: str, value: Any, unit: str) -> str:
+    if name in PERIODS:
+        return _UNITS[unit](value) % {"n": value} if unit in _UNITS else str(value)
+    if name in FLAGS:
+        return _("yes") if value else _("no")
+    if name in LISTS:
+        return ", ".join(display.label(_LIST_KINDS[name], kind) for kind in value)
+    if name == "channel":
+        return display.label(ReadmissionRequest.Channel, value)
+    return display.label(Start, value)
+
+
+def rule_rows(request: ReadmissionRequest) -> list[RuleRow]:
+    """The rules of the request's instrument version, in the order the page names them."""
+    rules = Rules.of(request.instrument)
+    rows = []
+    for name in RuleName.values:
+        rule = rules.get(name)
+        if rule is not None:
+            rows.append(
+                RuleRow(
+                    name=display.label(RuleName, name),
+                    value=_rule_value(name, rule.value, rule.unit),
+                    source=rule.source,
+                    verification=rule.verification,
+                    verification_words=display.label(
+                        LegalParameter.Verification, rule.verification
+                    ),
+                )
+            )
+    return rows
+
+
+def due_rows(request: ReadmissionRequest, today: date) -> list[DueRow]:
+    next_field = DUE_BY_STATUS.get(request.status, "")
+    rows = []
+    for field, what in (
+        ("reply_due_on", _("Reply due")),
+        ("travel_document_due_on", _("Travel document due")),
+        ("transfer_due_on", _("Transfer due")),
+    ):
+        due_on = getattr(request, field)
+        if due_on is not None:
+            rows.append(
+                DueRow(
+                    what,
+                    due_on,
+                    due(due_on, today) if field == next_field else None,
+                    unverified_rule(request, field),
+                )
+            )
+    return rows
+
+
+def evidence_rows(request: ReadmissionRequest) -> list[tuple[str, str]]:
+    return [
+        (
+            display.label(
+                IdentityDocument.Kind if item["source"] == "document" else IdentityEvidence.Kind,
+                item["kind"],
+            ),
+            display.label(CountsAs, item["counts_as"]),
+        )
+        for item in request.evidence
+    ]
+
+
+def proposed_country(case: ReturnCase) -> str | None:
+    """The country to propose: a confirmed nationality before a claimed one."""
+    found = case.person.nationalities.order_by(
+        Case(When(status=Nationality.Status.CONFIRMED, then=Value(0)), default=Value(1)),
+        "country_id",
+    ).first()
+    return found.country_id if found else None
+
+
+def draft_refusal(user: Any, case: ReturnCase) -> str | None:
+    """Why ``user`` cannot draft a request on ``case`` now (a request needs a return
+    decision in force), or None."""
+    return refusal_for(user, case, DRAFT.case_step, None)
+
+
+def case_readmission(user: Any, case: ReturnCase) -> dict[str, Any]:
+    """The case page's section: the case's requests, and the form to draft one where this
+    user may draft one now (or why not)."""
+    today = clock.today()
+    requests = overdue_first(
+        ReadmissionRequest.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("case__person", "third_country", "instrument")
+        .prefetch_related("case__person__names"),
+        today,
+    )
+    why_not = draft_refusal(user, case)
+    form = None
+    if why_not is None:
+        form = DraftRequestForm(initial={"third_country": proposed_country(case)}, subject=case)
+    return {
+        "readmission_rows": [request_row(r, today) for r in requests],
+        "readmission_form": form,
+        "readmission_refused": why_not if user.can(Capability.IDENTIFY) else None,
+    }

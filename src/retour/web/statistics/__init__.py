@@ -1,0 +1,1 @@
+"""The statistics dashboards and the quarterly report."""
