@@ -11,4 +11,4 @@ class WelfareMilestones(models.Model):
     welfare_visited_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"welfare milestones of {self.case_id}"
+        return f"welfare milestones of {self.pk}"
