@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
-DEMO_ENV := RETOUR_DEBUG=true
+DEMO_ENV := RETOUR_DEBUG=true RETOUR_EVENT_FEED_DIR=var/feed
 DEMO_CASES ?= 1000
 HOST ?= 127.0.0.1
 PORT ?= 8000

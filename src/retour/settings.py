@@ -152,6 +152,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 # exports, ``retour export eirt``); see ``statistics/suppression.py``.
 SUPPRESSION_THRESHOLD = env_int("RETOUR_SUPPRESSION_THRESHOLD", 5, minimum=1)
 
+# A folder that receives every event without personal data, one file per event
+# (``retour.seam.feed``); empty: no feed.
+EVENT_FEED_DIR = env_str("RETOUR_EVENT_FEED_DIR", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

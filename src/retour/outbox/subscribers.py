@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from retour.outbox.models import Message
@@ -33,7 +33,7 @@ class Subscriber:
     name: str
     deliver: Callable[[Message], None]
     event_types: frozenset[str] | None = None  # None: every event type
-    description: str = ""
+    description: Any = ""  # plain words, marked for translation
     max_attempts: int = 8  # failed attempts before the message becomes a dead letter
     timeout_seconds: float = 30.0  # a delivery that takes longer fails
 
