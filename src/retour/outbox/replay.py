@@ -4,7 +4,7 @@ A dead letter holds back the later messages of its subscriber and stream (ADR 00
 case's next events reach the subscriber only after one of these. Replaying suits a cause that
 was fixed (the other system is back, a subscriber's bug is corrected); skipping, a message the
 other system will never accept, which it must then be told about another way. Both are
-written to the access log.
+written to the access log, and an administrator handles only their member state's messages.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from retour.accounts.roles import Capability
 from retour.audit.log import record_access
 from retour.errors import PermissionRefused
 from retour.outbox.models import Message
+from retour.outbox.queries import handled_by
 
 OBJECT_TYPE = "outbox_message"
 # In the log's language, like the actions' reasons.
@@ -38,7 +39,7 @@ def _change_dead(
     _check(user)
     with transaction.atomic():
         ids = list(
-            Message.objects.select_for_update()
+            handled_by(user).select_for_update()
             .filter(pk__in=list(message_ids), status=Message.Status.DEAD)
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -63,7 +64,7 @@ def replay(message_ids: Iterable[int], user: Any, *, channel: str = "web") -> in
 def replay_dead(subscriber_name: str, user: Any, *, channel: str = "web") -> int:
     """``replay`` every dead letter of the subscriber."""
     _check(user)
-    dead = Message.objects.filter(subscriber=subscriber_name, status=Message.Status.DEAD)
+    dead = handled_by(user).filter(subscriber=subscriber_name, status=Message.Status.DEAD)
     return replay(dead.values_list("pk", flat=True), user, channel=channel)
 
 

@@ -203,3 +203,24 @@ def test_the_buttons_need_the_csrf_token(ada, outbox):
 def test_the_administrators_home_page_links_to_the_page(ada, anna):
     assert 'href="/outbox/">Deliveries to other systems</a>' in _get(client_of(ada), "/")
     assert "/outbox/" not in _get(client_of(anna), "/")
+
+
+def test_another_member_states_administrator_neither_sees_nor_handles_the_messages(ada, outbox):
+    """Administration is scoped to the member state: Belgium's administrator sees Dutch
+    subscribers' queues empty, and a replay or skip of a Dutch dead letter changes nothing."""
+    from conftest import make_user
+
+    from retour.accounts.roles import RoleCode
+
+    belgian = make_user("bart", "Bart", "Claes", "be-dvz", (RoleCode.ADMINISTRATOR,))
+    client = client_of(belgian)
+    page = _get(client, "/outbox/sis/")
+    assert "HTTPError" not in page and "case b" not in page
+    assert "HTTPError" in _get(client_of(ada), "/outbox/sis/")  # the Dutch one sees it
+    dead = outbox["case:b#1"]
+    with clock.frozen_at(NOW):
+        client.post("/outbox/sis/replay/", {"message": dead.pk})
+        client.post("/outbox/sis/skip/", {"message": dead.pk})
+    dead.refresh_from_db()
+    assert dead.status == Message.Status.DEAD
+    assert not AccessLogEntry.objects.filter(object_type="outbox_message").exists()

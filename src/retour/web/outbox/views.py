@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -127,14 +128,14 @@ def outbox(request: HttpRequest) -> HttpResponse:
             url=reverse("outbox-subscriber", args=[state.name]),
             waiting_for=timesince(state.oldest_pending, now) if state.oldest_pending else "",
         )
-        for state in queries.queues()
+        for state in queries.queues(signed_in(request))
     ]
     context = {"rows": rows, "title": _title(), "breadcrumbs": _crumbs((_title(), None))}
     return render(request, "web/outbox/index.html", context)
 
 
-def _state(name: str) -> QueueState:
-    state = queries.queue(name)
+def _state(name: str, user: Any) -> QueueState:
+    state = queries.queue(name, user)
     if state is None:
         raise Http404
     return state
@@ -145,14 +146,15 @@ def _state(name: str) -> QueueState:
 def outbox_subscriber(request: HttpRequest, name: str) -> HttpResponse:
     if (refused := _refused(request)) is not None:
         return refused
-    state = _state(name)
-    dead = queries.dead_letters(name)
-    failing = queries.failing(name)
+    user = signed_in(request)
+    state = _state(name, user)
+    dead = queries.dead_letters(name, user)
+    failing = queries.failing(name, user)
     context = {
         "state": state,
         "dead": [_row(m) for m in dead[:SHOWN]],
         "failing": [_row(m) for m in failing[:SHOWN]],
-        "held_back": queries.held_back(name) if state.dead else 0,
+        "held_back": queries.held_back(name, user) if state.dead else 0,
         "shown": SHOWN,
         "breadcrumbs": _crumbs((_title(), reverse("outbox")), (name, None)),
     }
@@ -169,7 +171,8 @@ class ChoiceForm(forms.Form):
 def _handle(request: HttpRequest, name: str, *, skipping: bool) -> HttpResponse:
     if (refused := _refused(request)) is not None:
         return refused
-    _state(name)
+    user = signed_in(request)
+    _state(name, user)
     form = ChoiceForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
@@ -177,12 +180,13 @@ def _handle(request: HttpRequest, name: str, *, skipping: bool) -> HttpResponse:
     if one is None and (skipping or not every):
         # Skipping gives up for good, so one message at a time.
         return HttpResponse(status=400)
-    user = signed_in(request)
     if one is None:
         count = replay.replay_dead(name, user, channel=CHANNEL)
     else:
         # Only this subscriber's message, whatever number the form sends.
-        chosen = list(queries.dead_letters(name).filter(pk=one).values_list("pk", flat=True))
+        chosen = list(
+            queries.dead_letters(name, user).filter(pk=one).values_list("pk", flat=True)
+        )
         change = replay.skip if skipping else replay.replay
         count = change(chosen, user, channel=CHANNEL)
     if skipping:
