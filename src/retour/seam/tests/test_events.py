@@ -73,3 +73,22 @@ def test_the_catalogue_in_docs_is_generated_from_the_declarations() -> None:
 
 def test_the_detention_events_mark_where_the_person_is_held() -> None:
     assert "detention.facility" in events.get("order_detention").personal_fields()
+
+
+def test_the_command_lists_every_type_as_json_and_writes_the_catalogue(tmp_path) -> None:
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("events", format="json", stdout=out)
+    listed = {t["name"]: t for t in json.loads(out.getvalue())["event_types"]}
+    assert listed["order_detention"]["owner"] == "detention"
+    assert listed["order_detention"]["schema"]["x-version"] == 1
+    call_command("events", output=tmp_path / "events", stdout=io.StringIO())
+    assert (tmp_path / "events" / "order_detention.v1.json").exists()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    with pytest.raises(CommandError, match="--output"):
+        call_command("events", output=blocked / "events", stdout=io.StringIO())

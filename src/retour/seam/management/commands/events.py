@@ -1,7 +1,7 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from retour.seam import catalogue
 
@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["output"] is not None:
-            written = catalogue.write(options["output"])
+            try:
+                written = catalogue.write(options["output"])
+            except OSError as exc:
+                raise CommandError(f"--output {options['output']}: {exc.strerror}") from None
             self.stdout.write(f"{len(written)} files written to {options['output']}")
             return
         text = catalogue.as_json() if options["format"] == "json" else catalogue.as_markdown()
