@@ -14,7 +14,8 @@ from django.urls import reverse
 from retour import clock
 from retour.accounts.models import Authority, User
 from retour.api import schemas as s
-from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
+from retour.cases import timers
+from retour.cases.models import CaseEvent, Decision, Handover, ReturnCase, Task, Timer
 from retour.cases.procedure import allowed_actions
 from retour.cases.tasks import label as task_label
 from retour.display import user_name
@@ -36,7 +37,7 @@ def _authority(authority: Authority) -> s.AuthorityRef:
 
 
 def _days_left(due_on: date) -> int:
-    return (due_on - clock.today()).days
+    return timers.days_left(due_on, clock.today())
 
 
 def _person_ref(person: Person) -> s.PersonRef:
@@ -122,7 +123,7 @@ def _decision(d: Decision) -> s.DecisionOut:
     )
 
 
-def _deadline(d: Deadline) -> s.DeadlineOut:
+def _deadline(d: Timer) -> s.DeadlineOut:
     return s.DeadlineOut(
         id=d.pk, kind=d.kind, status=d.status, starts_on=d.starts_on, due_on=d.due_on,
         days_left=_days_left(d.due_on), decision_id=d.decision_id, closed_on=d.closed_on,
@@ -162,7 +163,7 @@ def case_detail(case: ReturnCase, user: User) -> s.CaseDetail:
     """The case as one document: the person, the decisions, deadlines, open tasks,
     hand-overs and history, and the actions this user may take on it now."""
     decisions = Decision.objects.visible_to(user).filter(case=case)
-    deadlines = Deadline.objects.visible_to(user).filter(case=case)
+    deadlines = Timer.objects.visible_to(user).filter(case=case, subject=timers.CASE)
     tasks = Task.objects.visible_to(user).filter(case=case, status=Task.Status.OPEN)
     handovers = Handover.objects.visible_to(user).filter(case=case)
     events = CaseEvent.objects.visible_to(user).filter(case=case)

@@ -26,11 +26,12 @@ from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.schemas import CaseRef, PersonRef
 from retour.api.types import PageQuery
+from retour.cases.models import Timer
 from retour.people.display import display_name
 from retour.readmission import actions, exchange
-from retour.readmission.models import ReadmissionRequest
+from retour.readmission import timers as request_timers
+from retour.readmission.models import ReadmissionRequest, ReadmissionTimer
 from retour.readmission.procedure import (
-    AWAITING_REPLY,
     DRAFT,
     steps_open_to,
     taken_on_a_request,
@@ -51,8 +52,7 @@ ProcedureCode = Annotated[str, OneOf(Procedure.values)]
 
 def overdue(today: date) -> Q:
     """Requests waiting past their due date: a reply, or a travel document asked for."""
-    return (Q(status__in=AWAITING_REPLY, reply_due_on__lt=today)
-            | Q(status=S.TRAVEL_DOCUMENT_REQUESTED, travel_document_due_on__lt=today))
+    return request_timers.overdue(today)
 
 
 class RuleOut(Schema):
@@ -135,14 +135,13 @@ def _requests(user: User) -> QuerySet[ReadmissionRequest]:
             .prefetch_related("case__person__names"))
 
 
-def _is_overdue(request: ReadmissionRequest, today: date) -> bool:
-    due = (request.reply_due_on if request.status in AWAITING_REPLY
-           else request.travel_document_due_on if request.status == S.TRAVEL_DOCUMENT_REQUESTED
-           else None)
-    return due is not None and due < today
+def _due_on(kept: dict[str, Timer], kind: str) -> date | None:
+    timer = kept.get(kind)
+    return timer.due_on if timer is not None else None
 
 
-def _item_fields(request: ReadmissionRequest) -> dict[str, Any]:
+def _item_fields(request: ReadmissionRequest, kept: dict[str, Timer]) -> dict[str, Any]:
+    """The fields of a list item; ``kept``: the request's timers by kind (``of_requests``)."""
     case = request.case
     return {
         "id": request.pk, "reference": request.reference,
@@ -150,10 +149,10 @@ def _item_fields(request: ReadmissionRequest) -> dict[str, Any]:
         "person": PersonRef(id=case.person_id, name=display_name(case.person.names.all())),
         "third_country": request.third_country_id, "status": request.status,
         "procedure": request.procedure, "created_at": request.created_at,
-        "reply_due_on": request.reply_due_on,
-        "travel_document_due_on": request.travel_document_due_on,
-        "transfer_due_on": request.transfer_due_on,
-        "overdue": _is_overdue(request, clock.today()),
+        "reply_due_on": _due_on(kept, ReadmissionTimer.REPLY),
+        "travel_document_due_on": _due_on(kept, ReadmissionTimer.TRAVEL_DOCUMENT),
+        "transfer_due_on": _due_on(kept, ReadmissionTimer.TRANSFER),
+        "overdue": request_timers.waits_past_due(kept, clock.today()),
     }
 
 
@@ -174,8 +173,9 @@ def _instrument(request: ReadmissionRequest) -> InstrumentOut | None:
 
 
 def request_detail(request: ReadmissionRequest, user: User) -> RequestDetail:
+    kept = request_timers.of_requests([request])[request.pk]
     return RequestDetail(
-        **_item_fields(request), instrument=_instrument(request), channel=request.channel,
+        **_item_fields(request, kept), instrument=_instrument(request), channel=request.channel,
         their_reference=request.their_reference,
         evidence=[ReadmissionEvidence(**item) for item in request.evidence],
         apprehended_on=request.apprehended_on, submitted_on=request.submitted_on,
@@ -231,8 +231,9 @@ def list_readmission_requests(
     page = list(found[filters.offset : filters.offset + filters.limit])
     log_read(user, "search", "readmission_request", [r.pk for r in page],
              person_ids=[r.case.person_id for r in page], search_terms=terms, reason=reason)
+    kept = request_timers.of_requests(page)
     return RequestPage(count=found.count(), limit=filters.limit, offset=filters.offset,
-                       items=[RequestItem(**_item_fields(r)) for r in page])
+                       items=[RequestItem(**_item_fields(r, kept[r.pk])) for r in page])
 
 
 @router.get("/readmission-requests/{request_id}",

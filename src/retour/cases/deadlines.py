@@ -1,13 +1,15 @@
-"""Deadlines that follow from decisions, computed from the legal parameters in force."""
+"""A case's deadlines: the timers that follow from its decisions, computed from the legal
+parameters in force (``retour.cases.timers`` keeps them)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from retour import bulk
-from retour.cases.models import Deadline, Decision, ReturnCase
+from retour.cases import timers
+from retour.cases.models import Decision, ReturnCase, Timer
 from retour.errors import TransitionRefused
 from retour.reference.legal import MissingLegalParameter, parameter_in_force, require_parameter
 from retour.reference.models import LegalParameter
@@ -15,9 +17,9 @@ from retour.reference.periods import add_period
 
 # Which legal parameter sets which deadline.
 PARAMETER_OF: dict[str, str] = {
-    Deadline.Kind.RETURN_DECISION_DUE: "return_decision.target_after_end_of_legal_stay",
-    Deadline.Kind.APPEAL_PERIOD_END: "appeal.period",
-    Deadline.Kind.HANDOVER_ACCEPTANCE: "handover.acceptance",
+    Timer.Kind.RETURN_DECISION_DUE: "return_decision.target_after_end_of_legal_stay",
+    Timer.Kind.APPEAL_PERIOD_END: "appeal.period",
+    Timer.Kind.HANDOVER_ACCEPTANCE: "handover.acceptance",
 }
 
 
@@ -42,17 +44,17 @@ def open_deadline(
     *,
     decision: Decision | None = None,
     parameter: LegalParameter | None = None,
-) -> Deadline:
-    return bulk.add(case, "deadlines", Deadline(
-        case=case, kind=kind, starts_on=starts_on, due_on=due_on, decision=decision,
-        parameter=parameter,
-    ))
+    authority: Any = None,
+) -> Timer:
+    """A timer of the case itself (a deadline), with the parameter that set it."""
+    return timers.start(case, kind, starts_on, due_on, decision=decision, parameter=parameter,
+                        authority=authority)
 
 
 def open_deadline_from_parameter(
     case: ReturnCase, kind: str, starts_on: date, *, decision: Decision | None = None,
-    required: bool = True,
-) -> Deadline | None:
+    required: bool = True, authority: Any = None,
+) -> Timer | None:
     """A deadline of ``kind`` running from ``starts_on`` by the parameter in force that day.
 
     A parameter that is not ``required`` (a national period not yet configured) yields no
@@ -66,12 +68,12 @@ def open_deadline_from_parameter(
             return None
         parameter = found
     due_on = add_period(starts_on, parameter.value, parameter.unit)
-    return open_deadline(case, kind, starts_on, due_on, decision=decision, parameter=parameter)
+    return open_deadline(case, kind, starts_on, due_on, decision=decision, parameter=parameter,
+                         authority=authority)
 
 
 def close_deadlines(case: ReturnCase, status: str, on: date, *kinds: str) -> None:
-    bulk.update(case, "deadlines", {"status": status, "closed_on": on},
-                kind__in=kinds, status=Deadline.Status.OPEN)
+    timers.close(case, status, on, *kinds)
 
 
 def entry_ban_end(departed_on: date, ban: Decision) -> date:
@@ -79,9 +81,9 @@ def entry_ban_end(departed_on: date, ban: Decision) -> date:
     return add_period(departed_on, (ban.ban_years or 0) * 12 + (ban.ban_months or 0), "months")
 
 
-def open_entry_ban_deadline(case: ReturnCase, ban: Decision, departed_on: date) -> Deadline:
+def open_entry_ban_deadline(case: ReturnCase, ban: Decision, departed_on: date) -> Timer:
     return open_deadline(
-        case, Deadline.Kind.ENTRY_BAN_END, departed_on, entry_ban_end(departed_on, ban),
+        case, Timer.Kind.ENTRY_BAN_END, departed_on, entry_ban_end(departed_on, ban),
         decision=ban,
     )
 

@@ -1,4 +1,5 @@
-"""The return case: its decisions, deadlines, tasks, hand-overs, event log and milestone row.
+"""The return case: its decisions, timers (its deadlines and other due dates), tasks,
+hand-overs, event log and milestone row.
 
 Rows here change only through ``retour.cases.actions``; the event log explains every change.
 """
@@ -214,10 +215,19 @@ class Decision(models.Model):
         return f"{self.get_kind_display()} of {self.decided_on}"
 
 
-class Deadline(models.Model):
-    """A legal or policy date that follows from a decision, with the parameter it came from."""
+class Timer(models.Model):
+    """A legal or operational due date: what it belongs to (``subject`` and ``subject_key``,
+    on a case), its kind, when it started and is due, the rule it was counted by and that
+    rule's source, the authority that must act, and whether it is still running.
+
+    Its kind is one the case core or another app registers (``retour.cases.timers``), which
+    says who must act, whether its passing makes work overdue and what the daily tick does
+    then. A case's own timers (its deadlines) keep the legal parameter that set them
+    (``parameter``) and the decision they follow from (``decision``)."""
 
     class Kind(models.TextChoices):
+        """The case core's own kinds of due date (``retour.cases.timers`` registers them)."""
+
         RETURN_DECISION_DUE = "return_decision_due", _("return decision due")
         VOLUNTARY_DEPARTURE_END = "voluntary_departure_end", _("end of voluntary departure")
         APPEAL_PERIOD_END = "appeal_period_end", _("end of the period to appeal")
@@ -231,13 +241,27 @@ class Deadline(models.Model):
         LAPSED = "lapsed", _("lapsed")
         CANCELLED = "cancelled", pgettext_lazy("deadline", "cancelled")
 
-    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="deadlines")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    case = models.ForeignKey(ReturnCase, on_delete=models.PROTECT, related_name="timers")
+    subject = models.CharField(
+        max_length=40, default="case", help_text="the kind of record the due date belongs to"
+    )
+    subject_key = models.CharField(max_length=64, help_text="that record's key, as text")
+    kind = models.CharField(max_length=50)
     starts_on = models.DateField()
     due_on = models.DateField()
+    rule = models.CharField(
+        max_length=100, blank=True,
+        help_text="the rule that set the due date: a legal parameter's code, an instrument's "
+                  "rule name; empty when a decision or a document gives the date",
+    )
+    source = models.TextField(blank=True, help_text="the rule's source, as the rule gives it")
+    authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="the authority that must act; none when the person or another state must",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     decision = models.ForeignKey(
-        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="timers"
     )
     parameter = models.ForeignKey(
         "reference.LegalParameter", on_delete=models.PROTECT, null=True, blank=True
@@ -248,15 +272,17 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        # (case, status): without it SQLite answers "this case's open deadlines" from the
-        # (status, due_on) index, reading every open deadline of every case.
+        # (case, status): without it SQLite answers "this case's open timers" from the
+        # (status, due_on) index, reading every open timer of every case. (subject,
+        # subject_key): the timers of one record that is not a case (a request to a state).
         indexes = [
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["case", "status"]),
+            models.Index(fields=["subject", "subject_key", "status"]),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.due_on}"
+        return f"{self.kind} on {self.due_on}"
 
 
 class Task(models.Model):

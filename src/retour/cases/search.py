@@ -26,15 +26,12 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from retour import clock
-from retour.cases.models import Deadline, Origin, ReturnCase, Task
+from retour.cases import timers
+from retour.cases.models import Origin, ReturnCase, Task
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput
 from retour.people.models import Nationality, PersonName, Vulnerability
 from retour.people.names import search_key
-
-# Deadlines that are periods running for the person (to appeal; the entry ban), not work an
-# authority owes: their passing makes no case overdue.
-_RUNNING_PERIODS = (Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.ENTRY_BAN_END)
 
 SORTS: dict[str, tuple[str, ...]] = {
     "-opened": ("-opened_at", "-number"),
@@ -100,7 +97,9 @@ def partial_date(text: str) -> tuple[int, int | None, int | None]:
 
 
 def _overdue_flag(today: date) -> ExpressionWrapper:
-    """True for a case with an open task or deadline of the authorities past its due date.
+    """True for a case with an open task or deadline of the authorities past its due date
+    (a deadline: one of the case's own timers whose passing makes work overdue; a period that
+    runs for the person, such as the period to appeal, does not).
 
     For use on cases already scoped with ``visible_to``: the rows it looks at are those of
     the outer case only, so scoping them again would add nothing but a join, and that join
@@ -108,9 +107,7 @@ def _overdue_flag(today: date) -> ExpressionWrapper:
     late_task = Task.objects.filter(
         case=OuterRef("pk"), status=Task.Status.OPEN, due_on__lt=today
     )
-    late_deadline = Deadline.objects.filter(
-        case=OuterRef("pk"), status=Deadline.Status.OPEN, due_on__lt=today
-    ).exclude(kind__in=_RUNNING_PERIODS)
+    late_deadline = timers.overdue(today, subject=timers.CASE).filter(case=OuterRef("pk"))
     return ExpressionWrapper(
         Q(Exists(late_task)) | Q(Exists(late_deadline)), output_field=BooleanField()
     )

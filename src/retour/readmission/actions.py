@@ -3,7 +3,10 @@ request's return case (``cases.actions._core.perform``), in one transaction.
 
 Due dates follow the rules of the instrument version fixed when the request is submitted,
 counted in the calendar of the requested state (its weekends and public holidays) for
-working-day limits (``retour.reference.periods.count_period``).
+working-day limits (``retour.reference.periods.count_period``). Each is a timer on the case
+(``retour.cases.timers``, subject ``readmission_request``, the request's key), opened and
+closed by the steps; the daily tick hands the timers that have passed to the handlers at the
+end of this module (tacit acceptance, chasing, an unused travel document expiring).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from retour import bulk, clock
+from retour.cases import timers
 from retour.cases.actions._core import (
     close_tasks,
     load_case,
@@ -25,15 +29,21 @@ from retour.cases.actions._core import (
     perform,
 )
 from retour.cases.actions._core import require_text as required
-from retour.cases.models import ReturnCase, Task
+from retour.cases.models import ReturnCase, Task, Timer
 from retour.errors import InvalidInput, NotVisible, TransitionRefused, one_of
 from retour.identification import dossier
 from retour.readmission import inputs
 from retour.readmission.inputs import TRAVEL_DOCUMENT_KINDS
 from retour.readmission.instruments import instrument_for
-from retour.readmission.models import Obstacle, ReadmissionRequest, ReadmissionTask
+from retour.readmission.models import (
+    SUBJECT,
+    Obstacle,
+    ReadmissionRequest,
+    ReadmissionTask,
+    ReadmissionTimer,
+)
 from retour.readmission.obstacles import raise_obstacle
-from retour.readmission.procedure import AWAITING_REPLY, BY_ACTION, OPEN_STATUSES
+from retour.readmission.procedure import BY_ACTION, OPEN_STATUSES
 from retour.readmission.rules import Rules, counting_unit
 from retour.reference.calendars import country_calendar
 from retour.reference.models import Country
@@ -41,6 +51,7 @@ from retour.reference.periods import PeriodEnd, count_period
 from retour.seam.actions import implements
 
 S = ReadmissionRequest.Status
+T = ReadmissionTimer
 REPLY_OUTCOMES = {
     "accepted": S.ACCEPTED, "rejected": S.REJECTED, "needs_interview": S.NEEDS_INTERVIEW,
 }
@@ -61,6 +72,32 @@ def _period_end(request: ReadmissionRequest, rule_name: str, start: date) -> Per
 def _due(request: ReadmissionRequest, rule_name: str, start: date) -> date | None:
     end = _period_end(request, rule_name, start)
     return end.due if end else None
+
+
+def _start(
+    case: ReturnCase, request: ReadmissionRequest, kind: str, rule_name: str, start: date,
+) -> date | None:
+    """Open the request's timer of ``kind`` from ``start`` by the instrument's rule
+    ``rule_name`` (with its source); its due date, or None when the instrument sets no such
+    period (then no timer runs)."""
+    due = _due(request, rule_name, start)
+    if due is not None:
+        rule = Rules.of(request.instrument).get(rule_name)
+        assert rule is not None
+        timers.start(case, kind, start, due, subject=SUBJECT, key=request.pk, rule=rule_name,
+                     source=rule.source)
+    return due
+
+
+def _close(
+    case: ReturnCase, request: ReadmissionRequest, status: str, on: date, *kinds: str,
+) -> None:
+    """Close the request's open timers of ``kinds`` (all of them when none)."""
+    timers.close(case, status, on, *kinds, subject=SUBJECT, key=request.pk)
+
+
+def _running(case: ReturnCase, request: ReadmissionRequest, *kinds: str) -> list[Timer]:
+    return timers.running(case, *kinds, subject=SUBJECT, key=request.pk)
 
 
 def _values(request: ReadmissionRequest, **extra: Any) -> dict[str, Any]:
@@ -223,10 +260,11 @@ def submit_readmission_request(
         ]
         request.submitted_on = submitted_on
         request.channel = used
-        request.reply_due_on = _due(
-            request, "accelerated_reply_limit" if accelerated else "reply_limit", submitted_on
+        reply_due_on = _start(
+            case, request, T.REPLY, "accelerated_reply_limit" if accelerated else "reply_limit",
+            submitted_on,
         )
-        return {"submitted_on": submitted_on, "reply_due_on": request.reply_due_on,
+        return {"submitted_on": submitted_on, "reply_due_on": reply_due_on,
                 "instrument": instrument.code if instrument else None,
                 "instrument_version": instrument.version if instrument else None,
                 "dossier": found.status, "evidence": len(request.evidence)}
@@ -272,15 +310,17 @@ def record_readmission_reply(
             )
         request.status = REPLY_OUTCOMES[outcome]
         request.their_reference = their_reference.strip() or request.their_reference
+        transfer_due_on = None
         if outcome != "needs_interview":
             request.replied_on = replied_on
+            _close(case, request, Timer.Status.MET, replied_on, T.REPLY)
             close_tasks(case, ReadmissionTask.CHASE_READMISSION_REPLY)
         if outcome == "accepted":
-            request.transfer_due_on = _due(request, "transfer_window", replied_on)
+            transfer_due_on = _start(case, request, T.TRANSFER, "transfer_window", replied_on)
         if outcome == "rejected":
             request.closed_on = replied_on
         return {"outcome": outcome, "replied_on": replied_on,
-                "transfer_due_on": request.transfer_due_on}
+                "transfer_due_on": transfer_due_on}
 
     return _take_step(user, request_id, "record_readmission_reply", change, reason=reason,
                       channel=channel)
@@ -294,13 +334,15 @@ def record_tacit_acceptance(request_id: Any) -> ReadmissionRequest:
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
         if not Rules.of(request.instrument).flag("tacit_acceptance"):
             raise TransitionRefused(_("the instrument provides no tacit acceptance"))
-        due = request.reply_due_on
-        if due is None or due >= clock.today():
+        limit = next(iter(_running(case, request, T.REPLY)), None)
+        if limit is None or limit.due_on >= clock.today():
             raise TransitionRefused(_("the reply limit has not passed"))
+        due = limit.due_on
         request.replied_on = due
-        request.transfer_due_on = _due(request, "transfer_window", due)
+        _close(case, request, Timer.Status.LAPSED, clock.today(), T.REPLY)
+        transfer_due_on = _start(case, request, T.TRANSFER, "transfer_window", due)
         close_tasks(case, ReadmissionTask.CHASE_READMISSION_REPLY)
-        return {"replied_on": due, "transfer_due_on": request.transfer_due_on}
+        return {"replied_on": due, "transfer_due_on": transfer_due_on}
 
     return _take_step(None, request_id, "record_tacit_acceptance", change)
 
@@ -315,8 +357,9 @@ def request_travel_document(
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
         not_before(requested_on, request.replied_on, "requested_on")
         request.travel_document_requested_on = requested_on
-        request.travel_document_due_on = _due(request, "travel_document_issuance", requested_on)
-        return {"requested_on": requested_on, "due_on": request.travel_document_due_on}
+        due_on = _start(case, request, T.TRAVEL_DOCUMENT, "travel_document_issuance",
+                        requested_on)
+        return {"requested_on": requested_on, "due_on": due_on}
 
     return _take_step(user, request_id, "request_travel_document", change, reason=reason,
                       channel=channel)
@@ -329,7 +372,7 @@ def travel_document_warnings(request: ReadmissionRequest, case: ReturnCase) -> l
     if valid_until is None or issued_on is None:
         return []
     warnings = []
-    planned = case.removal_planned_on or request.transfer_due_on
+    planned = case.removal_planned_on or request.due_on(T.TRANSFER, case)
     if planned is not None and valid_until < planned:
         warnings.append(
             _("the travel document is valid until %(until)s, before the planned transfer on "
@@ -363,6 +406,9 @@ def record_travel_document(
         request.travel_document_number = number_given
         request.travel_document_issued_on = issued_on
         request.travel_document_valid_until = valid_until
+        _close(case, request, Timer.Status.MET, issued_on, T.TRAVEL_DOCUMENT)
+        timers.start(case, T.TRAVEL_DOCUMENT_VALIDITY, issued_on, valid_until, subject=SUBJECT,
+                     key=request.pk)
         close_tasks(case, ReadmissionTask.CHASE_TRAVEL_DOCUMENT)
         return {"kind": kind, "number": number_given, "issued_on": issued_on,
                 "valid_until": valid_until,
@@ -384,6 +430,7 @@ def record_travel_document_use(
         if used_on > request.travel_document_valid_until:
             raise InvalidInput.field("used_on", _("the travel document had expired by then"))
         request.closed_on = used_on
+        _close(case, request, Timer.Status.MET, used_on, T.TRANSFER, T.TRAVEL_DOCUMENT_VALIDITY)
         return {"used_on": used_on}
 
     return _take_step(user, request_id, "record_travel_document_use", change, reason=reason,
@@ -395,10 +442,15 @@ def expire_travel_document(request_id: Any) -> ReadmissionRequest:
     """The system records an unused travel document whose validity has ended."""
 
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
-        valid_until = request.travel_document_valid_until
-        if valid_until is None or valid_until >= clock.today():
+        validity = next(iter(_running(case, request, T.TRAVEL_DOCUMENT_VALIDITY)), None)
+        if validity is None or validity.due_on >= clock.today():
             raise TransitionRefused(_("the travel document is still valid"))
+        valid_until = validity.due_on
         request.closed_on = valid_until
+        today = clock.today()
+        _close(case, request, Timer.Status.LAPSED, today, T.TRAVEL_DOCUMENT_VALIDITY)
+        # The request ends: no transfer follows from it.
+        _close(case, request, Timer.Status.CANCELLED, today, T.TRANSFER)
         return {"expired_on": valid_until}
 
     return _take_step(None, request_id, "expire_travel_document", change)
@@ -410,9 +462,10 @@ def chase_readmission_request(request_id: Any) -> ReadmissionRequest:
     the requested state does not meet are followed up, then escalated)."""
 
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
-        kind, due = _overdue(request)
-        if due is None or due >= clock.today():
+        overdue = _overdue(case, request)
+        if overdue is None:
             raise TransitionRefused(_("nothing is overdue"))
+        kind, due = overdue
         if bulk.select(case, "tasks", kind=kind, status=Task.Status.OPEN):
             raise TransitionRefused(_("a task to chase it is already open"))
         open_task(case, kind, clock.today())
@@ -421,10 +474,21 @@ def chase_readmission_request(request_id: Any) -> ReadmissionRequest:
     return _take_step(None, request_id, "chase_readmission_request", change)
 
 
-def _overdue(request: ReadmissionRequest) -> tuple[str, date | None]:
-    if request.status in AWAITING_REPLY:
-        return ReadmissionTask.CHASE_READMISSION_REPLY, request.reply_due_on
-    return ReadmissionTask.CHASE_TRAVEL_DOCUMENT, request.travel_document_due_on
+# The task that chases what the requested state owes, by the timer of what it owes.
+CHASE: dict[str, str] = {
+    T.REPLY: ReadmissionTask.CHASE_READMISSION_REPLY,
+    T.TRAVEL_DOCUMENT: ReadmissionTask.CHASE_TRAVEL_DOCUMENT,
+}
+
+
+def _overdue(case: ReturnCase, request: ReadmissionRequest) -> tuple[str, date] | None:
+    """What the requested state owes past its due date (``retour.cases.timers.is_overdue``):
+    the task that chases it and the due date; None when nothing is overdue."""
+    owed = timers.codes(subject=SUBJECT, acts=[timers.Acts.REQUESTED_STATE])
+    for timer in _running(case, request, *owed):
+        if timers.is_overdue(timer):
+            return CHASE[timer.kind], timer.due_on
+    return None
 
 
 @implements(input=inputs.EscalateReadmissionRequest)
@@ -436,9 +500,10 @@ def escalate_readmission_request(
 
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
         text = required(description, "description", _("describe the obstacle"))
-        kind_of_task, due = _overdue(request)
-        if due is None or due >= clock.today():
+        overdue = _overdue(case, request)
+        if overdue is None:
             raise TransitionRefused(_("the request is not overdue"))
+        kind_of_task, due = overdue
         kind = (Obstacle.Kind.REPLY_OVERDUE
                 if kind_of_task == ReadmissionTask.CHASE_READMISSION_REPLY
                 else Obstacle.Kind.TRAVEL_DOCUMENT_OVERDUE)
@@ -459,6 +524,7 @@ def withdraw_readmission_request(
     def change(case: ReturnCase, request: ReadmissionRequest) -> dict[str, Any]:
         required(reason, "reason", _("the reason for withdrawing is required"))
         request.closed_on = clock.today()
+        _close(case, request, Timer.Status.CANCELLED, request.closed_on)
         close_tasks(case, *ReadmissionTask.values, status=Task.Status.CANCELLED)
         return {}
 
@@ -466,28 +532,51 @@ def withdraw_readmission_request(
                       channel=channel)
 
 
-def apply_passing_time() -> dict[str, int]:
-    """What the passing of time decides today: tacit acceptances, overdue requests to chase,
-    travel documents expired unused. Run daily by ``retour tick``."""
-    today = clock.today()
-    open_requests = ReadmissionRequest.objects.select_related("instrument")
-    counts = {"tacitly accepted": 0, "chased": 0, "expired": 0}
-    for request in open_requests.filter(status__in=[S.SUBMITTED, S.ACKNOWLEDGED],
-                                        reply_due_on__lt=today):
-        if Rules.of(request.instrument).flag("tacit_acceptance"):
-            record_tacit_acceptance(request.pk)
-            counts["tacitly accepted"] += 1
-    for request in open_requests.filter(status__in=[*AWAITING_REPLY,
-                                                    S.TRAVEL_DOCUMENT_REQUESTED]):
-        kind, due = _overdue(request)
-        if due is not None and due < today and not Task.objects.filter(
-            case_id=request.case_id, kind=kind, status=Task.Status.OPEN
-        ).exists():
-            chase_readmission_request(request.pk)
-            counts["chased"] += 1
-    for request in open_requests.filter(status=S.TRAVEL_DOCUMENT_ISSUED,
-                                        travel_document_valid_until__lt=today):
-        expire_travel_document(request.pk)
-        counts["expired"] += 1
-    return counts
+# --- what the daily tick does when a request's timer has passed (``retour.cases.timers``,
+# registered in ``retour.readmission.timers``) ----------------------------------------------
 
+HEADING = "readmission requests"
+TACITLY_ACCEPTED, CHASED, EXPIRED = "tacitly accepted", "chased", "expired"
+
+
+def _request_of(timer: Timer) -> ReadmissionRequest:
+    return ReadmissionRequest.objects.select_related("instrument").get(pk=int(timer.subject_key))
+
+
+def _chase(request: ReadmissionRequest, task: str) -> str | None:
+    if Task.objects.filter(case_id=request.case_id, kind=task, status=Task.Status.OPEN).exists():
+        return None  # chased already
+    chase_readmission_request(request.pk)
+    return CHASED
+
+
+def reply_not_given(timer: Timer) -> str | None:
+    """No reply by the limit: tacit acceptance where the instrument says so (not after a
+    request to interview the person first), else a task to chase the reply."""
+    request = _request_of(timer)
+    tacit = Rules.of(request.instrument).flag("tacit_acceptance")
+    if tacit and request.status in BY_ACTION["record_tacit_acceptance"].sources:
+        record_tacit_acceptance(request.pk)
+        return TACITLY_ACCEPTED
+    return _chase(request, ReadmissionTask.CHASE_READMISSION_REPLY)
+
+
+def travel_document_not_issued(timer: Timer) -> str | None:
+    """No travel document by its limit: a task to chase it."""
+    return _chase(_request_of(timer), ReadmissionTask.CHASE_TRAVEL_DOCUMENT)
+
+
+def travel_document_validity_ended(timer: Timer) -> str | None:
+    """A travel document's validity ended before it was used: the request expires."""
+    request = _request_of(timer)
+    if request.status != S.TRAVEL_DOCUMENT_ISSUED:
+        return None
+    expire_travel_document(request.pk)
+    return EXPIRED
+
+
+def apply_passing_time() -> dict[str, int]:
+    """What the passing of time decides today for readmission requests alone: tacit
+    acceptances, overdue requests to chase, travel documents expired unused (the daily
+    ``retour tick`` does it with every other timer)."""
+    return timers.tick(only=timers.codes(subject=SUBJECT)).under(HEADING)

@@ -15,9 +15,3 @@ class ReadmissionConfig(AppConfig):
         from retour.readmission.instruments import load_instruments
 
         return f"{load_instruments()} new readmission instrument versions"
-
-    def apply_passing_time(self) -> str:
-        from retour.readmission.actions import apply_passing_time
-
-        counts = apply_passing_time()
-        return "readmission requests: " + ", ".join(f"{n} {what}" for what, n in counts.items())

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from retour import bulk
 from retour.cases.models import CaseScopedQuerySet
+
+# The kind of record a request is, for its events' pipeline and its timers.
+SUBJECT = "readmission_request"
 
 
 class Instrument(models.Model):
@@ -61,9 +66,24 @@ class ReadmissionTask(models.TextChoices):
     CHASE_TRAVEL_DOCUMENT = "chase_travel_document", _("chase the travel document")
 
 
+class ReadmissionTimer(models.TextChoices):
+    """The due dates of a readmission request, as kinds of timer on its case
+    (``retour.cases.timers``; ``retour.readmission.timers`` registers them)."""
+
+    REPLY = "readmission_reply", _("Reply due")
+    TRAVEL_DOCUMENT = "readmission_travel_document", _("Travel document due")
+    TRANSFER = "readmission_transfer", _("Transfer due")
+    TRAVEL_DOCUMENT_VALIDITY = "readmission_travel_document_validity", _("Valid until")
+
+
 class ReadmissionRequest(models.Model):
     """A request to a third country to readmit a person of a return case (its lifecycle is
-    the table in ``retour.readmission.procedure``)."""
+    the table in ``retour.readmission.procedure``).
+
+    Its due dates (the reply, the travel document, the transfer) are timers on its case
+    (``ReadmissionTimer``), opened, moved and closed by its steps; ``reply_due_on`` and the
+    others read them. The travel document's validity is the document's own particular
+    (``travel_document_valid_until``), and a timer too."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -118,16 +138,13 @@ class ReadmissionRequest(models.Model):
     apprehended_on = models.DateField(null=True, blank=True)
     submitted_on = models.DateField(null=True, blank=True)
     acknowledged_on = models.DateField(null=True, blank=True)
-    reply_due_on = models.DateField(null=True, blank=True)
     replied_on = models.DateField(null=True, blank=True)
     rejection_reasons = models.TextField(blank=True)
     travel_document_requested_on = models.DateField(null=True, blank=True)
-    travel_document_due_on = models.DateField(null=True, blank=True)
     travel_document_kind = models.CharField(max_length=30, blank=True)
     travel_document_number = models.CharField(max_length=40, blank=True)
     travel_document_issued_on = models.DateField(null=True, blank=True)
     travel_document_valid_until = models.DateField(null=True, blank=True)
-    transfer_due_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
 
     objects = CaseScopedQuerySet.as_manager()
@@ -144,6 +161,27 @@ class ReadmissionRequest(models.Model):
         from retour.readmission.rules import Rules
 
         return Rules.of(self.instrument)
+
+    def due_on(self, kind: str, case: Any = None) -> date | None:
+        """The due date of the request's timer of ``kind``, open or closed; None when no rule
+        set one. In a bulk session, as the session keeps the timers of ``case`` (the
+        request's, as its action loaded it)."""
+        found = bulk.select(case or self.case, "timers", subject=SUBJECT,
+                            subject_key=str(self.pk), kind=kind)
+        latest = max(found, key=lambda t: t.pk, default=None)
+        return latest.due_on if latest is not None else None
+
+    @property
+    def reply_due_on(self) -> date | None:
+        return self.due_on(ReadmissionTimer.REPLY)
+
+    @property
+    def travel_document_due_on(self) -> date | None:
+        return self.due_on(ReadmissionTimer.TRAVEL_DOCUMENT)
+
+    @property
+    def transfer_due_on(self) -> date | None:
+        return self.due_on(ReadmissionTimer.TRANSFER)
 
 
 class Obstacle(models.Model):

@@ -22,11 +22,10 @@ from retour.accounts.roles import Capability
 from retour.cases import guards
 from retour.cases.procedure import Guard, Transition
 from retour.cases.stages import RETURN_DECISION_STAGES, Stage
-from retour.readmission.models import ReadmissionRequest
+from retour.readmission.models import SUBJECT, ReadmissionRequest, ReadmissionTimer
 from retour.seam import actions as seam_actions
 from retour.seam.actions import Action
 
-SUBJECT = "readmission_request"
 S = ReadmissionRequest.Status
 _C = Capability
 _CASE_STAGES = RETURN_DECISION_STAGES | {Stage.DEPARTED}
@@ -36,6 +35,15 @@ OPEN_STATUSES = frozenset({
     S.TRAVEL_DOCUMENT_REQUESTED, S.TRAVEL_DOCUMENT_ISSUED,
 })
 AWAITING_REPLY = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.NEEDS_INTERVIEW})
+# The due date that comes next while a request is in a status (its timer's kind): the
+# requested state's reply, then its travel document, then the transfer within the
+# instrument's window. None in the other statuses.
+AWAITED: dict[str, str] = {
+    **dict.fromkeys(AWAITING_REPLY, ReadmissionTimer.REPLY),
+    S.TRAVEL_DOCUMENT_REQUESTED: ReadmissionTimer.TRAVEL_DOCUMENT,
+    **dict.fromkeys((S.ACCEPTED, S.TACITLY_ACCEPTED, S.TRAVEL_DOCUMENT_ISSUED),
+                    ReadmissionTimer.TRANSFER),
+}
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import DateField, Exists, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from retour import clock
-from retour.cases.models import CaseEvent, CaseMilestones
+from retour.cases import timers
+from retour.cases.models import CaseEvent, CaseMilestones, Timer
 from retour.errors import InvalidInput
 from retour.identification.models import IdentificationMission, MissionPresentation
-from retour.readmission.models import ReadmissionRequest
+from retour.readmission.models import SUBJECT, ReadmissionRequest, ReadmissionTimer
 from retour.readmission.procedure import AWAITING_REPLY
 from retour.reference.models import Country
 
@@ -362,8 +363,16 @@ def _tallies(period: Period, member_state: str | None, country: str | None = Non
 
 
 def _count_requests(tallies: Tallies, requests: QuerySet[Any]) -> None:
+    # The reply limit is the due date of the request's reply timer, met or not; a reply is
+    # late while that timer is overdue.
+    reply = Timer.objects.filter(timers.of_outer(SUBJECT), kind=ReadmissionTimer.REPLY)
+    today = clock.today()
     rows = list(
-        requests.values(
+        requests.annotate(
+            reply_due_on=Subquery(reply.order_by("-pk").values("due_on")[:1],
+                                  output_field=DateField()),
+            reply_late=Exists(timers.overdue(today, within=reply)),
+        ).values(
             "id",
             "case_id",
             "case__member_state_id",
@@ -372,21 +381,21 @@ def _count_requests(tallies: Tallies, requests: QuerySet[Any]) -> None:
             "status",
             "submitted_on",
             "reply_due_on",
+            "reply_late",
             "replied_on",
         )
     )
     tacit = _tacitly_accepted(requests)
-    today = clock.today()
     for row in rows:
         tally = tallies[row["third_country_id"]][row["case__member_state_id"]]
         item = Item(row["case_id"], row["reference"], row["submitted_on"])
-        for figure in _request_figures(row, row["id"] in tacit, today):
+        for figure in _request_figures(row, row["id"] in tacit):
             tally.items[figure].append(item)
         if row["replied_on"] is not None and row["id"] not in tacit:
             tally.reply_days.append((row["replied_on"] - row["submitted_on"]).days)
 
 
-def _request_figures(row: dict[str, Any], tacit: bool, today: date) -> Iterable[str]:
+def _request_figures(row: dict[str, Any], tacit: bool) -> Iterable[str]:
     yield "submitted"
     replied, due = row["replied_on"], row["reply_due_on"]
     if row["status"] == S.REJECTED:
@@ -399,9 +408,7 @@ def _request_figures(row: dict[str, Any], tacit: bool, today: date) -> Iterable[
         yield "pending"
     else:
         yield "withdrawn"
-    if due is not None and (
-        replied is not None or (row["status"] in AWAITING_REPLY and due < today)
-    ):
+    if due is not None and (replied is not None or row["reply_late"]):
         yield "replies_owed"
         if replied is not None and not tacit and replied <= due:
             yield "answered_in_time"

@@ -7,9 +7,10 @@ class SeamConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app declares what it plugs in by module name: its event types, its actions
-        # (procedure rows and handlers), its kinds of task, the projections it keeps, its
-        # reactions to other apps' events, its panels on the case page and its outbox
-        # subscribers.
+        # (procedure rows and handlers), its kinds of task and of timer (due dates), the
+        # projections it keeps, its reactions to other apps' events, its panels on the case
+        # page and its outbox subscribers.
         autodiscover_modules(
-            "events", "actions", "tasks", "projections", "reactions", "panels", "subscribers"
+            "events", "actions", "tasks", "timers", "projections", "reactions", "panels",
+            "subscribers",
         )

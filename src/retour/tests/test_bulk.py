@@ -8,7 +8,7 @@ from retour import bulk, clock
 from retour.audit.log import record_access, verify_chain
 from retour.audit.models import AccessLogEntry
 from retour.cases import actions, guards
-from retour.cases.models import CaseEvent, Deadline, Decision
+from retour.cases.models import CaseEvent, Decision, Timer
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
 from retour.errors import TransitionRefused
@@ -79,7 +79,7 @@ def test_rows_from_before_the_session_are_changed_in_memory_and_updated_at_its_e
     decision.refresh_from_db()
     assert decision.status == Decision.Status.ANNULLED
     assert Decision.objects.get(pk=appeal.pk).appeal_outcome == "granted"
-    assert not case.deadlines.filter(decision=decision, status=Deadline.Status.OPEN).exists()
+    assert not case.timers.filter(decision=decision, status=Timer.Status.OPEN).exists()
     case.refresh_from_db()
     assert case.stage == Stage.LEGAL_STAY_ENDED
     assert case.version == case.events.count() == 5

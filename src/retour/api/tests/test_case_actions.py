@@ -19,7 +19,7 @@ from retour.api.tests.scenarios import (
     voluntary,
 )
 from retour.audit.models import AccessLogEntry
-from retour.cases.models import CaseEvent, Deadline, Decision, Handover, ReturnCase, Task
+from retour.cases.models import CaseEvent, Decision, Handover, ReturnCase, Task, Timer
 from retour.cases.procedure import transitions
 from retour.people.models import Person
 from retour.seam import actions as seam_actions
@@ -38,7 +38,7 @@ def writes() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
         for model in (
-            ReturnCase, CaseEvent, Decision, Deadline, Task, Handover, Person, AccessLogEntry,
+            ReturnCase, CaseEvent, Decision, Timer, Task, Handover, Person, AccessLogEntry,
         )
     }
 

@@ -12,9 +12,9 @@ import pytest
 from retour.api.readmission import BODIES, DRAFT_BODY
 from retour.api.tests.conftest import TODAY, body_of
 from retour.audit.models import AccessLogEntry
-from retour.cases.models import CaseEvent
+from retour.cases.models import CaseEvent, Timer
 from retour.readmission import actions as ra
-from retour.readmission.models import ReadmissionRequest
+from retour.readmission.models import SUBJECT, ReadmissionRequest, ReadmissionTimer
 from retour.readmission.procedure import STEPS, taken_on_a_request
 from retour.readmission.tests.test_requests import _with_evidence
 from retour.seam import actions as seam_actions
@@ -129,7 +129,8 @@ def test_the_list_filters_by_country_status_and_overdue_and_is_logged(anna, luca
     pakistan = _submitted(anna, "PK")
     georgia = _submitted(anna, "GE")
     _submitted(lucas, "PK")  # Belgian: never in Anna's list
-    ReadmissionRequest.objects.filter(pk=georgia.pk).update(reply_due_on=TODAY - timedelta(1))
+    Timer.objects.filter(subject=SUBJECT, subject_key=str(georgia.pk),
+                         kind=ReadmissionTimer.REPLY).update(due_on=TODAY - timedelta(1))
     client = api_client(anna)
 
     def references(query: str) -> list[str]:

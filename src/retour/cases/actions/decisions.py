@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from retour import bulk, clock
-from retour.cases import guards
+from retour.cases import guards, timers
 from retour.cases.actions import _decisions as d
 from retour.cases.actions import inputs
 from retour.cases.actions._core import close_tasks, open_task, perform, require_text
@@ -22,7 +22,7 @@ from retour.cases.deadlines import (
     open_deadline_from_parameter,
     open_entry_ban_deadline,
 )
-from retour.cases.models import Deadline, Decision, Origin, ReturnCase, Task
+from retour.cases.models import Decision, Origin, ReturnCase, Task, Timer
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput, one_of
 from retour.reference.periods import add_period
@@ -83,7 +83,7 @@ def record_end_of_legal_stay(
             decided_on=decided_on, reference=reference,
             legal_basis=legal_basis or "National decision ending legal stay",
         )
-        due = open_deadline_from_parameter(case, Deadline.Kind.RETURN_DECISION_DUE, decided_on)
+        due = open_deadline_from_parameter(case, Timer.Kind.RETURN_DECISION_DUE, decided_on)
         assert due is not None
         open_task(case, Task.Kind.ISSUE_RETURN_DECISION, due.due_on)
         case.stage = Stage.LEGAL_STAY_ENDED
@@ -183,14 +183,14 @@ def issue_return_decision(
         )
         starts = decision.notified_on or decided_on
         today = clock.today()
-        close_deadlines(case, Deadline.Status.MET, today, Deadline.Kind.RETURN_DECISION_DUE)
+        close_deadlines(case, Timer.Status.MET, today, Timer.Kind.RETURN_DECISION_DUE)
         close_tasks(case, Task.Kind.ISSUE_RETURN_DECISION)
         open_deadline_from_parameter(
-            case, Deadline.Kind.APPEAL_PERIOD_END, starts, decision=decision, required=False
+            case, Timer.Kind.APPEAL_PERIOD_END, starts, decision=decision, required=False
         )
         if voluntary_departure_days > 0:
             ends_on = add_period(starts, voluntary_departure_days, "days")
-            open_deadline(case, Deadline.Kind.VOLUNTARY_DEPARTURE_END, starts, ends_on,
+            open_deadline(case, Timer.Kind.VOLUNTARY_DEPARTURE_END, starts, ends_on,
                           decision=decision)
             case.voluntary_departure_ends_on = ends_on
             case.stage = Stage.VOLUNTARY_DEPARTURE
@@ -229,8 +229,7 @@ def extend_voluntary_departure(
             legal_basis="Directive 2008/115/EC Art. 7(2)",
             reason=f"{EXTENSION_REASONS[extension_reason]}. {reason}".strip(),
         )
-        bulk.update(case, "deadlines", {"due_on": new_end},
-                    kind=Deadline.Kind.VOLUNTARY_DEPARTURE_END, status=Deadline.Status.OPEN)
+        timers.move(case, new_end, Timer.Kind.VOLUNTARY_DEPARTURE_END)
         case.voluntary_departure_ends_on = new_end
         return {"decision": d.described(decision)}
 
@@ -315,7 +314,7 @@ def lodge_appeal(
             contested=contested, suspensive=suspensive, status=Decision.Status.PENDING,
             legal_basis="Directive 2008/115/EC Art. 13", reason=reason,
         )
-        close_deadlines(case, Deadline.Status.MET, lodged_on, Deadline.Kind.APPEAL_PERIOD_END)
+        close_deadlines(case, Timer.Status.MET, lodged_on, Timer.Kind.APPEAL_PERIOD_END)
         if suspensive:
             d.suspend(case)
         return {"decision": d.described(appeal)}
@@ -332,9 +331,9 @@ def _annul_return_decision(case: ReturnCase, status: str) -> None:
                 kind__in=[K.RETURN_DECISION, K.ENTRY_BAN, K.POSTPONEMENT],
                 status=Decision.Status.IN_FORCE)
     today = clock.today()
-    close_deadlines(case, Deadline.Status.CANCELLED, today, Deadline.Kind.VOLUNTARY_DEPARTURE_END,
-                    Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.POSTPONEMENT_END,
-                    Deadline.Kind.ENTRY_BAN_END)
+    close_deadlines(case, Timer.Status.CANCELLED, today, Timer.Kind.VOLUNTARY_DEPARTURE_END,
+                    Timer.Kind.APPEAL_PERIOD_END, Timer.Kind.POSTPONEMENT_END,
+                    Timer.Kind.ENTRY_BAN_END)
     close_tasks(case, Task.Kind.PREPARE_FORCED_RETURN, Task.Kind.ISSUE_ENTRY_BAN,
                 Task.Kind.REVIEW_POSTPONEMENT, status=Task.Status.CANCELLED)
     if case.stage != Stage.DEPARTED:
@@ -377,7 +376,7 @@ def decide_appeal(
         elif granted:
             contested.status = Decision.Status.ANNULLED
             bulk.save(contested, "status")
-            bulk.update(case, "deadlines", {"status": Deadline.Status.CANCELLED},
+            bulk.update(case, "timers", {"status": Timer.Status.CANCELLED},
                         decision=contested)
         d.resume_if_clear(case)
         return {"decision": d.described(appeal)}
@@ -407,7 +406,7 @@ def postpone_removal(
             postponement_ground=ground, ends_on=ends_on, legal_basis=basis, reason=reason,
         )
         if ends_on is not None:
-            open_deadline(case, Deadline.Kind.POSTPONEMENT_END, decided_on, ends_on,
+            open_deadline(case, Timer.Kind.POSTPONEMENT_END, decided_on, ends_on,
                           decision=decision)
             open_task(case, Task.Kind.REVIEW_POSTPONEMENT, ends_on)
         d.suspend(case)
@@ -442,8 +441,8 @@ def end_postponement(
         postponement.status = Decision.Status.ENDED
         postponement.ends_on = ended_on
         bulk.save(postponement, "status", "ends_on")
-        bulk.update(case, "deadlines", {"status": Deadline.Status.MET, "closed_on": ended_on},
-                    decision=postponement, status=Deadline.Status.OPEN)
+        bulk.update(case, "timers", {"status": Timer.Status.MET, "closed_on": ended_on},
+                    decision=postponement, status=Timer.Status.OPEN)
         if not guards.decisions_in_force(case, K.POSTPONEMENT):
             close_tasks(case, Task.Kind.REVIEW_POSTPONEMENT)
         d.resume_if_clear(case)

@@ -9,11 +9,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from retour import clock
-from retour.cases import guards
+from retour.cases import guards, timers
 from retour.cases.actions import inputs
 from retour.cases.actions._core import close_tasks, not_in_future, open_task, perform, require_text
 from retour.cases.deadlines import close_deadlines, open_entry_ban_deadline
-from retour.cases.models import Deadline, Decision, ReturnCase, Task
+from retour.cases.models import Decision, ReturnCase, Task, Timer
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput
 from retour.reference.models import Country
@@ -41,7 +41,7 @@ def _record_departure(
     if decision and departed_on < decision.decided_on:
         raise InvalidInput.field("departed_on", _("cannot be before the return decision"))
     country = _destination(destination, case)
-    close_deadlines(case, Deadline.Status.MET, departed_on, Deadline.Kind.VOLUNTARY_DEPARTURE_END)
+    close_deadlines(case, Timer.Status.MET, departed_on, Timer.Kind.VOLUNTARY_DEPARTURE_END)
     close_tasks(case, Task.Kind.PREPARE_FORCED_RETURN)
     for ban in guards.decisions_in_force(case, Decision.Kind.ENTRY_BAN):
         open_entry_ban_deadline(case, ban, departed_on)
@@ -165,7 +165,7 @@ def expire_voluntary_departure(case_id: Any) -> ReturnCase:
 
     def change(case: ReturnCase) -> dict[str, Any]:
         today = clock.today()
-        close_deadlines(case, Deadline.Status.LAPSED, today, Deadline.Kind.VOLUNTARY_DEPARTURE_END)
+        close_deadlines(case, Timer.Status.LAPSED, today, Timer.Kind.VOLUNTARY_DEPARTURE_END)
         open_task(case, Task.Kind.PREPARE_FORCED_RETURN, today)
         if guards.latest_decision(case, Decision.Kind.ENTRY_BAN) is None:
             open_task(case, Task.Kind.ISSUE_ENTRY_BAN, today)
@@ -177,15 +177,10 @@ def expire_voluntary_departure(case_id: Any) -> ReturnCase:
 
 
 def expire_due_voluntary_departures() -> int:
-    """Hand every case whose voluntary-departure period has ended over to forced return.
+    """Hand every case whose voluntary-departure period has ended over to forced return: the
+    daily tick (``retour.cases.timers.tick``) for this kind of timer alone.
 
     "Ended" is judged by ``clock.today()``, as the guard of each expiry judges it (a
     simulation sets the clock rather than passing another day)."""
-    due = ReturnCase.objects.filter(
-        stage=Stage.VOLUNTARY_DEPARTURE, voluntary_departure_ends_on__lt=clock.today()
-    ).values_list("pk", flat=True)
-    count = 0
-    for case_id in list(due):
-        expire_voluntary_departure(case_id)
-        count += 1
-    return count
+    done = timers.tick(only=[Timer.Kind.VOLUNTARY_DEPARTURE_END])
+    return done.count(timers.VOLUNTARY_DEPARTURE_ENDED)

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from retour import bulk, clock
+from retour.cases import timers
 from retour.cases.actions import inputs
 from retour.cases.actions._core import (
     authority_named,
@@ -17,7 +18,7 @@ from retour.cases.actions._core import (
     require_text,
 )
 from retour.cases.deadlines import close_deadlines, open_deadline_from_parameter
-from retour.cases.models import Deadline, Handover, ReturnCase, Task
+from retour.cases.models import Handover, ReturnCase, Task, Timer
 from retour.errors import InvalidInput, PermissionRefused, TransitionRefused
 from retour.seam.actions import implements
 
@@ -54,7 +55,8 @@ def send_handover(
             case=case, from_authority=case.responsible_authority, to_authority=receiver,
             note=text, sent_by=user, sent_at=clock.now(),
         ))
-        due = open_deadline_from_parameter(case, Deadline.Kind.HANDOVER_ACCEPTANCE, clock.today())
+        due = open_deadline_from_parameter(case, Timer.Kind.HANDOVER_ACCEPTANCE, clock.today(),
+                                           authority=receiver)
         assert due is not None
         open_task(case, Task.Kind.ACCEPT_HANDOVER, due.due_on, authority=receiver)
         return {"handover": {"id": handover.pk, "to_authority": receiver.code, "note": text}}
@@ -81,7 +83,7 @@ def _answer(case: ReturnCase, user: Any, handover: Handover, status: str, reason
     handover.answered_at = clock.now()
     handover.answer_reason = reason
     bulk.save(handover, "status", "answered_by", "answered_at", "answer_reason")
-    close_deadlines(case, Deadline.Status.MET, clock.today(), Deadline.Kind.HANDOVER_ACCEPTANCE)
+    close_deadlines(case, Timer.Status.MET, clock.today(), Timer.Kind.HANDOVER_ACCEPTANCE)
     close_tasks(case, Task.Kind.ACCEPT_HANDOVER)
 
 
@@ -90,12 +92,16 @@ def accept_handover(
     user: Any, case_id: Any, *, reason: str = "", expected_version: int | None = None,
     channel: str = "",
 ) -> ReturnCase:
-    """The receiving authority takes the case, with its open tasks."""
+    """The receiving authority takes the case, with its open tasks and the open due dates
+    the responsible authority must meet."""
 
     def change(case: ReturnCase) -> dict[str, Any]:
         handover = _answerable(user, case)
         _answer(case, user, handover, Handover.Status.ACCEPTED, reason)
         bulk.update(case, "tasks", {"authority": handover.to_authority}, status=Task.Status.OPEN)
+        # So do the due dates the responsible authority must meet, whichever app set them.
+        bulk.update(case, "timers", {"authority": handover.to_authority}, status=Timer.Status.OPEN,
+                    kind__in=timers.codes(acts=[timers.Acts.RESPONSIBLE_AUTHORITY]))
         case.responsible_authority = handover.to_authority
         case.assigned_officer = None
         return {"handover": {"id": handover.pk, "status": "accepted"}}

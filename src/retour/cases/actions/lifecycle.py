@@ -31,12 +31,12 @@ from retour.cases.deadlines import close_deadlines, open_deadline_from_parameter
 from retour.cases.guards import counts_as_a_minor, is_unaccompanied_minor
 from retour.cases.models import (
     CaseNumberCounter,
-    Deadline,
     Handover,
     Origin,
     Outcome,
     ReturnCase,
     Task,
+    Timer,
 )
 from retour.cases.procedure import transitions
 from retour.cases.stages import Stage
@@ -169,7 +169,7 @@ def open_case(
     if recognised:
         values["origin_member_state"] = recognised.code
     if origin in _STARTS_WITHOUT_LEGAL_STAY:
-        due = open_deadline_from_parameter(case, Deadline.Kind.RETURN_DECISION_DUE, today)
+        due = open_deadline_from_parameter(case, Timer.Kind.RETURN_DECISION_DUE, today)
         assert due is not None
         open_task(case, Task.Kind.ISSUE_RETURN_DECISION, due.due_on)
     if values["unaccompanied_minor"]:
@@ -222,8 +222,8 @@ def close_case(
         _check_outcome(case, outcome, reason)
         today = clock.today()
         close_tasks(case, *tasks.codes(), status=Task.Status.CANCELLED)
-        kinds = [k for k in Deadline.Kind.values if k != Deadline.Kind.ENTRY_BAN_END]
-        close_deadlines(case, Deadline.Status.CANCELLED, today, *kinds)
+        kinds = [k for k in Timer.Kind.values if k != Timer.Kind.ENTRY_BAN_END]
+        close_deadlines(case, Timer.Status.CANCELLED, today, *kinds)
         bulk.update(case, "handovers", {"status": Handover.Status.RETURNED,
                                         "answered_at": clock.now(),
                                         "answer_reason": "case closed"},

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from retour.cases import actions
-from retour.cases.models import Deadline, Outcome, Task
+from retour.cases.models import Outcome, Task, Timer
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
 from retour.errors import InvalidInput
@@ -89,9 +89,9 @@ def test_closing_cancels_open_work_but_the_entry_ban_keeps_running(anna, today):
     actions.send_handover(anna, case.pk, to_authority="nl-avim", note="archive")
     case = actions.close_case(anna, case.pk, outcome="removed")
     assert not case.tasks.filter(status=Task.Status.OPEN).exists()
-    still_open = case.deadlines.filter(status=Deadline.Status.OPEN)
+    still_open = case.timers.filter(status=Timer.Status.OPEN)
     assert [(d.kind, d.due_on) for d in still_open] == [
-        (Deadline.Kind.ENTRY_BAN_END, today.replace(year=today.year + 2))
+        (Timer.Kind.ENTRY_BAN_END, today.replace(year=today.year + 2))
     ]
     assert case.milestones.closed_on == today
     assert case.stage_before_suspension == ""

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from retour.accounts.models import Authority
 from retour.cases import actions
-from retour.cases.models import Deadline, Decision, ReturnCase, Task
+from retour.cases.models import Decision, ReturnCase, Task, Timer
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
 from retour.errors import InvalidInput, TransitionRefused
@@ -20,7 +20,7 @@ from retour.reference.models import LegalParameter
 from retour.testing.factories import case_for
 
 K = Decision.Kind
-D = Deadline.Kind
+D = Timer.Kind
 # The return-decision target is in force from 2023-03-24; cases open only after that.
 CASE_DATES = st.dates(min_value=date(2023, 3, 24), max_value=date(2040, 12, 31))
 EXAMPLES = settings(
@@ -32,8 +32,8 @@ def _irregular_stay_case(user) -> ReturnCase:
     return case_for(user, origin="irregular_stay_detected")
 
 
-def _deadline(case: ReturnCase, kind: str) -> Deadline:
-    return case.deadlines.get(kind=kind)
+def _deadline(case: ReturnCase, kind: str) -> Timer:
+    return case.timers.get(kind=kind)
 
 
 @EXAMPLES
@@ -56,7 +56,7 @@ def test_voluntary_departure_ends_after_its_days_and_expires_the_day_after(anna,
         case.refresh_from_db()
         assert case.stage == Stage.FORCED_RETURN_PREPARATION
         end = _deadline(case, D.VOLUNTARY_DEPARTURE_END)
-        assert (end.status, end.closed_on) == (Deadline.Status.LAPSED, last_day + timedelta(1))
+        assert (end.status, end.closed_on) == (Timer.Status.LAPSED, last_day + timedelta(1))
         assert case.milestones.voluntary_departure_expired_on == last_day + timedelta(days=1)
 
 
@@ -133,7 +133,7 @@ def test_member_state_without_a_configured_appeal_period_gets_no_appeal_deadline
         user, case.pk, decided_on=today, voluntary_departure_days=30
     )
     assert case.member_state_id == "AT"
-    assert not case.deadlines.filter(kind=D.APPEAL_PERIOD_END).exists()
+    assert not case.timers.filter(kind=D.APPEAL_PERIOD_END).exists()
     assert case.voluntary_departure_ends_on == today + timedelta(days=30)
 
 
@@ -144,7 +144,7 @@ def test_lodging_the_appeal_meets_the_appeal_period(anna, today):
         lodged_on=today, suspensive=False,
     )
     appeal = _deadline(case, D.APPEAL_PERIOD_END)
-    assert (appeal.status, appeal.closed_on) == (Deadline.Status.MET, today)
+    assert (appeal.status, appeal.closed_on) == (Timer.Status.MET, today)
 
 
 def test_return_decision_is_due_a_week_after_the_end_of_legal_stay(anna, today):
@@ -160,7 +160,7 @@ def test_return_decision_is_due_a_week_after_the_end_of_legal_stay(anna, today):
     actions.issue_return_decision(anna, case.pk, decided_on=today, voluntary_departure_days=30)
     due.refresh_from_db()
     task.refresh_from_db()
-    assert (due.status, due.closed_on, task.status) == (Deadline.Status.MET, today, "done")
+    assert (due.status, due.closed_on, task.status) == (Timer.Status.MET, today, "done")
 
 
 def test_irregular_stay_makes_the_return_decision_due_from_the_day_the_case_opens(anna, today):
@@ -213,7 +213,7 @@ def test_entry_ban_runs_from_the_actual_departure(anna, departed_on, years, mont
         actions.issue_entry_ban(
             anna, case.pk, decided_on=s.days_ago(0), ban_years=years, ban_months=months
         )
-        assert not case.deadlines.filter(kind=D.ENTRY_BAN_END).exists()
+        assert not case.timers.filter(kind=D.ENTRY_BAN_END).exists()
     with s.on(departed_on):
         actions.record_voluntary_departure(
             anna, case.pk, departed_on=departed_on, destination="MA"
@@ -243,7 +243,7 @@ def test_an_annulled_return_decision_takes_its_entry_ban_deadline_with_it(anna, 
         decided_on=today,
     )
     assert case.decisions.get(kind=K.ENTRY_BAN).status == Decision.Status.ANNULLED
-    assert _deadline(case, D.ENTRY_BAN_END).status == Deadline.Status.CANCELLED
+    assert _deadline(case, D.ENTRY_BAN_END).status == Timer.Status.CANCELLED
 
 
 def test_an_annulled_entry_ban_ends_its_deadline(anna, today):
@@ -257,7 +257,7 @@ def test_an_annulled_entry_ban_ends_its_deadline(anna, today):
         anna, case.pk, appeal_id=case.decisions.get(kind=K.APPEAL).pk, outcome="granted",
         decided_on=today,
     )
-    assert _deadline(case, D.ENTRY_BAN_END).status == Deadline.Status.CANCELLED
+    assert _deadline(case, D.ENTRY_BAN_END).status == Timer.Status.CANCELLED
     assert s.in_force(case, K.RETURN_DECISION)  # the return decision itself stands
 
 

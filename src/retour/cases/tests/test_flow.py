@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from retour import clock
 from retour.cases import actions, milestones
-from retour.cases.models import CaseMilestones, Deadline, Task
+from retour.cases.models import CaseMilestones, Task, Timer
 from retour.cases.stages import Stage
 from retour.testing.factories import case_for
 
@@ -23,7 +23,7 @@ def test_negative_asylum_decision_to_voluntary_return(anna, pieter):
         )
         assert case.stage == Stage.VOLUNTARY_DEPARTURE
         assert case.voluntary_departure_ends_on == date(2026, 4, 1)
-        appeal_end = case.deadlines.get(kind=Deadline.Kind.APPEAL_PERIOD_END)
+        appeal_end = case.timers.get(kind=Timer.Kind.APPEAL_PERIOD_END)
         assert appeal_end.due_on == date(2026, 3, 30)  # NL: 4 weeks
         case = actions.send_handover(anna, case.pk, to_authority="nl-avim", note="please take")
         case = actions.accept_handover(pieter, case.pk)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from retour.cases import actions
-from retour.cases.models import Deadline, Handover, Task
+from retour.cases.models import Handover, Task, Timer
 from retour.cases.tests import support as s
 from retour.errors import InvalidInput, PermissionRefused, TransitionRefused
 
@@ -81,8 +81,8 @@ def test_acceptance_moves_the_case_and_its_open_tasks(anna, pieter, sanne, today
         (Task.Kind.ISSUE_RETURN_DECISION, "nl-avim")
     ]
     assert case.tasks.get(kind=Task.Kind.ACCEPT_HANDOVER).status == Task.Status.DONE
-    acceptance = case.deadlines.get(kind=Deadline.Kind.HANDOVER_ACCEPTANCE)
-    assert (acceptance.status, acceptance.closed_on) == (Deadline.Status.MET, today)
+    acceptance = case.timers.get(kind=Timer.Kind.HANDOVER_ACCEPTANCE)
+    assert (acceptance.status, acceptance.closed_on) == (Timer.Status.MET, today)
     handover = case.handovers.get()
     assert (handover.status, handover.answered_by) == (Handover.Status.ACCEPTED, pieter)
     # the new responsible authority hands over; the old one no longer can

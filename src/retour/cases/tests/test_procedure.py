@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from retour.cases.models import Deadline, Decision, ReturnCase, Task
+from retour.cases.models import Decision, ReturnCase, Task, Timer
 from retour.cases.procedure import allowed_actions, refusal, transition, transitions
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
@@ -228,8 +228,8 @@ def test_record_voluntary_departure(anna, today):
     case = performed(case, "record_voluntary_departure", Stage.VOLUNTARY_DEPARTURE)
     assert case.milestones.return_type == "voluntary"
     assert case.milestones.assisted is True
-    end = case.deadlines.get(kind=Deadline.Kind.VOLUNTARY_DEPARTURE_END)
-    assert (end.status, end.closed_on) == (Deadline.Status.MET, today)
+    end = case.timers.get(kind=Timer.Kind.VOLUNTARY_DEPARTURE_END)
+    assert (end.status, end.closed_on) == (Timer.Status.MET, today)
 
 
 @exercises("record_absconding")
@@ -259,7 +259,7 @@ def test_withdraw_return_decision(anna, today):
                     .values_list("kind", "status"))
     assert statuses == {K.RETURN_DECISION: "withdrawn", K.ENTRY_BAN: "withdrawn"}
     assert case.voluntary_departure_ends_on is None
-    assert not case.deadlines.filter(kind=Deadline.Kind.VOLUNTARY_DEPARTURE_END,
+    assert not case.timers.filter(kind=Timer.Kind.VOLUNTARY_DEPARTURE_END,
                                      status="open").exists()
 
 

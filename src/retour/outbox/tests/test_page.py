@@ -209,7 +209,6 @@ def test_another_member_states_administrator_neither_sees_nor_handles_the_messag
     """Administration is scoped to the member state: Belgium's administrator sees Dutch
     subscribers' queues empty, and a replay or skip of a Dutch dead letter changes nothing."""
     from conftest import make_user
-
     from retour.accounts.roles import RoleCode
 
     belgian = make_user("bart", "Bart", "Claes", "be-dvz", (RoleCode.ADMINISTRATOR,))

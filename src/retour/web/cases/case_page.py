@@ -22,17 +22,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from retour import clock, display
-from retour.cases import guards
+from retour.cases import guards, timers
 from retour.cases.events import decision_details
 from retour.cases.models import (
     CaseEvent,
-    Deadline,
     Decision,
     Handover,
     Origin,
     Outcome,
     ReturnCase,
     Task,
+    Timer,
 )
 from retour.cases.procedure import (
     Transition,
@@ -55,9 +55,6 @@ _ACTS_ON: dict[str, tuple[str, str]] = {
     "decide_appeal": (Decision.Kind.APPEAL, Decision.Status.PENDING),
     "end_postponement": (Decision.Kind.POSTPONEMENT, Decision.Status.IN_FORCE),
 }
-# Periods that run for the person (to appeal, the entry ban), not work an authority owes:
-# when they pass nothing is overdue.
-_PERIODS_OF_THE_PERSON = frozenset({Deadline.Kind.APPEAL_PERIOD_END, Deadline.Kind.ENTRY_BAN_END})
 # The zone's status in a column headed "Machine-readable zone" (``IdentityDocument.ZoneStatus``
 # says it in full, for the history).
 _ZONE_STATUSES_SHORT = {
@@ -76,7 +73,9 @@ class Due:
 
 
 def due(due_on: date, today: date, *, period_of_the_person: bool = False) -> Due:
-    days = (due_on - today).days
+    """How ``due_on`` reads ``today``; a period that runs for the person (to appeal, the
+    entry ban: its timer's passing makes no work overdue) ends rather than falls overdue."""
+    days = timers.days_left(due_on, today)
     if days > 0:
         text = ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
         return Due(text, "warning" if days <= 7 else "neutral")
@@ -241,17 +240,22 @@ def next_steps(user: Any, case: ReturnCase, pending: Handover | None) -> NextSte
     return NextSteps(steps, not_yet, not_for_this_person)
 
 
+def timer_due(timer: Timer, today: date) -> Due:
+    """How an open timer reads today, as its kind says."""
+    return due(timer.due_on, today,
+               period_of_the_person=not timers.makes_work_overdue(timer.kind))
+
+
 def _deadlines(user: Any, case: ReturnCase, today: date) -> list[DeadlineRow]:
-    rows = Deadline.objects.visible_to(user).filter(case=case)
-    ordered = sorted(rows, key=lambda d: (d.status != Deadline.Status.OPEN, d.due_on, d.pk))
+    """The case's own timers (its deadlines), the open ones first."""
+    rows = Timer.objects.visible_to(user).filter(case=case, subject=timers.CASE)
+    ordered = sorted(rows, key=lambda d: (d.status != Timer.Status.OPEN, d.due_on, d.pk))
     return [
         DeadlineRow(
-            kind=display.label(Deadline.Kind, d.kind),
+            kind=timers.label(d.kind),
             due_on=d.due_on,
-            status=display.label(Deadline.Status, d.status),
-            due=due(d.due_on, today, period_of_the_person=d.kind in _PERIODS_OF_THE_PERSON)
-            if d.status == Deadline.Status.OPEN
-            else None,
+            status=display.label(Timer.Status, d.status),
+            due=timer_due(d, today) if d.status == Timer.Status.OPEN else None,
         )
         for d in ordered
     ]

@@ -23,11 +23,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from retour import clock, display
+from retour import clock
 from retour.accounts.models import User
 from retour.accounts.roles import RoleCode
 from retour.audit.log import record_access
-from retour.cases.models import Deadline, Handover, ReturnCase, Task
+from retour.cases import timers
+from retour.cases.models import Handover, ReturnCase, Task, Timer
 from retour.cases.stages import OPEN_STAGES
 from retour.cases.tasks import label as task_label
 from retour.people.display import display_name
@@ -132,11 +133,10 @@ def _work(user: User, today: date, shown: Shown) -> dict[str, Any]:
         .order_by("sent_at", "id")
     )
     deadlines = (
-        Deadline.objects.visible_to(user)
+        timers.open(subject=timers.CASE, within=Timer.objects.visible_to(user))
         .filter(
             case__responsible_authority_id=user.authority_id,
             case__stage__in=OPEN_STAGES,
-            status=Deadline.Status.OPEN,
             due_on__gte=today,
             due_on__lt=today + timedelta(days=WEEK),
         )
@@ -169,7 +169,7 @@ def _work(user: User, today: date, shown: Shown) -> dict[str, Any]:
             case_url=reverse("case", args=[case.pk]),
             number=case.number,
             person=display_name(case.person.names.all()),
-            what=display.label(Deadline.Kind, deadline.kind),
+            what=timers.label(deadline.kind),
             officer=_officer(case),
             due_on=deadline.due_on,
             due=due(deadline.due_on, today),

@@ -4,6 +4,8 @@ section of readmission requests.
 
 A rule whose value no one has checked against the instrument's text is marked as such
 wherever it is shown (``retour.readmission.rules``: verified, secondary source, unverified).
+A request's due dates are its timers (``retour.readmission.timers``); the one that comes next
+in its status is shown with how it reads today.
 """
 
 from __future__ import annotations
@@ -12,40 +14,32 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Choices, DateField, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Choices, F, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from retour import clock, display
 from retour.accounts.roles import Capability
-from retour.cases.models import ReturnCase
+from retour.cases import timers
+from retour.cases.models import ReturnCase, Timer
 from retour.identification.dossier import CountsAs
 from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.people.display import display_name
 from retour.people.models import Nationality
-from retour.readmission.models import ReadmissionRequest
-from retour.readmission.procedure import AWAITING_REPLY, DRAFT, OPEN_STATUSES
+from retour.readmission import timers as request_timers
+from retour.readmission.models import ReadmissionRequest, ReadmissionTimer
+from retour.readmission.procedure import DRAFT, OPEN_STATUSES
 from retour.readmission.rules import FLAGS, LISTS, PERIODS, RuleName, Rules
 from retour.reference.models import LegalParameter
 from retour.reference.periods import Start
-from retour.web.cases.case_page import Due, due, refusal_for
+from retour.web.cases.case_page import Due, refusal_for, timer_due
 from retour.web.readmission.forms_requests import DraftRequestForm
 
 S = ReadmissionRequest.Status
-# The date that comes next while a request is in a status: the requested state's reply,
-# then its travel document, then the transfer within the instrument's window.
-DUE_BY_STATUS: dict[str, str] = {
-    **dict.fromkeys(AWAITING_REPLY, "reply_due_on"),
-    S.TRAVEL_DOCUMENT_REQUESTED: "travel_document_due_on",
-    **dict.fromkeys((S.ACCEPTED, S.TACITLY_ACCEPTED, S.TRAVEL_DOCUMENT_ISSUED), "transfer_due_on"),
-}
-# The rule each due date is counted by.
-_RULE_OF_DUE = {
-    "reply_due_on": "reply_limit",
-    "travel_document_due_on": "travel_document_issuance",
-    "transfer_due_on": "transfer_window",
-}
+# The due dates the request page lists, in this order (the travel document's validity is
+# shown with the document).
+_DUE_DATES = (ReadmissionTimer.REPLY, ReadmissionTimer.TRAVEL_DOCUMENT, ReadmissionTimer.TRANSFER)
 _LIST_KINDS: dict[str, type[Choices]] = {
     "proof_of_nationality": IdentityDocument.Kind,
     "prima_facie_documents": IdentityDocument.Kind,
@@ -99,24 +93,14 @@ def instrument_text(request: ReadmissionRequest) -> str:
     }
 
 
-def unverified_rule(request: ReadmissionRequest, due_field: str) -> str:
-    """The verification of the rule a due date was counted by, in words, when it is not
-    verified against the legal text; "" when it is (or no rule set the date)."""
-    name = _RULE_OF_DUE[due_field]
-    if (
-        due_field == "reply_due_on"
-        and request.procedure == ReadmissionRequest.Procedure.ACCELERATED
-    ):
-        name = "accelerated_reply_limit"
-    rule = Rules.of(request.instrument).get(name)
+def unverified_rule(request: ReadmissionRequest, timer: Timer) -> str:
+    """The verification of the rule a due date was counted by (its timer's rule of the
+    request's instrument), in words, when it is not verified against the legal text; "" when
+    it is (or no rule set the date)."""
+    rule = Rules.of(request.instrument).get(timer.rule) if timer.rule else None
     if rule is None or rule.verified:
         return ""
     return display.label(LegalParameter.Verification, rule.verification)
-
-
-def next_due_on(request: ReadmissionRequest) -> date | None:
-    field = DUE_BY_STATUS.get(request.status)
-    return getattr(request, field) if field else None
 
 
 def overdue_first(
@@ -124,13 +108,8 @@ def overdue_first(
 ) -> QuerySet[ReadmissionRequest]:
     """Overdue first, then by the date that comes next; then open requests without a due
     date (drafts, or no rule for it), then closed ones; newest first within each."""
-    next_due = Case(
-        *(When(status=status, then=F(field)) for status, field in DUE_BY_STATUS.items()),
-        default=Value(None),
-        output_field=DateField(),
-    )
     return (
-        requests.annotate(next_due=next_due)
+        request_timers.with_next_due(requests)
         .annotate(
             overdue=Case(
                 When(next_due__lt=today, then=Value(0)),
@@ -149,8 +128,11 @@ def overdue_first(
     )
 
 
-def request_row(request: ReadmissionRequest, today: date) -> RequestRow:
-    due_on = next_due_on(request)
+def request_row(
+    request: ReadmissionRequest, today: date, kept: dict[str, Timer]
+) -> RequestRow:
+    """A row of the list; ``kept``: the request's timers by kind (``of_requests``)."""
+    awaited = request_timers.awaited(request, kept)
     return RequestRow(
         url=reverse("readmission-request", args=[request.pk]),
         reference=request.reference,
@@ -158,9 +140,9 @@ def request_row(request: ReadmissionRequest, today: date) -> RequestRow:
         country=display.country_name(request.third_country),
         status=display.label(ReadmissionRequest.Status, request.status),
         procedure=display.label(ReadmissionRequest.Procedure, request.procedure),
-        due_on=due_on,
-        due=due(due_on, today) if due_on else None,
-        unverified=unverified_rule(request, DUE_BY_STATUS[request.status]) if due_on else "",
+        due_on=awaited.due_on if awaited else None,
+        due=timer_due(awaited, today) if awaited else None,
+        unverified=unverified_rule(request, awaited) if awaited else "",
         instrument=instrument_text(request),
     )
 
@@ -199,24 +181,19 @@ def rule_rows(request: ReadmissionRequest) -> list[RuleRow]:
 
 
 def due_rows(request: ReadmissionRequest, today: date) -> list[DueRow]:
-    next_field = DUE_BY_STATUS.get(request.status, "")
-    rows = []
-    for field, what in (
-        ("reply_due_on", _("Reply due")),
-        ("travel_document_due_on", _("Travel document due")),
-        ("transfer_due_on", _("Transfer due")),
-    ):
-        due_on = getattr(request, field)
-        if due_on is not None:
-            rows.append(
-                DueRow(
-                    what,
-                    due_on,
-                    due(due_on, today) if field == next_field else None,
-                    unverified_rule(request, field),
-                )
-            )
-    return rows
+    """The request's due dates, open or closed; the one that comes next reads as of today."""
+    kept = request_timers.of_requests([request])[request.pk]
+    awaited = request_timers.awaited(request, kept)
+    return [
+        DueRow(
+            timers.label(kind),
+            timer.due_on,
+            timer_due(timer, today) if timer is awaited else None,
+            unverified_rule(request, timer),
+        )
+        for kind in _DUE_DATES
+        if (timer := kept.get(kind)) is not None
+    ]
 
 
 def evidence_rows(request: ReadmissionRequest) -> list[tuple[str, str]]:
@@ -251,19 +228,20 @@ def case_readmission(user: Any, case: ReturnCase) -> dict[str, Any]:
     """The case page's section: the case's requests, and the form to draft one where this
     user may draft one now (or why not)."""
     today = clock.today()
-    requests = overdue_first(
+    requests = list(overdue_first(
         ReadmissionRequest.objects.visible_to(user)
         .filter(case=case)
         .select_related("case__person", "third_country", "instrument")
         .prefetch_related("case__person__names"),
         today,
-    )
+    ))
+    kept = request_timers.of_requests(requests)
     why_not = draft_refusal(user, case)
     form = None
     if why_not is None:
         form = DraftRequestForm(initial={"third_country": proposed_country(case)}, subject=case)
     return {
-        "readmission_rows": [request_row(r, today) for r in requests],
+        "readmission_rows": [request_row(r, today, kept[r.pk]) for r in requests],
         "readmission_form": form,
         "readmission_refused": why_not if user.can(Capability.IDENTIFY) else None,
     }

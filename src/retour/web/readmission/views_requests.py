@@ -27,6 +27,7 @@ from retour.audit.log import record_access
 from retour.errors import InvalidInput, NotVisible, PermissionRefused, TransitionRefused
 from retour.identification.models import IdentityDocument
 from retour.people.display import display_name
+from retour.readmission import timers as request_timers
 from retour.readmission.actions import travel_document_warnings
 from retour.readmission.models import Instrument, Obstacle, ReadmissionRequest
 from retour.readmission.procedure import steps_open_to
@@ -104,7 +105,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
         search_terms=filters,
         channel=CHANNEL,
     )
-    context = {"form": form, "rows": [request_row(r, today) for r in requests], "filtered": filters}
+    kept = request_timers.of_requests(requests)
+    rows = [request_row(r, today, kept[r.pk]) for r in requests]
+    context = {"form": form, "rows": rows, "filtered": filters}
     if request.headers.get("HX-Request"):
         return render(request, "web/readmission/results.html", context)
     context["breadcrumbs"] = [(_("Home"), reverse("home")), (title, None)]

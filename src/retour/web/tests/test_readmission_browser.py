@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from retour import clock
-from retour.readmission.models import ReadmissionRequest
+from retour.cases.models import Timer
+from retour.readmission.models import SUBJECT, ReadmissionTimer
 from retour.readmission.tests.test_requests import _submitted
 from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
@@ -21,8 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 def test_finding_a_request_and_recording_its_travel_document(page, anna):
     pakistan = _submitted(anna, "PK")
     ukraine = _submitted(anna, "UA")
-    ReadmissionRequest.objects.filter(pk=ukraine.pk).update(
-        reply_due_on=clock.today() - timedelta(days=3)
+    Timer.objects.filter(subject=SUBJECT, subject_key=str(ukraine.pk),
+                         kind=ReadmissionTimer.REPLY).update(
+        due_on=clock.today() - timedelta(days=3)
     )
     sign_in(page, "anna", "x-anna")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Readmission").click()

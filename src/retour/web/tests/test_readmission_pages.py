@@ -12,10 +12,10 @@ import pytest
 
 from retour import clock
 from retour.audit.models import AccessLogEntry
-from retour.cases.models import CaseEvent
+from retour.cases.models import CaseEvent, Timer
 from retour.cases.tests import support as s
 from retour.readmission import actions as ra
-from retour.readmission.models import ReadmissionRequest
+from retour.readmission.models import SUBJECT, ReadmissionRequest, ReadmissionTimer
 from retour.readmission.procedure import taken_on_a_request
 from retour.readmission.rules import CHOICES, FLAGS, LISTS, PERIODS, RuleName
 from retour.readmission.tests.test_requests import _submitted, _with_evidence
@@ -31,8 +31,9 @@ def _url(request: ReadmissionRequest, step: str = "") -> str:
 
 
 def _overdue(request: ReadmissionRequest, days: int) -> None:
-    ReadmissionRequest.objects.filter(pk=request.pk).update(
-        reply_due_on=clock.today() - timedelta(days=days)
+    Timer.objects.filter(subject=SUBJECT, subject_key=str(request.pk),
+                         kind=ReadmissionTimer.REPLY).update(
+        due_on=clock.today() - timedelta(days=days)
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from retour.audit.models import AccessLogEntry
-from retour.cases.models import Deadline, Decision, Handover, Origin, Outcome
+from retour.cases.models import Decision, Handover, Origin, Outcome, Timer
 from retour.cases.stages import Stage
 from retour.identification.dossier import CountsAs, DossierStatus
 from retour.identification.models import (
@@ -29,7 +29,12 @@ from retour.identification.models import (
     MissionPresentation,
 )
 from retour.people.models import FamilyLink, Nationality, PersonName, Sex, Vulnerability
-from retour.readmission.models import Instrument, Obstacle, ReadmissionRequest
+from retour.readmission.models import (
+    Instrument,
+    Obstacle,
+    ReadmissionRequest,
+    ReadmissionTimer,
+)
 from retour.readmission.rules import RuleName
 from retour.reference.models import LegalParameter
 from retour.reference.periods import Start
@@ -140,14 +145,15 @@ def test_names_the_domain_messages_quote_are_translated(label):
 SHOWN_CHOICES: list[type[Choices]] = [
     Stage, Origin, Outcome, Decision.Kind, Decision.Status, Decision.ShortenedDepartureReason,
     Decision.ExtensionReason, Decision.PostponementGround, Decision.AppealOutcome,
-    Deadline.Kind, Deadline.Status, Handover.Status,
+    Timer.Kind, Timer.Status, Handover.Status,
     Sex, PersonName.Kind, Nationality.Status, Vulnerability.Kind, FamilyLink.Relation,
     IdentityDocument.Kind, IdentityDocument.Form, IdentityDocument.ZoneStatus,
     IdentityEvidence.Kind, IdentityEvidence.Quality, DossierStatus, CountsAs,
     IdentificationMission.Kind, IdentificationMission.Status, MissionPresentation.Availability,
     MissionPresentation.Outcome, MatchReview.Decision,
     ReadmissionRequest.Status, ReadmissionRequest.Procedure, ReadmissionRequest.Channel,
-    ReadmissionRequest.ReplyOutcome, Instrument.Kind, Obstacle.Kind, RuleName, Start,
+    ReadmissionRequest.ReplyOutcome, ReadmissionTimer, Instrument.Kind, Obstacle.Kind, RuleName,
+    Start,
     LegalParameter.Verification, AccessLogEntry.Operation,
 ]
 
