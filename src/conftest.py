@@ -15,6 +15,9 @@ import pytest
 from retour.accounts.models import Authority, Role, User
 from retour.accounts.roles import RoleCode
 
+# Real Chromium for the browser tests of every app (one browser for the whole session).
+pytest_plugins = ["retour.testing.browser"]
+
 PERSONAS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "anna": ("Anna", "de Vries", "nl-dtv", (RoleCode.CASE_OFFICER,)),
     "pieter": ("Pieter", "Bakker", "nl-avim", (RoleCode.CASE_OFFICER,)),

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from retour.api.tests.conftest import TODAY
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import case_in_forced_return
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

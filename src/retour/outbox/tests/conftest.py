@@ -15,9 +15,6 @@ from retour.outbox.models import Message
 from retour.outbox.publish import PublishedEvent
 from retour.outbox.subscribers import Subscriber, subscribe
 
-# The pages' browser fixtures (real Chromium), for the outbox page's browser test.
-from retour.web.tests.conftest import chromium, page  # noqa: F401
-
 OCCURRED = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 

@@ -10,7 +10,7 @@ from retour.outbox.models import Message
 from retour.outbox.publish import publish
 from retour.outbox.subscribers import Subscriber, subscribe
 from retour.outbox.tests.conftest import event
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

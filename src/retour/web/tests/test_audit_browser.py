@@ -14,8 +14,8 @@ from retour import clock
 from retour.audit.log import record_access
 from retour.cases.models import ReturnCase
 from retour.people.actions import NameInput
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import case_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

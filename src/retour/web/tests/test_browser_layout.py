@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import pytest
 
 from retour.cases import actions
 from retour.people.actions import NameInput
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import case_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

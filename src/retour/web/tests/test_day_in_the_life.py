@@ -21,14 +21,14 @@ import pytest
 
 from retour.api.tests.conftest import TODAY
 from retour.cases.models import ReturnCase
-from retour.testing.factories import case_for
-from retour.web.tests.conftest import (
+from retour.testing.browser import (
     CHROMIUM,
     CHROMIUM_FLAGS,
     assert_accessible,
     screenshot,
     sign_in,
 )
+from retour.testing.factories import case_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

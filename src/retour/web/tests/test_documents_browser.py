@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from retour.api.tests.conftest import TODAY
 from retour.identification.models import IdentityDocument
 from retour.identification.tests.test_documents import passport_zone
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import case_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 from retour.web.tests.test_documents_pages import wrong_check_digit
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]

@@ -7,8 +7,8 @@ import pytest
 
 from retour.api.tests.conftest import TODAY
 from retour.cases import actions
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import case_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

@@ -9,8 +9,8 @@ import pytest
 from retour import clock
 from retour.cases import actions
 from retour.people.actions import NameInput
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import case_for, case_in_voluntary_departure
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

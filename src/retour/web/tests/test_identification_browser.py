@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from retour.api.tests.conftest import TODAY
 from retour.identification.actions import NewDocument, record_identity_document
 from retour.identification.models import IdentityEvidence
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import case_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

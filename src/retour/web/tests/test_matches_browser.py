@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from retour.identification.models import MatchReview
 from retour.identification.reviews import queue_possible_matches
 from retour.people.actions import NameInput
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import person_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

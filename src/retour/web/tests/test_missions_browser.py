@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from retour.api.tests.conftest import TODAY
 from retour.identification.missions import NewMission, plan_mission, present_person
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import case_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

@@ -8,8 +8,8 @@ import pytest
 from retour.identification.models import MatchReview
 from retour.people.actions import NameInput
 from retour.people.models import Person
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.testing.factories import person_for
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

@@ -14,7 +14,7 @@ from retour import clock
 from retour.cases.models import Timer
 from retour.readmission.models import SUBJECT, ReadmissionTimer
 from retour.readmission.tests.test_requests import _submitted
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from retour.statistics.models import ReportCommentary
 from retour.statistics.tests import report_fixture
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from retour.readmission.tests.scorecard_fixture import build
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]
 

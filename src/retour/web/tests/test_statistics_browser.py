@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from retour.statistics.tests.test_funnel import funnel_case
-from retour.web.tests.conftest import assert_accessible, screenshot, sign_in
+from retour.testing.browser import assert_accessible, screenshot, sign_in
 from retour.web.tests.test_statistics_pages import ASYLUM, build_cube
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("frozen_clock")]

@@ -59,7 +59,7 @@ from retour.people.models import Person
 from retour.readmission import actions as readmission
 from retour.readmission.models import ReadmissionRequest
 from retour.statistics.models import IndicatorValue, StatisticsRun
-from retour.web.tests.conftest import ARTIFACTS, assert_accessible, sign_in
+from retour.testing.browser import ARTIFACTS, assert_accessible, sign_in
 from retour.web.tests.test_statistics_pages import ASYLUM, build_cube
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")

@@ -1,4 +1,6 @@
-"""Browser fixtures: real Chromium (Debian's package) driven by Playwright, with axe-core."""
+"""Browser fixtures for every app's browser tests: real Chromium (Debian's package) driven by
+Playwright, with axe-core. Registered once for the whole suite (``src/conftest.py``), so that
+one browser serves every test that asks for ``page``."""
 
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "web" / "tests" / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 # Playwright's sync API runs an event loop in the test thread; the test still talks to the
 # database synchronously (fixtures, assertions), which Django allows only when told so.
