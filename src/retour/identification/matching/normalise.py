@@ -9,6 +9,7 @@ spellings of Arabic names (Mohammed, Muhammad, Mohamed) meet each other and the 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -177,6 +178,9 @@ def _is_prefix(word: str) -> bool:
     return word in _JOINED_PREFIXES or search_key(word) in _JOINED_PREFIXES
 
 
+# Names repeat: a candidate search reads every name of the member state each time, and the
+# keys of a word never change.
+@functools.lru_cache(maxsize=1 << 16)
 def _token(word: str) -> NameToken:
     general = search_key(word).replace(" ", "")
     return NameToken(written=word, icao=icao_key(word), general=general,
