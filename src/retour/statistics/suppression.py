@@ -19,13 +19,27 @@ flag 'c' (confidential).
 
 Not covered: a reader who guesses which withheld cells were withheld for being small (those
 are below the threshold) can narrow a withheld value down to a range, not to one figure.
+
+The same rule serves any figures tied by sums (``withheld``): the cooperation scorecard's
+counts per member state, which add up to the counts of all member states and, within one
+member state, to the number of requests submitted or of persons interviewed. A figure that is
+never published (the acceptances that were explicit, when accepted and tacitly accepted are)
+can still be worked out, so it is withheld like any other when small, and a reader who does
+not see it cannot use it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
+
 from django.conf import settings
 
-from retour.statistics.eirt import Cell, Table
+from retour.statistics.eirt import Table
+
+K = TypeVar("K", bound=Hashable)
+# A total and the parts it is the sum of.
+Sum = tuple[K, Sequence[K]]
 
 
 def threshold() -> int:
@@ -33,32 +47,53 @@ def threshold() -> int:
     return int(settings.SUPPRESSION_THRESHOLD)
 
 
-def _smallest(cells: list[Cell], hidden: set[tuple[str, str]]) -> Cell | None:
-    shown = [c for c in cells if c.key not in hidden]
-    return min(shown, key=lambda c: (c.count, c.value), default=None)
+def _exposed(
+    counts: Mapping[K, int],
+    total: K,
+    parts: Sequence[K],
+    hidden: set[K],
+    unpublished: Collection[K],
+) -> bool:
+    unknown = [p for p in parts if p in hidden or p in unpublished]
+    if total in hidden:
+        return not unknown
+    if len(unknown) == 1:
+        return unknown[0] in hidden  # a large figure never published may be worked out
+    return bool(unknown) and sum(counts[p] for p in unknown) == len(unknown)
 
 
-def _exposed(cells: list[Cell], hidden: set[tuple[str, str]], total_hidden: bool) -> bool:
-    withheld = [c.count for c in cells if c.key in hidden]
-    if total_hidden:
-        return not withheld
-    return len(withheld) == 1 or (bool(withheld) and sum(withheld) == len(withheld))
+def withheld(
+    counts: Mapping[K, int],
+    sums: Iterable[Sum[K]],
+    minimum: int | None = None,
+    unpublished: Collection[K] = (),
+) -> set[K]:
+    """The keys of ``counts`` to withhold: the counts below ``minimum`` (default: the setting),
+    then, sum by sum until nothing changes, the smallest published part (or the total) of
+    every sum that would let a reader work out a withheld count. ``unpublished`` counts are
+    never shown: withheld when small, never chosen to protect another."""
+    limit = threshold() if minimum is None else minimum
+    ties = list(sums)
+    hidden = {key for key, count in counts.items() if 0 < count < limit}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in ties:
+            if not _exposed(counts, total, parts, hidden, unpublished):
+                continue
+            shown = [p for p in parts if p not in hidden and p not in unpublished]
+            hidden.add(min(shown, key=lambda p: counts[p], default=total))
+            changed = True
+    return hidden
 
 
 def suppress(table: Table, minimum: int | None = None) -> Table:
     """``table`` with its cells below ``minimum`` (default: the setting) withheld, and enough
     others that neither they nor the total can be recomputed from the published figures."""
-    limit = threshold() if minimum is None else minimum
-    hidden = {c.key for c in table.cells if 0 < c.count < limit}
-    total = table.total.key
-    groups = table.groups()
-    changed = True
-    while changed:
-        changed = False
-        for cells in groups.values():
-            if not _exposed(cells, hidden, total in hidden):
-                continue
-            smallest = _smallest(cells, hidden)
-            hidden.add(total if smallest is None else smallest.key)
-            changed = True
-    return table.hiding(hidden)
+    counts = {cell.key: cell.count for cell in table.cells}
+    # Among equal counts the first in the order of the values is withheld.
+    sums = [
+        (table.total.key, [c.key for c in sorted(cells, key=lambda c: c.value)])
+        for cells in table.groups().values()
+    ]
+    return table.hiding(withheld(counts, sums, minimum))
