@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from time import perf_counter
 
+from django.db import transaction
 from django.utils import timezone
 
 from retour import clock
@@ -135,22 +136,27 @@ def seed(
     households = plan(seed=seed, cases=cases, today=today, desks=found, rules=rules,
                       zone=timezone.get_current_timezone())
     planned = perf_counter()
-    officers = simulation_users({code for d in found for code in
-                                 (d.return_authority, d.police, d.assessing_body)})
-    events_before = CaseEvent.objects.count()
-    replay = Replay(households, officers)
-    results = replay.run()
-    registered = [pid for progress in replay.progress for pid in progress.person_ids]
-    persons = Person.objects.in_bulk(registered)
-    with clock.frozen_at(datetime.combine(today, time(8), timezone.get_current_timezone())):
-        again = register_again([persons[pid] for pid in registered], seed=seed,
-                               share=REGISTERED_AGAIN)
+    # All or nothing: a seeder killed half-way must not leave officers without cases, or
+    # cases without the persons registered again (the replay's bulk session becomes a
+    # savepoint inside this transaction).
+    with transaction.atomic():
+        officers = simulation_users({code for d in found for code in
+                                     (d.return_authority, d.police, d.assessing_body)})
+        events_before = CaseEvent.objects.count()
+        replay = Replay(households, officers)
+        results = replay.run()
+        registered = [pid for progress in replay.progress for pid in progress.person_ids]
+        persons = Person.objects.in_bulk(registered)
+        with clock.frozen_at(datetime.combine(today, time(8), timezone.get_current_timezone())):
+            again = register_again([persons[pid] for pid in registered], seed=seed,
+                                   share=REGISTERED_AGAIN)
+        events = CaseEvent.objects.count() - events_before
     finished = perf_counter()
     return SeedReport(
         households=households,
         cases=Counter((r.member_state, r.stage) for r in results.values()),
         outcomes=Counter(r.outcome for r in results.values() if r.outcome),
-        events=CaseEvent.objects.count() - events_before,
+        events=events,
         planning_seconds=planned - started,
         replay_seconds=finished - planned,
         registered_again=again,

@@ -13,10 +13,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from retour import clock
 from retour.outbox.models import Message
@@ -25,6 +23,7 @@ from retour.outbox.subscribers import subscribe
 from retour.outbox.tests import applying
 from retour.outbox.tests.conftest import event
 from retour.outbox.worker import LEASE_MARGIN, Worker
+from retour.testing.processes import database_url
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.django_db(transaction=True)]
 
@@ -33,24 +32,12 @@ STREAMS = ("case:a", "case:b")
 SEQUENCES = (1, 2, 3)
 
 
-def _database_url() -> str:
-    """The test database, as the child process must name it."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    credentials = quote(settings["USER"] or "", safe="")
-    if settings["PASSWORD"]:
-        credentials += ":" + quote(settings["PASSWORD"], safe="")
-    return (f"postgres://{credentials}@{settings['HOST'] or 'localhost'}:"
-            f"{settings['PORT'] or 5432}/{settings['NAME']}")
-
-
 def _worker(folder: Path, batch: int) -> subprocess.Popen[bytes]:
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "retour.settings",
         "RETOUR_SECRET_KEY": "test-secret-not-for-production",
-        "RETOUR_DATABASE_URL": _database_url(),
+        "RETOUR_DATABASE_URL": database_url(),
         "RETOUR_OUTBOX_SUBSCRIBERS": "retour.outbox.tests.applying.SUBSCRIBER",
         applying.FOLDER: str(folder),
     }
