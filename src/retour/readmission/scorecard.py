@@ -26,6 +26,12 @@ Which date places a figure in the period (first and last day included):
 The scope is one member state (national users) or all of them (the EU coordinator). The
 figures are counts only; the cases behind a figure are given by ``cases_behind`` for one
 member state, for the users allowed to see that member state's persons.
+
+The figures of all member states leave each member state, so they are published as the
+statistics are (``statistics.suppression``, threshold ``RETOUR_SUPPRESSION_THRESHOLD``): a
+count below the threshold is withheld, and so is every count, per member state or for all of
+them, from which a withheld one could be worked out; a median or percentile is withheld when
+taken over fewer cases than the threshold, a share when its numerator or denominator is.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from retour.identification.models import IdentificationMission, MissionPresentat
 from retour.readmission.models import SUBJECT, ReadmissionRequest, ReadmissionTimer
 from retour.readmission.procedure import AWAITING_REPLY
 from retour.reference.models import Country
+from retour.statistics.suppression import Sum, threshold, withheld
 
 S = ReadmissionRequest.Status
 _QUARTER = re.compile(r"([0-9]{4})-?Q([1-4])", re.IGNORECASE)
@@ -75,6 +82,34 @@ COUNTS = (
     "return_decisions",
     "forced_returns",
 )
+# Counts that add up within one member state's figures. Explicit acceptances and late replies
+# are never shown, but can be worked out from those that are.
+_SUMS = (
+    ("submitted", ("accepted", "rejected", "pending", "withdrawn")),
+    (
+        "interviews",
+        (
+            "identified",
+            "not_identified",
+            "needs_more_evidence",
+            "did_not_appear",
+            "awaiting_outcome",
+        ),
+    ),
+    ("accepted", ("tacitly_accepted", "explicitly_accepted")),
+    ("replies_owed", ("answered_in_time", "answered_late")),
+)
+_UNSHOWN = {
+    "explicitly_accepted": ("accepted", "tacitly_accepted"),
+    "answered_late": ("replies_owed", "answered_in_time"),
+}
+# The shares: numerator and denominator.
+_SHARES = {
+    "acceptance_rate": ("accepted", "submitted"),
+    "in_time_share": ("answered_in_time", "replies_owed"),
+    "forced_return_share": ("forced_returns", "return_decisions"),
+}
+_ALL = ""  # the key of the figures of all member states
 _PRESENTATION_COUNTS = {
     _OUTCOMES.IDENTIFIED: "identified",
     _OUTCOMES.NOT_IDENTIFIED: "not_identified",
@@ -171,34 +206,55 @@ class Figures:
     - ``return_decisions`` (Art. 25a(2)(a)), ``forced_returns`` and ``forced_return_share``
       (forced returns / return decisions, Art. 25a(2)(b)).
 
-    A share is None when there is nothing to divide by.
+    A share is None when there is nothing to divide by. ``withheld`` names the figures (counts,
+    medians, shares) withheld as small or revealing a small one; each of them is None.
     """
 
-    counts: dict[str, int]
+    counts: dict[str, int | None]
     reply_days_median: float | None
     reply_days_p90: int | None
     issuance_days_median: float | None
+    withheld: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, tally: _Tally) -> Figures:
+    def of(cls, tally: _Tally, hidden: Iterable[str] = (), fewest: int = 1) -> Figures:
+        """The figures of ``tally`` without the counts ``hidden``, and without the medians
+        and shares taken over fewer than ``fewest`` cases or over a hidden count."""
+        gone = set(hidden)
+        if 0 < len(tally.reply_days) < fewest:
+            gone |= {"reply_days_median", "reply_days_p90"}
+        if 0 < len(tally.issuance_days) < fewest:
+            gone.add("issuance_days_median")
+        gone |= {share for share, parts in _SHARES.items() if gone.intersection(parts)}
         return cls(
-            counts={name: len(tally.items.get(name, ())) for name in COUNTS},
-            reply_days_median=_median(tally.reply_days),
-            reply_days_p90=_nearest_rank(tally.reply_days, 0.9),
-            issuance_days_median=_median(tally.issuance_days),
+            counts={
+                name: None if name in gone else len(tally.items.get(name, ())) for name in COUNTS
+            },
+            reply_days_median=None if "reply_days_median" in gone else _median(tally.reply_days),
+            reply_days_p90=None
+            if "reply_days_p90" in gone
+            else _nearest_rank(tally.reply_days, 0.9),
+            issuance_days_median=(
+                None if "issuance_days_median" in gone else _median(tally.issuance_days)
+            ),
+            withheld=frozenset(gone),
         )
+
+    def _share(self, share: str) -> float | None:
+        part, whole = (self.counts[name] for name in _SHARES[share])
+        return part / whole if part is not None and whole else None
 
     @property
     def acceptance_rate(self) -> float | None:
-        return _share(self.counts["accepted"], self.counts["submitted"])
+        return self._share("acceptance_rate")
 
     @property
     def in_time_share(self) -> float | None:
-        return _share(self.counts["answered_in_time"], self.counts["replies_owed"])
+        return self._share("in_time_share")
 
     @property
     def forced_return_share(self) -> float | None:
-        return _share(self.counts["forced_returns"], self.counts["return_decisions"])
+        return self._share("forced_return_share")
 
     @property
     def empty(self) -> bool:
@@ -219,10 +275,6 @@ class Scorecard:
     countries: dict[str, CountryScore]  # third country code → its score, by code
 
 
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
 def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
@@ -237,19 +289,54 @@ def _days(start: date | None, end: date | None) -> int | None:
     return (end - start).days if start is not None and end is not None else None
 
 
-def scorecard(period: Period, member_state: str | None = None) -> Scorecard:
+def scorecard(
+    period: Period, member_state: str | None = None, minimum: int | None = None
+) -> Scorecard:
     """The figures of every third country with something in ``period``, for one member state
-    or (``None``) for all; counts only, no case is named."""
+    or (``None``) for all; counts only, no case is named. The figures of all member states
+    are withheld below ``minimum`` cases (default: the suppression threshold)."""
     tallies = _tallies(period, member_state)
     countries = {}
     for country in sorted(tallies):
+        by_state = {code: tallies[country][code] for code in sorted(tallies[country])}
         total = _Tally()
-        by_member_state = {}
-        for code in sorted(tallies[country]):
-            total.add(tallies[country][code])
-            by_member_state[code] = Figures.of(tallies[country][code])
-        countries[country] = CountryScore(country, Figures.of(total), by_member_state)
+        for tally in by_state.values():
+            total.add(tally)
+        if member_state is None:
+            countries[country] = _published(country, by_state, total, minimum)
+        else:
+            countries[country] = CountryScore(
+                country, Figures.of(total), {c: Figures.of(t) for c, t in by_state.items()}
+            )
     return Scorecard(period, member_state, countries)
+
+
+def _published(
+    country: str, by_state: dict[str, _Tally], total: _Tally, minimum: int | None
+) -> CountryScore:
+    """The score of all member states as it may leave each: the counts of every member state
+    and of all of them suppressed together, each count tied to the member states' counts
+    that add up to it and to the counts it is the sum of within its row."""
+    limit = threshold() if minimum is None else minimum
+    rows = {**by_state, _ALL: total}
+    counts: dict[tuple[str, str], int] = {}
+    for row, tally in rows.items():
+        counts.update({(row, name): len(tally.items.get(name, ())) for name in COUNTS})
+        for unshown, (whole, part) in _UNSHOWN.items():
+            counts[row, unshown] = counts[row, whole] - counts[row, part]
+    sums: list[Sum[tuple[str, str]]] = [
+        ((_ALL, name), [(state, name) for state in by_state]) for name in (*COUNTS, *_UNSHOWN)
+    ]
+    sums += [
+        ((row, whole), [(row, part) for part in parts]) for row in rows for whole, parts in _SUMS
+    ]
+    unpublished = {(row, name) for row in rows for name in _UNSHOWN}
+    hidden = withheld(counts, sums, limit, unpublished)
+
+    def figures(row: str) -> Figures:
+        return Figures.of(rows[row], {name for at, name in hidden if at == row}, fewest=limit)
+
+    return CountryScore(country, figures(_ALL), {state: figures(state) for state in by_state})
 
 
 def cases_behind(period: Period, member_state: str, country: str, figure: str) -> list[Item]:
@@ -369,8 +456,9 @@ def _count_requests(tallies: Tallies, requests: QuerySet[Any]) -> None:
     today = clock.today()
     rows = list(
         requests.annotate(
-            reply_due_on=Subquery(reply.order_by("-pk").values("due_on")[:1],
-                                  output_field=DateField()),
+            reply_due_on=Subquery(
+                reply.order_by("-pk").values("due_on")[:1], output_field=DateField()
+            ),
             reply_late=Exists(timers.overdue(today, within=reply)),
         ).values(
             "id",

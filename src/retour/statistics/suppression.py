@@ -57,9 +57,9 @@ def _exposed(
     unknown = [p for p in parts if p in hidden or p in unpublished]
     if total in hidden:
         return not unknown
-    if len(unknown) == 1:
-        return unknown[0] in hidden  # a large figure never published may be worked out
-    return bool(unknown) and sum(counts[p] for p in unknown) == len(unknown)
+    if not hidden.intersection(unknown):
+        return False  # a large figure never published may be worked out
+    return len(unknown) == 1 or sum(counts[p] for p in unknown) == len(unknown)
 
 
 def withheld(

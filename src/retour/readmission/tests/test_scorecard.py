@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from retour.errors import InvalidInput
-from retour.readmission.scorecard import COUNTS, Period, cases_behind, scorecard
+from retour.readmission.scorecard import COUNTS, CountryScore, Period, cases_behind, scorecard
 from retour.readmission.tests.scorecard_fixture import World, build
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")  # "today" is 2 March 2026
@@ -75,7 +75,7 @@ def test_a_member_states_scorecard_against_the_hand_computed_figures(world):
 
 
 def test_the_eu_scope_adds_the_member_states_and_keeps_each_one(world):
-    card = scorecard(Q1)
+    card = scorecard(Q1, minimum=1)  # as counted: nothing withheld
     pakistan = card.countries["PK"]
     assert list(pakistan.by_member_state) == ["BE", "NL"]
     belgium = pakistan.by_member_state["BE"]
@@ -132,3 +132,90 @@ def test_the_scorecard_takes_a_handful_of_queries_whatever_the_number_of_cases(
 ):
     with django_assert_max_num_queries(8):
         scorecard(Q1)
+
+
+def _worked_out(score: CountryScore) -> dict[tuple[str, str], int]:
+    """What a reader of the published figures can work out, sum by sum, until nothing more
+    follows: the member states add up to all of them; within one member state the requests
+    submitted add up from their outcomes, the persons interviewed from theirs, and accepted
+    and replies owed each hold a shown part and an unshown rest."""
+    rows = {"": score.total, **score.by_member_state}
+    known = {
+        (row, name): count
+        for row, figures in rows.items()
+        for name, count in figures.counts.items()
+        if count is not None
+    }
+    sums = [(("", name), [(s, name) for s in score.by_member_state]) for name in COUNTS]
+    sums += [(("", rest), [(s, rest) for s in score.by_member_state]) for rest in ("x", "l")]
+    for row in rows:
+        sums += [
+            (
+                (row, "submitted"),
+                [(row, n) for n in ("accepted", "rejected", "pending", "withdrawn")],
+            ),
+            (
+                (row, "interviews"),
+                [
+                    (row, n)
+                    for n in (
+                        "identified",
+                        "not_identified",
+                        "needs_more_evidence",
+                        "did_not_appear",
+                        "awaiting_outcome",
+                    )
+                ],
+            ),
+            ((row, "accepted"), [(row, "tacitly_accepted"), (row, "x")]),
+            ((row, "replies_owed"), [(row, "answered_in_time"), (row, "l")]),
+        ]
+    learned = True
+    while learned:
+        learned = False
+        for total, parts in sums:
+            cells = [total, *parts]
+            unknown = [c for c in cells if c not in known]
+            if len(unknown) != 1:
+                continue
+            rest = sum(known[p] for p in parts if p in known)
+            known[unknown[0]] = rest if unknown[0] == total else known[total] - rest
+            learned = True
+    return known
+
+
+def test_the_figures_of_all_member_states_withhold_small_counts(world, settings):
+    settings.SUPPRESSION_THRESHOLD = 5
+    pakistan = scorecard(Q1).countries["PK"]
+    belgium, netherlands, total = (
+        pakistan.by_member_state["BE"],
+        pakistan.by_member_state["NL"],
+        pakistan.total,
+    )
+    # Belgium's one request, accepted: withheld, with what it would be recomputed from.
+    assert belgium.counts["submitted"] is None and "submitted" in belgium.withheld
+    assert belgium.counts["accepted"] is None and belgium.acceptance_rate is None
+    assert "acceptance_rate" in belgium.withheld
+    assert netherlands.counts["submitted"] is None  # 4: total 5 minus it would give Belgium's
+    assert total.counts["submitted"] == 5 and total.counts["return_decisions"] == 7
+    assert belgium.counts["withdrawn"] == 0  # zero is published
+    # Reply times over three replies, issuance over three documents: too few cases.
+    assert total.reply_days_median is None and total.reply_days_p90 is None
+    assert {"reply_days_median", "reply_days_p90", "issuance_days_median"} <= total.withheld
+    for score in scorecard(Q1).countries.values():
+        counted = scorecard(Q1, minimum=1).countries[score.country]
+        every = {"": counted.total, **counted.by_member_state}
+        for (row, name), value in _worked_out(score).items():
+            if name in COUNTS:
+                assert not 0 < value < 5, (score.country, row, name, value)
+                assert value == every[row].counts[name]
+
+
+def test_medians_over_enough_cases_and_national_figures_are_shown(world, settings):
+    settings.SUPPRESSION_THRESHOLD = 3
+    total = scorecard(Q1).countries["PK"].total
+    assert (total.reply_days_median, total.reply_days_p90) == (28.0, 44)  # three replies
+    assert total.issuance_days_median == 7.0
+    settings.SUPPRESSION_THRESHOLD = 5
+    national = scorecard(Q1, "BE").countries["PK"].total
+    assert national.counts["submitted"] == 1 and not national.withheld  # stays in Belgium

@@ -8,6 +8,10 @@ identification officers). A national user sees their member state's figures; the
 coordinator, who belongs to no member state, sees every member state's, and never a case.
 A figure links to the cases behind it only for a user who may see that member state's persons;
 the list of those cases is kept in the access log like any search.
+
+The figures of all member states leave each member state: small counts, and the medians and
+shares over few cases, are withheld (``readmission.scorecard``, ``statistics.suppression``);
+the page says so next to the tables, the CSV writes ':' as Eurostat does.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from retour.cases.models import ReturnCase
 from retour.readmission.scorecard import COUNTS, CountryScore, Figures, Period, cases_behind
 from retour.readmission.scorecard import scorecard as compute_scorecard
 from retour.reference.models import Country
+from retour.statistics.eirt import HIDDEN
+from retour.statistics.suppression import threshold
 from retour.web.csv_export import cell, csv_response
 from retour.web.form_support import signed_in
 from retour.web.forms_actions import CHANNEL
@@ -160,7 +166,13 @@ def _refused(request: HttpRequest, title: str) -> HttpResponse:
     return refused_page(request, title, _("Your role does not allow reading the scorecard."))
 
 
+def _withheld_below(scope: Scope) -> int | None:
+    """The threshold below which figures are withheld, for the figures of all member states."""
+    return threshold() if scope.member_state is None else None
+
+
 def _value(figures: Figures, column: Column) -> Any:
+    """The figure, None when there is none or it is withheld (``Figures.withheld``)."""
     if column.kind == "count":
         return figures.counts[column.key]
     return getattr(figures, column.key)
@@ -178,8 +190,12 @@ def _shown(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _for_csv(value: Any, kind: str) -> Any:
-    """Numbers a program can read: shares as fractions with a decimal point, none empty."""
+def _for_csv(figures: Figures, column: Column) -> Any:
+    """Numbers a program can read: shares as fractions with a decimal point, none empty,
+    withheld ':'."""
+    if column.key in figures.withheld:
+        return HIDDEN
+    value, kind = _value(figures, column), column.kind
     if value is None:
         return ""
     return round(value, 4) if kind == "share" else value
@@ -190,6 +206,9 @@ def _cells(
 ) -> list[Cell]:
     cells = []
     for column in columns:
+        if column.key in figures.withheld:
+            cells.append(Cell(_("withheld")))
+            continue
         value = _value(figures, column)
         url = link(column.key) if link and column.kind == "count" and value else None
         cells.append(Cell(_shown(value, column.kind), url))
@@ -269,6 +288,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
         "columns": COMPARED,
         "rows": rows,
         "linked": scope.linked is not None,
+        "withheld_below": _withheld_below(scope),
         "csv_url": _csv_url("scorecard-csv", [], period),
         "breadcrumbs": _crumbs((title, None)),
     }
@@ -347,6 +367,7 @@ def country_scorecard(request: HttpRequest, country: str) -> HttpResponse:
         "tables": tables,
         "empty": not any(table["rows"] for table in tables),
         "linked": scope.linked is not None,
+        "withheld_below": _withheld_below(scope),
         "page_url": reverse("scorecard-country", args=[third.code]),
         "csv_url": _csv_url("scorecard-country-csv", [third.code], period),
         "breadcrumbs": _crumbs((_("Cooperation scorecard"), list_url), (name, None)),
@@ -395,7 +416,7 @@ def _csv(request: HttpRequest, third: Country | None) -> HttpResponse:
                     score.country,
                     cell(_name(countries, score.country)),
                     cell(state),
-                    *(_for_csv(_value(figures, c), c.kind) for c in ALL_COLUMNS),
+                    *(_for_csv(figures, c) for c in ALL_COLUMNS),
                 ]
             )
     return response

@@ -103,7 +103,8 @@ def test_the_comparison_table_of_a_member_state_with_links_for_its_case_officers
     assert "/cases/" not in statistician  # aggregates only: no personal data for statisticians
 
 
-def test_the_eu_coordinator_sees_every_member_state_and_no_case(world, eva):
+def test_the_eu_coordinator_sees_every_member_state_and_no_case(world, eva, settings):
+    settings.SUPPRESSION_THRESHOLD = 1  # every figure as counted
     html = _html(client_of(eva).get("/scorecard/" + Q1))
     assert "Figures of all member states." in html
     assert _row(html, "Pakistan")[:5] == ["5", "3", "1", "1", "60.0 %"]
@@ -116,6 +117,23 @@ def test_the_eu_coordinator_sees_every_member_state_and_no_case(world, eva):
     assert (
         client_of(eva).get("/scorecard/PK/cases/?period=2026Q1&figure=accepted").status_code == 403
     )
+
+
+def test_the_eu_coordinator_reads_small_counts_withheld_and_why(world, eva, anna, settings):
+    settings.SUPPRESSION_THRESHOLD = 5
+    country = _html(client_of(eva).get("/scorecard/PK/" + Q1))
+    belgium, netherlands = _row(country, "Belgium"), _row(country, "Netherlands")
+    total = _row(country, "All member states")
+    assert belgium[0] == netherlands[0] == "withheld" and total[0] == "5"  # submitted
+    assert belgium[6] == "withheld"  # the acceptance rate would give the accepted count
+    assert "a figure that counts fewer than 5 cases is withheld" in country
+    assert "a total minus the other member states" in country
+    comparison = _html(client_of(eva).get("/scorecard/" + Q1))
+    assert _row(comparison, "Pakistan")[:2] == ["5", "withheld"]
+    assert _row(comparison, "Morocco")[0] == "withheld"  # one request
+    national = _html(client_of(anna).get("/scorecard/PK/" + Q1))
+    assert "withheld" not in national  # the Netherlands' own figures stay in the Netherlands
+    assert _row(national, "Netherlands")[0] == "4"
 
 
 def test_the_cases_behind_a_figure_are_listed_and_logged(world, anna):
@@ -149,7 +167,8 @@ def test_the_period_travels_in_the_address_and_errors_stand_next_to_the_fields(w
     assert "Nothing was recorded" in _html(client_of(anna).get("/scorecard/?period=2025Q1"))
 
 
-def test_csv_of_the_comparison_and_of_a_country(world, anna, eva):
+def test_csv_of_the_comparison_and_of_a_country(world, anna, eva, settings):
+    settings.SUPPRESSION_THRESHOLD = 5
     rows = _csv(client_of(anna).get("/scorecard/scorecard.csv" + Q1))
     header = rows[0]
     assert header[:6] == [
@@ -171,9 +190,10 @@ def test_csv_of_the_comparison_and_of_a_country(world, anna, eva):
     ) == ("NL", "4", "0.5", "19.0", "0.6667", "1")
     assert [r[1] for r in rows[1:]] == ["MA", "PK"]
     by_state = _csv(client_of(eva).get("/scorecard/PK/scorecard.csv" + Q1))
+    # Belgium's one request is withheld, and the Netherlands' four (the total minus them).
     assert [(r[1], r[3], r[4]) for r in by_state[1:]] == [
-        ("PK", "BE", "1"),
-        ("PK", "NL", "4"),
+        ("PK", "BE", ":"),
+        ("PK", "NL", ":"),
         ("PK", "all member states", "5"),
     ]
 
