@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "csp",
+    # Sign-in security (ADR 0014): lockout tiers, one-time codes from an authenticator app.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "retour.reference",
     "retour.accounts",
     "retour.audit",
@@ -61,9 +65,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "retour.accounts.signin.session.AbsoluteSessionLifetime",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "retour.web.middleware.NoStoreWhenSignedIn",
+    # Last, so that it sees the response of the sign-in that tripped the lockout (ADR 0014).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # No inline scripts or styles anywhere: every script and stylesheet is a vendored static file.
@@ -124,9 +131,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "retour.accounts.signin.passwords.BreachedPasswordValidator"},
+    {"NAME": "retour.accounts.signin.passwords.ContextPasswordValidator"},
 ]
+
+# Sign-in security (ADR 0014). Axes first: it refuses a locked-out sign-in before any password
+# is checked, and counts failures per username and address together, so that one attacker
+# cannot lock every colleague out from one address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "retour.accounts.signin.lockout.cool_off"
+AXES_LOCKOUT_CALLABLE = "retour.accounts.signin.lockout.locked_out_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = True
+# A reverse proxy in front: how many, so that the client's address is read, not the proxy's.
+AXES_IPWARE_PROXY_COUNT = env_int("RETOUR_PROXY_COUNT", 0, minimum=0) or None
+OTP_TOTP_ISSUER = "Retour"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
@@ -140,6 +167,10 @@ STATIC_ROOT = DATA_DIR / "static"
 
 SESSION_COOKIE_AGE = env_int("RETOUR_SESSION_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a session ends this long after its sign-in (ADR 0014).
+SESSION_ABSOLUTE_SECONDS = env_int("RETOUR_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
+# A personal-data export or the administration asks for password and code again after this.
+REAUTHENTICATION_SECONDS = env_int("RETOUR_REAUTHENTICATION_SECONDS", 10 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

@@ -14,7 +14,7 @@ urlpatterns = [
     path("accessibility", views.accessibility, name="accessibility"),
     path("session/keepalive", views.session_keepalive, name="session_keepalive"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/", include("retour.accounts.signin.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("retour.web.cases.urls")),
     path("", include("retour.web.people.urls")),

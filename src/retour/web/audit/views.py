@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from retour import clock, display
 from retour.accounts.models import Authority, User
 from retour.accounts.roles import Capability
+from retour.accounts.signin.session import recent_authentication_required
 from retour.audit.log import record_access
 from retour.audit.models import AccessLogEntry
 from retour.audit.queries import AccessFilters, entries_about, usernames_about
@@ -311,6 +312,7 @@ def person_access(request: HttpRequest, person_id: Any) -> HttpResponse:
 
 @require_GET
 @login_required
+@recent_authentication_required
 def person_access_csv(request: HttpRequest, person_id: Any) -> HttpResponse:
     """The filtered history as CSV (RFC 4180, UTF-8 with a byte-order mark: without it Excel
     reads the file in the computer's legacy code page and garbles names in Arabic, Cyrillic or

@@ -2,7 +2,8 @@
 
 The passwords are known (``demo-<username>``, printed in the table), so the command refuses
 to run unless ``RETOUR_DEBUG`` is on or ``--force`` is given: a production system must never
-get accounts with published passwords.
+get accounts with published passwords. Each user gets an authenticator app (TOTP) whose key is
+printed, for a phone; ``retour otp code USERNAME`` prints the current code without one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 
 from retour.accounts.models import Authority, Role, User
 from retour.accounts.roles import RoleCode
+from retour.accounts.signin import totp
 
 R = RoleCode
 
@@ -54,9 +56,10 @@ DEMO_USERS = (
 
 class Command(BaseCommand):
     help = (
-        "Create or reset one demo user per role (password demo-<username>) and print their "
-        "logins. Runs again safely: existing demo users get their role, authority and "
-        "password back. Refused unless RETOUR_DEBUG is on or --force is given."
+        "Create or reset one demo user per role (password demo-<username>, an authenticator "
+        "app whose key is printed) and print their logins. Runs again safely: existing demo "
+        "users get their role, authority and password back, and a new key. Refused unless "
+        "RETOUR_DEBUG is on or --force is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -80,9 +83,15 @@ class Command(BaseCommand):
                 "first"
             )
         with transaction.atomic():
-            for demo in DEMO_USERS:
-                _create_or_reset(demo, authorities[demo.authority])
+            keys = {demo.username: totp.secret(totp.give_device(
+                _create_or_reset(demo, authorities[demo.authority]), "Demo authenticator"))
+                for demo in DEMO_USERS}
         self.stdout.write(_table(authorities))
+        self.stdout.write(
+            "\nSigning in asks for a code after the password: `retour otp code USERNAME` "
+            "prints it, or add the key below to an authenticator app (a new key each run).\n"
+            + "\n".join(f"{username.ljust(20)}{key}" for username, key in keys.items())
+        )
 
 
 def _create_or_reset(demo: DemoUser, authority: Authority) -> User:

@@ -1,0 +1,50 @@
+"""``retour otp code|reset USERNAME``: the second step of signing in, from the command line.
+
+``code`` prints the code a demo user's authenticator app would show now, so that the demo
+can be tried without a phone; it is refused unless ``RETOUR_DEBUG`` is on, since on a real
+system it would make the second factor worthless. ``reset`` removes a user's authenticator
+app (a lost phone): the next sign-in sets up a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from retour.accounts.models import User
+from retour.accounts.signin import totp
+
+
+class Command(BaseCommand):
+    help = "One-time codes of the sign-in: a demo user's current code, or reset a user's app."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+        code = commands.add_parser(
+            "code", help="Print the user's current code (only when RETOUR_DEBUG is on).")
+        code.add_argument("username")
+        reset = commands.add_parser(
+            "reset", help="Remove the user's authenticator app; the next sign-in sets one up.")
+        reset.add_argument("username")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            user = User.objects.get(username=options["username"])
+        except User.DoesNotExist:
+            raise CommandError(f"no user named {options['username']!r}") from None
+        if options["command"] == "reset":
+            removed, _ = TOTPDevice.objects.filter(user=user).delete()
+            self.stdout.write(f"{user.username}: {removed} authenticator app(s) removed; the "
+                              "next sign-in sets up a new one")
+            return
+        if not settings.DEBUG:
+            raise CommandError("codes are shown only on a demo machine (RETOUR_DEBUG=true): "
+                               "elsewhere they would defeat the second step of signing in")
+        device = totp.confirmed_device(user)
+        if device is None:
+            raise CommandError(f"{user.username} has no authenticator app yet: sign in once to "
+                               "set one up, or run `retour demo_users`")
+        self.stdout.write(totp.code_now(device))
