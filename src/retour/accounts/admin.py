@@ -1,22 +1,29 @@
 """Administration of users, authorities and reference data, for the administrator role only.
 
-Case data are not here: they change only through the action functions.
+Case data are not here: they change only through the action functions. What an administrator
+may manage, and the four eyes on roles and authorities, are ``retour.accounts.administration``
+(ADR 13); every change made here is in the access log, in the transaction of the change.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from retour.accounts.models import ApiToken, Authority, User
-from retour.accounts.roles import Capability
-from retour.accounts.signin.session import recent_authentication_required
+from retour.accounts import administration
+from retour.accounts.models import AccessChangeRequest, ApiToken, Authority, User
+from retour.accounts.roles import Capability, RoleCode
+from retour.errors import ActionError, InvalidInput
 
 
 class RetourAdminSite(admin.AdminSite):
@@ -27,25 +34,13 @@ class RetourAdminSite(admin.AdminSite):
         user: Any = request.user
         return bool(user.is_active and user.is_authenticated and user.can(Capability.ADMINISTER))
 
-    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        """Retour's own sign-in (password and code), never the admin's password-only form."""
-        if request.user.is_authenticated:
-            raise PermissionDenied
-        return redirect_to_login(request.GET.get("next") or reverse(f"{self.name}:index"))
-
-    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
-        """Every page of the administration asks for a recent password and code (ADR 0014);
-        signing out does not."""
-        if view != self.logout:
-            view = recent_authentication_required(view)
-        return super().admin_view(view, cacheable)
-
 
 site = RetourAdminSite(name="retour_admin")
 
 
 class AdministratorOnly(admin.ModelAdmin):
-    """Holders of the administer capability may manage these rows fully."""
+    """Holders of the administer capability may manage these rows; every addition and change
+    goes to the access log as well as to the administration's own history."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return site.has_permission(request)
@@ -62,18 +57,91 @@ class AdministratorOnly(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        self._record(request, obj, entry)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_change(request, obj, message)
+        self._record(request, obj, entry)
+        return entry
+
+    def _record(self, request: HttpRequest, obj: Any, entry: Any) -> None:
+        if entry.change_message == "[]":
+            return  # nothing was changed directly (a change asked for is logged when asked)
+        with translation.override("en"):  # the log is read in one language
+            words = entry.get_change_message()
+        administration.record(request.user, obj._meta.model_name, [obj.pk], f"{obj}: {words}")
+
+
+class WithinAdministeredScope(AdministratorOnly):
+    """Rows outside the administrator's member state do not exist here (404, as elsewhere)."""
+
+    def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.scoped(request, super().get_queryset(request))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("There is no such record."))
+        return obj
+
 
 @admin.register(Authority, site=site)
-class AuthorityAdmin(AdministratorOnly):
+class AuthorityAdmin(WithinAdministeredScope):
+    """An authority's member state is set when it is added (the administrator's own) and never
+    moved afterwards: moving it would move its users to another member state."""
+
     list_display = ("code", "name", "kind", "member_state")
-    list_filter = ("kind", "member_state")
+    list_filter = ("kind",)
     search_fields = ("code", "name")
+
+    def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(pk__in=administration.administered_authorities(request.user))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("code", "member_state") if obj is not None else ("member_state",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.member_state_id = administration.administered_member_state(request.user)
+        super().save_model(request, obj, form, change)
+
+
+class UserAccessForm(forms.ModelForm):
+    """Checks a change of roles or authority before anything is saved, naming the field."""
+
+    administrator: Any = None  # set per request by ``RetourUserAdmin.get_form``
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if not {"roles", "authority"} & set(self.changed_data):
+            return cleaned
+        try:
+            administration.check_access_change(
+                self.administrator, self.instance if self.instance.pk else None,
+                self.cleaned_data.get("roles") or (),
+                self.cleaned_data.get("authority"),
+            )
+        except InvalidInput as exc:
+            for name, reason in exc.errors.items():
+                self.add_error(name if name in self.fields else None, reason)
+        return cleaned
 
 
 @admin.register(User, site=site)
-class RetourUserAdmin(AdministratorOnly, UserAdmin):
+class RetourUserAdmin(WithinAdministeredScope, UserAdmin):
+    """Users of the administrator's member state. Roles and authority shown in the form are
+    asked for, not set: the change waits for a second administrator
+    (``AccessChangeRequestAdmin``). Nobody changes their own, nor another administrator's
+    password (that would let one administrator act as two)."""
+
     list_display = ("username", "first_name", "last_name", "authority", "is_active")
-    list_filter = ("is_active", "authority__member_state", "roles")
+    list_filter = ("is_active", "roles")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email")}),
@@ -86,12 +154,145 @@ class RetourUserAdmin(AdministratorOnly, UserAdmin):
     filter_horizontal = ("roles",)
     readonly_fields = ("last_login", "date_joined")
 
+    def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(pk__in=administration.administered_users(request.user))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.pk == request.user.pk:
+            return (*self.readonly_fields, "is_active", "authority", "roles")
+        return self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # Mixed in here: the add form and the change form are different classes.
+        checked: Any = type(form.__name__, (UserAccessForm, form), {"administrator": request.user})
+        if "authority" in checked.base_fields:
+            checked.base_fields["authority"].queryset = (
+                administration.administered_authorities(request.user)
+            )
+            checked.base_fields["authority"].required = True
+        return checked
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        roles = form.cleaned_data.pop("roles", None)  # never saved by the form: asked for
+        asked = {"roles", "authority"} & set(form.changed_data)
+        if change and asked:
+            obj.authority_id = User.objects.get(pk=obj.pk).authority_id  # asked, not set
+            for name in asked:
+                form.changed_data.remove(name)  # the history says what was done, not asked
+        super().save_model(request, obj, form, change)
+        if asked and roles is not None:
+            requested = administration.request_access_change(
+                request.user, obj, roles, form.cleaned_data["authority"]
+            )
+            if requested is not None:
+                messages.info(request, _(
+                    "The change of roles or authority waits for another administrator's approval."
+                ))
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        target = self.get_object(request, id)
+        if target.pk != request.user.pk and RoleCode.ADMINISTRATOR in target.role_codes:
+            raise PermissionDenied
+        with transaction.atomic():
+            return super().user_change_password(request, id, form_url)
+
 
 @admin.register(ApiToken, site=site)
-class ApiTokenAdmin(AdministratorOnly):
+class ApiTokenAdmin(WithinAdministeredScope):
     list_display = ("hint", "user", "name", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("user", "name", "digest", "hint", "created_at", "last_used_at")
     fields = ("user", "name", "hint", "created_at", "last_used_at", "revoked_at")
 
+    def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(user__in=administration.administered_users(request.user))
+
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False  # issued with `retour token create`, which shows the token once
+
+
+class DecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[("approve", gettext_lazy("Approve and apply")),
+                 ("reject", gettext_lazy("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea, max_length=1000)
+    administrator: Any = None
+
+    class Meta:
+        model = AccessChangeRequest
+        fields: tuple[str, ...] = ()
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        try:
+            administration.check_decision(
+                self.administrator, self.instance, self.cleaned_data.get("reason", ""),
+                approving=self.cleaned_data.get("decision") == "approve",
+            )
+        except InvalidInput as exc:
+            for name, reason in exc.errors.items():
+                self.add_error(name if name in self.fields else None, reason)
+        except ActionError as exc:
+            self.add_error(None, str(exc))
+        return cleaned
+
+
+@admin.register(AccessChangeRequest, site=site)
+class AccessChangeRequestAdmin(WithinAdministeredScope):
+    """The changes of roles and authority waiting for a second administrator, and the ones
+    decided. Only another administrator than the requester and the user concerned decides."""
+
+    form = DecisionForm
+    list_display = ("target", "requested_by", "requested_at", "status", "decided_by")
+    list_filter = ("status",)
+    readonly_fields = ("target", "roles_asked", "authority_asked", "requested_by",
+                       "requested_at", "status", "decided_by", "decided_at", "decision_reason")
+
+    def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(target__in=administration.administered_users(request.user))
+
+    @admin.display(description=gettext_lazy("roles"))
+    def roles_asked(self, obj: AccessChangeRequest) -> str:
+        def words(codes: list[str]) -> str:
+            return ", ".join(str(RoleCode(code).label) for code in codes) or "—"
+        return f"{words(obj.roles_before)} → {words(obj.roles_after)}"
+
+    @admin.display(description=gettext_lazy("authority"))
+    def authority_asked(self, obj: AccessChangeRequest) -> str:
+        return f"{obj.authority_before or '—'} → {obj.authority_after or '—'}"
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # asked for on the user's page
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return super().has_change_permission(request, obj) and (
+            obj.status == AccessChangeRequest.Status.PENDING
+            and request.user.pk not in (obj.requested_by_id, obj.target_id)
+        )
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self.has_change_permission(request, obj):
+            return (*self.readonly_fields, "decision", "reason")
+        return self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> Any:
+        form: Any = super().get_form(request, obj, change=change, **kwargs)
+        form.administrator = request.user
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        decide = (administration.approve if form.cleaned_data["decision"] == "approve"
+                  else administration.reject)
+        decided = decide(request.user, obj, form.cleaned_data["reason"])
+        obj.status = decided.status  # the admin's message speaks of the decision
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        # The decision was logged by ``approve``/``reject``; the history keeps its own line.
+        return admin.ModelAdmin.log_change(self, request, obj, message)

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from retour.accounts.roles import Capability, RoleCode, capabilities_of
 
@@ -106,3 +107,61 @@ class ApiToken(models.Model):
             user=user, name=name, digest=cls.digest_of(raw), hint=raw[: len(cls.PREFIX) + 6]
         )
         return token, raw
+
+
+class AccessChangeRequest(models.Model):
+    """A change of a user's roles or authority, waiting for a second administrator.
+
+    Four eyes: the change is applied only when another administrator of the same member state
+    (neither the one who asked nor the user concerned) approves it (``retour.accounts.
+    administration``; ADR 13)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved and applied")
+        REJECTED = "rejected", _("rejected")
+
+    target = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="access_change_requests",
+        verbose_name=_("user concerned"),
+    )
+    # The member state whose administrators decide (empty: the EU bodies').
+    member_state = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    roles_before = models.JSONField(default=list)
+    roles_after = models.JSONField(default=list)
+    authority_before = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    authority_after = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("change of roles or authority")
+        verbose_name_plural = _("changes of roles or authority")
+        constraints = [
+            # One open request per user: a second would be decided against a stale "before".
+            models.UniqueConstraint(
+                fields=["target"], condition=models.Q(status="pending"),
+                name="one_pending_access_change_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.username}: {self.get_status_display()}"

@@ -1,0 +1,273 @@
+"""The administration is scoped to the administrator's member state, nobody changes their own
+access, and roles and authorities change only with a second administrator's approval (ADR 13).
+
+Each test goes through the real administration URLs with the Django test client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import make_user
+from retour.accounts import administration
+from retour.accounts.models import AccessChangeRequest, Authority, User
+from retour.accounts.roles import RoleCode
+from retour.audit.models import AccessLogEntry
+from retour.errors import InvalidInput, PermissionRefused
+from retour.testing.factories import case_for
+
+STRONG = "violet-harbour-lantern-42"
+
+
+@pytest.fixture
+def bram(db: Any) -> User:
+    """A second administrator of the Netherlands."""
+    return make_user("bram", "Bram", "de Boer", "nl-avim", (RoleCode.ADMINISTRATOR,))
+
+
+@pytest.fixture
+def bart(db: Any) -> User:
+    """An administrator of Belgium."""
+    return make_user("bart", "Bart", "Claes", "be-dvz", (RoleCode.ADMINISTRATOR,))
+
+
+@pytest.fixture
+def elena(db: Any) -> User:
+    """An administrator of an EU body."""
+    return make_user("elena", "Elena", "Rossi", "eu-erc", (RoleCode.ADMINISTRATOR,))
+
+
+def user_form(user: User, **changes: Any) -> dict[str, Any]:
+    """What the user's change page posts, with ``changes``."""
+    data: dict[str, Any] = {
+        "username": user.username, "first_name": user.first_name,
+        "last_name": user.last_name, "email": user.email, "is_active": "on",
+        "authority": user.authority_id, "roles": sorted(user.role_codes), "_save": "Save",
+    }
+    data.update(changes)
+    return data
+
+
+def administered(**filters: Any) -> list[AccessLogEntry]:
+    return list(AccessLogEntry.objects.filter(operation="administer", **filters))
+
+
+def ask(administrator: User, target: User, roles: list[str]) -> AccessChangeRequest:
+    assert target.authority is not None
+    asked = administration.request_access_change(administrator, target, roles, target.authority)
+    assert asked is not None
+    return asked
+
+
+def refresh(user: User) -> User:
+    return User.objects.get(pk=user.pk)
+
+
+def test_an_administrator_cannot_take_a_belgian_authority_and_case_work(client, ada, lucas):
+    """The attack of issue 13: Ada, administrator in the Netherlands, gives herself a Belgian
+    authority and the case officer's role, then opens a Belgian case."""
+    belgian_case = case_for(lucas)
+    client.force_login(ada)
+
+    response = client.post(
+        f"/admin/accounts/user/{ada.pk}/change/",
+        user_form(ada, authority=Authority.objects.get(code="be-dvz").pk,
+                  roles=[RoleCode.ADMINISTRATOR, RoleCode.CASE_OFFICER]),
+    )
+
+    assert response.status_code in (200, 302)
+    ada = refresh(ada)
+    assert ada.authority.code == "nl-dtv"
+    assert ada.role_codes == {RoleCode.ADMINISTRATOR}
+    assert not AccessChangeRequest.objects.exists()
+    client.force_login(ada)
+    assert client.get(f"/cases/{belgian_case.pk}/").status_code == 404
+
+
+def test_nobody_asks_to_change_their_own_access(ada):
+    with pytest.raises(PermissionRefused):
+        administration.request_access_change(
+            ada, ada, [RoleCode.ADMINISTRATOR, RoleCode.CASE_OFFICER], ada.authority
+        )
+
+
+def test_own_page_offers_no_access_fields(client, ada):
+    client.force_login(ada)
+    page = client.get(f"/admin/accounts/user/{ada.pk}/change/").content.decode()
+    for name in ("is_active", "authority", "roles"):
+        assert f'name="{name}"' not in page
+
+
+def test_other_member_states_and_eu_users_do_not_exist_for_a_national_administrator(
+    client, ada, anna, lucas, eva
+):
+    client.force_login(ada)
+    listed = client.get("/admin/accounts/user/").content.decode()
+    assert "anna" in listed
+    assert "lucas" not in listed and "eva" not in listed
+    for user in (lucas, eva):
+        assert client.get(f"/admin/accounts/user/{user.pk}/change/").status_code == 404
+        assert client.get(f"/admin/accounts/user/{user.pk}/history/").status_code == 404
+    belgian = Authority.objects.get(code="be-dvz")
+    assert client.get(f"/admin/accounts/authority/{belgian.pk}/change/").status_code == 404
+    offered = client.get("/admin/accounts/user/add/").content.decode()
+    assert "be-dvz" not in offered and "Immigration Office" not in offered
+
+
+def test_the_eu_coordinators_password_cannot_be_reset_by_a_national_administrator(
+    client, ada, eva
+):
+    client.force_login(ada)
+    url = f"/admin/accounts/user/{eva.pk}/password/"
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"password1": STRONG, "password2": STRONG,
+                                 "set_usable_password": "true"})
+    assert response.status_code == 404
+    assert refresh(eva).check_password("x-eva")
+
+
+def test_another_administrators_password_cannot_be_reset(client, ada, bram):
+    """Otherwise one administrator could sign in as a second and approve their own request."""
+    client.force_login(ada)
+    response = client.post(f"/admin/accounts/user/{bram.pk}/password/",
+                           {"password1": STRONG, "password2": STRONG,
+                            "set_usable_password": "true"})
+    assert response.status_code == 403
+    assert refresh(bram).check_password("x-bram")
+
+
+def test_a_password_reset_within_the_member_state_is_logged_without_the_password(
+    client, ada, anna
+):
+    client.force_login(ada)
+    response = client.post(f"/admin/accounts/user/{anna.pk}/password/",
+                           {"password1": STRONG, "password2": STRONG,
+                            "set_usable_password": "true"})
+    assert response.status_code == 302
+    assert refresh(anna).check_password(STRONG)
+    [entry] = administered(object_ids=[str(anna.pk)])
+    assert entry.username == "ada" and "password" in entry.reason.lower()
+    assert STRONG not in entry.reason
+
+
+def test_a_role_change_waits_for_a_second_administrator(client, ada, bram, bart, anna):
+    client.force_login(ada)
+    response = client.post(
+        f"/admin/accounts/user/{anna.pk}/change/",
+        user_form(anna, roles=[RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR]),
+    )
+    assert response.status_code == 302
+    assert refresh(anna).role_codes == {RoleCode.CASE_OFFICER}  # not applied yet
+    change = AccessChangeRequest.objects.get(target=anna)
+    assert change.status == AccessChangeRequest.Status.PENDING
+    [asked] = administered(object_ids=[str(anna.pk)])
+    assert "case_officer → case_officer, supervisor" in asked.reason
+
+    # The requester cannot approve it.
+    url = f"/admin/accounts/accesschangerequest/{change.pk}/change/"
+    decision = {"decision": "approve", "reason": "Anna leads the Tuesday team."}
+    assert client.post(url, decision).status_code == 403
+    assert refresh(anna).role_codes == {RoleCode.CASE_OFFICER}
+    # Nor does a Belgian administrator see it.
+    client.force_login(bart)
+    assert client.get(url).status_code == 404
+
+    client.force_login(bram)
+    assert "anna" in client.get("/admin/accounts/accesschangerequest/").content.decode()
+    assert client.post(url, decision).status_code == 302
+    assert refresh(anna).role_codes == {RoleCode.CASE_OFFICER, RoleCode.SUPERVISOR}
+    change.refresh_from_db()
+    assert change.status == AccessChangeRequest.Status.APPROVED
+    assert change.decided_by == bram
+    [approved] = administered(object_ids=[str(anna.pk)], username="bram")
+    assert "approved" in approved.reason and "Tuesday team" in approved.reason
+
+
+def test_a_decision_needs_a_reason(client, ada, bram, anna):
+    change = ask(ada, anna, [RoleCode.SUPERVISOR])
+    client.force_login(bram)
+    response = client.post(f"/admin/accounts/accesschangerequest/{change.pk}/change/",
+                           {"decision": "approve", "reason": "  "})
+    assert response.status_code == 200
+    assert refresh(anna).role_codes == {RoleCode.CASE_OFFICER}
+
+
+def test_the_user_concerned_cannot_approve_their_own_change(ada, bram):
+    change = ask(ada, bram, [RoleCode.ADMINISTRATOR, RoleCode.AUDITOR])
+    with pytest.raises(PermissionRefused):
+        administration.approve(bram, change, "I need it.")
+    assert refresh(bram).role_codes == {RoleCode.ADMINISTRATOR}
+
+
+def test_an_authority_change_waits_too_and_stays_in_the_member_state(client, ada, bram, anna):
+    client.force_login(ada)
+    police = Authority.objects.get(code="nl-avim")
+    client.post(f"/admin/accounts/user/{anna.pk}/change/", user_form(anna, authority=police.pk))
+    assert refresh(anna).authority == Authority.objects.get(code="nl-dtv")
+    response = client.post(
+        f"/admin/accounts/user/{anna.pk}/change/",
+        user_form(anna, authority=Authority.objects.get(code="be-dvz").pk),
+    )
+    assert response.status_code == 200  # the form says which authorities may be chosen
+    change = AccessChangeRequest.objects.get(target=anna)
+    administration.approve(bram, change, "Moved to the police unit.")
+    assert refresh(anna).authority == police
+
+
+def test_a_change_asked_after_the_users_access_changed_is_not_applied(ada, bram, anna):
+    change = ask(ada, anna, [RoleCode.SUPERVISOR])
+    anna.roles.clear()  # e.g. changed from the command line meanwhile
+    with pytest.raises(InvalidInput):
+        administration.approve(bram, change, "ok")
+    administration.reject(bram, change, "Ask again from what she has now.")
+    assert refresh(anna).role_codes == set()
+
+
+def test_a_new_users_roles_wait_for_approval(client, ada, bram):
+    """Otherwise an administrator could add a second account of their own, with roles, and
+    use it alone."""
+    client.force_login(ada)
+    response = client.post("/admin/accounts/user/add/", {
+        "username": "ada2", "password1": STRONG, "password2": STRONG,
+        "usable_password": "true", "authority": ada.authority_id,
+        "roles": [RoleCode.ADMINISTRATOR, RoleCode.CASE_OFFICER], "_save": "Save",
+    })
+    assert response.status_code == 302
+    twin = User.objects.get(username="ada2")
+    assert twin.role_codes == set()
+    assert twin.authority == ada.authority
+    client.force_login(twin)
+    assert client.get("/admin/").status_code == 302  # no administration without the role
+    change = AccessChangeRequest.objects.get(target=twin)
+    assert change.requested_by == ada
+    with pytest.raises(PermissionRefused):
+        administration.approve(ada, change, "mine")
+    assert administered(object_ids=[str(twin.pk)])
+
+
+def test_an_eu_body_administrator_administers_the_eu_bodies_only(client, elena, eva, anna):
+    client.force_login(elena)
+    listed = client.get("/admin/accounts/user/").content.decode()
+    assert "eva" in listed and "anna" not in listed
+    assert client.get(f"/admin/accounts/user/{anna.pk}/change/").status_code == 404
+    assert client.get(f"/admin/accounts/user/{eva.pk}/change/").status_code == 200
+
+
+def test_a_new_authority_belongs_to_the_administrators_member_state(client, ada):
+    client.force_login(ada)
+    response = client.post("/admin/accounts/authority/add/", {
+        "code": "nl-test", "name": "Test unit", "kind": "police", "_save": "Save",
+    })
+    assert response.status_code == 302
+    added = Authority.objects.get(code="nl-test")
+    assert added.member_state_id == "NL"
+    assert administered(object_type="authority", object_ids=[str(added.pk)])
+
+
+def test_a_direct_edit_is_logged_in_its_transaction(client, ada, anna):
+    client.force_login(ada)
+    client.post(f"/admin/accounts/user/{anna.pk}/change/", user_form(anna, first_name="Anne"))
+    assert refresh(anna).first_name == "Anne"
+    [entry] = administered(object_ids=[str(anna.pk)])
+    assert entry.object_type == "user" and "First name" in entry.reason
