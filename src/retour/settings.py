@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "retour.statistics",
     "retour.api",
     "retour.simulation",
+    "retour.retention",
     "retour.web",
     # A capability of a member state's own, installed beside the product's (its actions,
     # events, projections, pages and API plug into the seam; ADR 0011).

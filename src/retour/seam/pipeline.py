@@ -178,6 +178,11 @@ def subject(name: str, model: type[models.Model], **how: Any) -> Subject:
     return registered
 
 
+def subjects() -> tuple[Subject, ...]:
+    """Every registered kind of subject (retention erases their event logs)."""
+    return tuple(_SUBJECTS.values())
+
+
 def subject_named(name: str) -> Subject:
     try:
         return _SUBJECTS[name]
