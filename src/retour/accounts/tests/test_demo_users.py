@@ -61,3 +61,23 @@ def test_force_allows_it_without_debug(settings):
     settings.DEBUG = False
     _run("--force")
     assert User.objects.filter(username="nl-admin", roles__code="administrator").exists()
+
+
+def test_each_demo_user_gets_an_authenticator_whose_code_the_demo_can_print(settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from retour.accounts.signin import totp
+
+    settings.DEBUG = True
+    table = _run()
+    officer = User.objects.get(username="nl-officer")
+    device = TOTPDevice.objects.get(user=officer, confirmed=True)
+    assert totp.secret(device) in table and "retour otp code" in table
+    out = StringIO()
+    call_command("otp", "code", "nl-officer", stdout=out)
+    assert device.verify_token(out.getvalue().strip())
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="RETOUR_DEBUG"):
+        call_command("otp", "code", "nl-officer", stdout=StringIO())
+    call_command("otp", "reset", "nl-officer", stdout=StringIO())
+    assert not TOTPDevice.objects.filter(user=officer).exists()
