@@ -12,10 +12,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from retour.accounts import administration
 from retour.accounts.models import AccessChangeRequest, ApiToken, Authority, User
 from retour.accounts.roles import Capability, RoleCode
+from retour.accounts.signin.session import recent_authentication_required
 from retour.errors import ActionError, InvalidInput
 
 
@@ -33,6 +36,19 @@ class RetourAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user: Any = request.user
         return bool(user.is_active and user.is_authenticated and user.can(Capability.ADMINISTER))
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """Retour's own sign-in (password and code), never the admin's password-only form."""
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or reverse(f"{self.name}:index"))
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """Every page of the administration asks for a recent password and code (ADR 0014);
+        signing out does not."""
+        if view != self.logout:
+            view = recent_authentication_required(view)
+        return super().admin_view(view, cacheable)
 
 
 site = RetourAdminSite(name="retour_admin")
