@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "retour.api",
     "retour.simulation",
     "retour.retention",
+    "retour.encryption",
     "retour.web",
     # A capability of a member state's own, installed beside the product's (its actions,
     # events, projections, pages and API plug into the seam; ADR 0011).
@@ -187,6 +188,19 @@ SUPPRESSION_THRESHOLD = env_int("RETOUR_SUPPRESSION_THRESHOLD", 5, minimum=1)
 # A folder that receives every event without personal data, one file per event
 # (``retour.seam.feed``); empty: no feed.
 EVENT_FEED_DIR = env_str("RETOUR_EVENT_FEED_DIR", "")
+
+# The keys that encrypt special categories of personal data at rest (ADR 19), in a folder
+# outside the database; as for the access log's keys, a development machine makes one on
+# start-up and production refuses to start without the folder named.
+_data_keys = env_str("RETOUR_DATA_KEY_DIR", "")
+if not _data_keys and not DEBUG:
+    raise ConfigurationError(
+        "RETOUR_DATA_KEY_DIR is not set: name a folder outside the database for the keys that "
+        "encrypt health data and create the first with `retour encryption new-key` "
+        "(or RETOUR_DEBUG=true for a development machine)"
+    )
+DATA_KEY_DIR = Path(_data_keys or DATA_DIR / "data-keys")
+DATA_KEY_GENERATE = DEBUG
 
 LOGGING = {
     "version": 1,

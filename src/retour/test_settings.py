@@ -10,9 +10,14 @@ from pathlib import Path
 
 os.environ.setdefault("RETOUR_SECRET_KEY", "test-secret-not-for-production")
 
+os.environ.setdefault(
+    "RETOUR_DATA_KEY_DIR", str(Path(tempfile.gettempdir()) / f"retour-data-keys-{os.getpid()}")
+)
+
 from retour.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATA_KEY_GENERATE = True
 
 # A file, not memory, for the SQLite test database, so that tests with several threads (each
 # with its own connection) see the same database, as they do on PostgreSQL.

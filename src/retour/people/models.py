@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from retour.accounts.scoping import personal_data_member_state
+from retour.encryption.fields import EncryptedTextField
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -145,6 +146,10 @@ class Vulnerability(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     noted_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    # What it rests on (a medical report, an age assessment): health data, a special category
+    # (Regulation (EU) 2016/679 Art. 9), encrypted at rest and shown only for a recorded
+    # reason; never copied into the case history or the access log.
+    details = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["noted_on", "id"]

@@ -47,6 +47,7 @@ from retour.reference.models import Country
 from retour.seam import actions as seam_actions
 from retour.seam import pipeline
 from retour.seam.actions import implements
+from retour.seam.limits import text_problem
 from retour.seam.pipeline import Done, Step
 
 _STARTS_WITHOUT_LEGAL_STAY = {
@@ -299,20 +300,27 @@ seam_actions.declare("person", (
 
 @implements(events=("vulnerability_recorded",))
 def record_vulnerability(
-    user: Any, person_id: Any, *, kind: str, noted_on: date, reason: str = "",
-    channel: str = "",
+    user: Any, person_id: Any, *, kind: str, noted_on: date, details: str = "",
+    reason: str = "", channel: str = "",
 ) -> Vulnerability:
     """Record a vulnerability (Directive 2008/115/EC Art. 3(9)); every open case of the person
-    gets an event, and an unaccompanied minor's case a best-interests task."""
+    gets an event, and an unaccompanied minor's case a best-interests task.
+
+    ``details`` (what it rests on: a medical report, an age assessment) are health data, a
+    special category (Regulation (EU) 2016/679 Art. 9): kept encrypted with the vulnerability,
+    never in the events or the access log; ``reason`` is the history's."""
 
     def change(person: Person) -> Done:
         if kind not in Vulnerability.Kind.values:
             raise InvalidInput.field("kind", one_of(Vulnerability.Kind.values))
         not_in_future(noted_on, "noted_on")
+        problem = text_problem(details, multiline=True)
+        if problem:
+            raise InvalidInput.field("details", problem)
         if bulk.select(person, "vulnerabilities", kind=kind, ended_on__isnull=True):
             raise InvalidInput.field("kind", _("this vulnerability is already recorded"))
-        vulnerability = bulk.add(person, "vulnerabilities",
-                                 Vulnerability(person=person, kind=kind, noted_on=noted_on))
+        vulnerability = bulk.add(person, "vulnerabilities", Vulnerability(
+            person=person, kind=kind, noted_on=noted_on, details=details))
         recorded: dict[str, Any] = {"vulnerability": kind, **_dimensions(person, noted_on)}
         for case in open_cases_of(user, person):
             values = dict(recorded)

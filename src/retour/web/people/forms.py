@@ -210,8 +210,14 @@ class RecordVulnerabilityForm(RetourForm):
         choices=Vulnerability.Kind.choices,
     )
     noted_on = date_field(gettext_lazy("Date noted"))
+    details = text_field(
+        gettext_lazy("What it rests on"), long=True,
+        help_text=gettext_lazy("For example a medical report or an age assessment. Kept "
+                               "encrypted and shown only to those who give a reason to see "
+                               "health information."),
+    )
     reason = text_field(
         gettext_lazy("Reason"), long=True,
-        help_text=gettext_lazy("What it rests on, for example a medical report or an age "
-                               "assessment. Kept in the history of each open case."),
+        help_text=gettext_lazy("Why it is recorded now. Kept in the history of each open "
+                               "case: write no health details here."),
     )
