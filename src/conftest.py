@@ -3,7 +3,8 @@
 Personas: Anna (case officer, NL return service), Pieter (case officer, NL police),
 Sanne (supervisor, NL), Lucas (case officer, BE immigration office), Lotte (return
 counsellor, BE), Ruud (auditor, NL), Eva (EU coordinator), Tom (statistician, NL),
-Ada (administrator, NL).
+Ada (administrator, NL), Elena (administrator of an EU body: the EU bodies' users and Union-wide
+reference data).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ PERSONAS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "eva": ("Eva", "Lindqvist", "eu-erc", (RoleCode.EU_COORDINATOR,)),
     "tom": ("Tom", "Smit", "nl-dtv", (RoleCode.STATISTICIAN,)),
     "ada": ("Ada", "Mulder", "nl-dtv", (RoleCode.ADMINISTRATOR,)),
+    "elena": ("Elena", "Rossi", "eu-erc", (RoleCode.ADMINISTRATOR,)),
 }
 
 

@@ -68,10 +68,30 @@ class AdministratorOnly(admin.ModelAdmin):
         return site.has_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and self.jurisdiction(obj) not in (
+            None, administration.administered_jurisdiction(request.user)
+        ):
+            return False
         return site.has_permission(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # Reference data that belong to one jurisdiction (a member state's, or "EU" for Union law)
+    # are changed only by administrators of that jurisdiction (ADR 13); other rows by any.
+    jurisdiction_field: str | None = None
+
+    def jurisdiction(self, obj: Any) -> str | None:
+        return getattr(obj, self.jurisdiction_field) if self.jurisdiction_field else None
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == self.jurisdiction_field:
+            own = administration.administered_jurisdiction(request.user)
+            return forms.ChoiceField(  # a new row is in the administrator's own jurisdiction
+                label=db_field.verbose_name, choices=[(own, own)], initial=own,
+                help_text=_("The jurisdiction you administer."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         entry = super().log_addition(request, obj, message)
@@ -121,6 +141,16 @@ class AuthorityAdmin(WithinAdministeredScope):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("code", "member_state") if obj is not None else ("member_state",)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest,
+                                   **kwargs: Any) -> Any:
+        if db_field.name == "kind":  # an EU body is one with no member state, and only that
+            eu = administration.administered_member_state(request.user) is None
+            kwargs["choices"] = [("", "---------")] + [
+                (kind, label) for kind, label in Authority.Kind.choices
+                if (kind == Authority.Kind.EU_BODY) == eu
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:

@@ -82,6 +82,13 @@ def administered_member_state(administrator: Any) -> str | None:
     return _scope_of(administrator)[1]
 
 
+def administered_jurisdiction(administrator: Any) -> str | None:
+    """The jurisdiction of the reference data an administrator keeps: their member state's
+    code, or ``EU`` (Union law) for an EU body's administrator; None for no administrator."""
+    allowed, member_state = _scope_of(administrator)
+    return (member_state or "EU") if allowed else None
+
+
 def pending_requests(administrator: Any) -> QuerySet[AccessChangeRequest]:
     """The open requests of the administrator's scope, the ones they may decide first."""
     return AccessChangeRequest.objects.filter(

@@ -73,6 +73,11 @@ class InstrumentAdmin(AdministratorOnly):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False  # a new instrument comes with its entry in data/instruments.toml
 
+    def jurisdiction(self, obj: Any) -> str:
+        """An instrument binding one member state is its administrators'; one binding several
+        (an EU agreement) the EU bodies'."""
+        return obj.member_states[0] if len(obj.member_states) == 1 else "EU"
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj != latest_version(obj.code):
             return False

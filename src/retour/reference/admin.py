@@ -30,6 +30,7 @@ class LegalParameterAdmin(AdministratorOnly):
                     "verification")
     list_filter = ("jurisdiction", "verification", "code")
     search_fields = ("code", "source", "description")
+    jurisdiction_field = "jurisdiction"  # a member state's rules are its administrators'
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:

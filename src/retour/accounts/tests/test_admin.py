@@ -1,10 +1,12 @@
 from retour.reference.models import LegalParameter
 
 
-def test_administrator_manages_users_and_parameters(client, ada):
+def test_administrator_manages_users_and_parameters(client, ada, elena):
     client.force_login(ada)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 200
+    # a rule of Union law is kept by the EU bodies' administrators (ADR 13)
+    client.force_login(elena)
     parameter = LegalParameter.objects.get(code="voluntary_departure.maximum")
     page = client.get(f"/admin/reference/legalparameter/{parameter.pk}/change/")
     assert page.status_code == 200

@@ -15,6 +15,8 @@ from retour.accounts.models import AccessChangeRequest, Authority, User
 from retour.accounts.roles import RoleCode
 from retour.audit.models import AccessLogEntry
 from retour.errors import InvalidInput, PermissionRefused
+from retour.readmission.models import Instrument
+from retour.reference.models import LegalParameter
 from retour.testing.factories import case_for
 
 STRONG = "violet-harbour-lantern-42"
@@ -30,12 +32,6 @@ def bram(db: Any) -> User:
 def bart(db: Any) -> User:
     """An administrator of Belgium."""
     return make_user("bart", "Bart", "Claes", "be-dvz", (RoleCode.ADMINISTRATOR,))
-
-
-@pytest.fixture
-def elena(db: Any) -> User:
-    """An administrator of an EU body."""
-    return make_user("elena", "Elena", "Rossi", "eu-erc", (RoleCode.ADMINISTRATOR,))
 
 
 def user_form(user: User, **changes: Any) -> dict[str, Any]:
@@ -263,6 +259,12 @@ def test_a_new_authority_belongs_to_the_administrators_member_state(client, ada)
     added = Authority.objects.get(code="nl-test")
     assert added.member_state_id == "NL"
     assert administered(object_type="authority", object_ids=[str(added.pk)])
+    # a national authority is never an EU body, whose users no national administrator keeps
+    response = client.post("/admin/accounts/authority/add/", {
+        "code": "nl-eu", "name": "Not an EU body", "kind": "eu_body", "_save": "Save",
+    })
+    assert response.status_code == 200
+    assert not Authority.objects.filter(code="nl-eu").exists()
 
 
 def test_a_direct_edit_is_logged_in_its_transaction(client, ada, anna):
@@ -271,3 +273,33 @@ def test_a_direct_edit_is_logged_in_its_transaction(client, ada, anna):
     assert refresh(anna).first_name == "Anne"
     [entry] = administered(object_ids=[str(anna.pk)])
     assert entry.object_type == "user" and "First name" in entry.reason
+
+
+def test_reference_data_of_another_jurisdiction_are_read_only(client, ada):
+    """A rule of Union law or of another member state changes deadlines outside Ada's."""
+    client.force_login(ada)
+    for jurisdiction in ("EU", "BE"):
+        rule = LegalParameter.objects.filter(jurisdiction=jurisdiction).first()
+        assert rule is not None
+        url = f"/admin/reference/legalparameter/{rule.pk}/change/"
+        assert 'name="valid_until"' not in client.get(url).content.decode()
+        assert client.post(url, {"valid_until": "2026-01-01"}).status_code == 403
+        assert LegalParameter.objects.get(pk=rule.pk).valid_until == rule.valid_until
+    agreement = Instrument.objects.filter(code="eura-pk").order_by("-version").first()
+    assert agreement is not None
+    response = client.post(f"/admin/readmission/instrument/{agreement.pk}/change/",
+                           {"title": "changed", "change_note": "mine"})
+    assert response.status_code == 403
+    offered = client.get("/admin/reference/legalparameter/add/").content.decode()
+    assert '<option value="NL"' in offered and '<option value="EU"' not in offered
+
+
+def test_a_reference_data_edit_is_logged(client, elena):
+    rule = LegalParameter.objects.filter(jurisdiction="EU", valid_until=None).first()
+    assert rule is not None
+    client.force_login(elena)
+    response = client.post(f"/admin/reference/legalparameter/{rule.pk}/change/",
+                           {"valid_until": "2031-12-31", "_save": "Save"})
+    assert response.status_code == 302
+    [entry] = administered(object_type="legalparameter", object_ids=[str(rule.pk)])
+    assert entry.username == "elena" and "Valid until" in entry.reason
