@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "retour.web.middleware.NoStoreWhenSignedIn",
+    # A refused request of a signed-in user is an entry of the access log (ADR 0015).
+    "retour.audit.middleware.LogRefusedRequests",
     # Last, so that it sees the response of the sign-in that tripped the lockout (ADR 0014).
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +190,24 @@ SUPPRESSION_THRESHOLD = env_int("RETOUR_SUPPRESSION_THRESHOLD", 5, minimum=1)
 # A folder that receives every event without personal data, one file per event
 # (``retour.seam.feed``); empty: no feed.
 EVENT_FEED_DIR = env_str("RETOUR_EVENT_FEED_DIR", "")
+
+# The access log's keys (ADR 0015), in a folder outside the database: the chain's HMAC keys,
+# one file per key, and the key pair that signs the anchors. A development machine makes them
+# under the data folder on start-up; production refuses to start without the folder named.
+_audit_keys = env_str("RETOUR_AUDIT_KEY_DIR", "")
+if not _audit_keys and not DEBUG:
+    raise ConfigurationError(
+        "RETOUR_AUDIT_KEY_DIR is not set: name a folder outside the database for the access "
+        "log's keys and create the first with `retour audit new-key` "
+        "(or RETOUR_DEBUG=true for a development machine)"
+    )
+AUDIT_KEY_DIR = Path(_audit_keys or DATA_DIR / "audit-keys")
+AUDIT_KEY_GENERATE = DEBUG
+# Where `retour audit anchor` appends the signed heads: best on another machine or a store
+# that only appends; by default beside the keys.
+AUDIT_ANCHOR_FILE = Path(
+    env_str("RETOUR_AUDIT_ANCHOR_FILE", "") or AUDIT_KEY_DIR / "anchors.jsonl"
+)
 
 # The keys that encrypt special categories of personal data at rest (ADR 19), in a folder
 # outside the database; as for the access log's keys, a development machine makes one on

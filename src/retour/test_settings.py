@@ -9,6 +9,11 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("RETOUR_SECRET_KEY", "test-secret-not-for-production")
+# The access log's keys: made on start-up, in a folder of this test process (and of the
+# processes it starts, which inherit the variable).
+os.environ.setdefault(
+    "RETOUR_AUDIT_KEY_DIR", str(Path(tempfile.gettempdir()) / f"retour-audit-keys-{os.getpid()}")
+)
 
 os.environ.setdefault(
     "RETOUR_DATA_KEY_DIR", str(Path(tempfile.gettempdir()) / f"retour-data-keys-{os.getpid()}")
@@ -17,6 +22,7 @@ os.environ.setdefault(
 from retour.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUDIT_KEY_GENERATE = True
 DATA_KEY_GENERATE = True
 
 # A file, not memory, for the SQLite test database, so that tests with several threads (each

@@ -1,10 +1,20 @@
-"""Appending to and verifying the access log's hash chain."""
+"""Appending to and verifying the access log's chain.
+
+Each entry's digest is an HMAC-SHA256, under a key kept outside the database
+(``retour.audit.keys``), of the previous entry's digest and the entry's content; the entry
+names its key, so keys can be replaced and old entries still verify. Entries written before
+the log was keyed have a plain SHA-256 digest and no key; the first keyed entry links to the
+last of them and so seals them (ADR 0015). Verification also checks the person index and the
+anchors written outside the database (``retour.audit.anchors``).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -12,9 +22,13 @@ from typing import Any
 from django.db import transaction
 
 from retour import bulk, clock
+from retour.audit import keys
+from retour.audit.anchors import Anchor
+from retour.audit.anchors import append as append_anchor
 from retour.audit.models import AccessLogEntry, AccessLogPerson, ChainHead
 
 GENESIS = "0" * 64
+CHUNK = 2000  # entries verified together, with one query for their index rows
 
 
 def _canonical(entry: AccessLogEntry) -> bytes:
@@ -34,11 +48,18 @@ def _canonical(entry: AccessLogEntry) -> bytes:
         "reason": entry.reason,
         "channel": entry.channel,
     }
+    if entry.key_id:  # the entries from before keying were digested without it
+        content["key"] = entry.key_id
     return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
 def digest_of(entry: AccessLogEntry) -> str:
-    return hashlib.sha256(entry.previous_digest.encode() + _canonical(entry)).hexdigest()
+    """The entry's digest: keyed with the key it names, plain SHA-256 for an entry from
+    before keying. ``keys.KeyMissing`` if its key is not in the key folder."""
+    message = entry.previous_digest.encode() + _canonical(entry)
+    if not entry.key_id:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(keys.key(entry.key_id).secret, message, hashlib.sha256).hexdigest()
 
 
 def record_access(
@@ -91,7 +112,8 @@ def _locked_head() -> ChainHead:
 
 
 def _chain(entry: AccessLogEntry, head: ChainHead) -> None:
-    """Link ``entry`` after the head and move the head (in memory) onto it."""
+    """Link ``entry`` after the head, key it, and move the head (in memory) onto it."""
+    entry.key_id = keys.current_key().id
     entry.sequence = head.sequence + 1
     entry.previous_digest = head.digest
     entry.digest = digest_of(entry)
@@ -120,34 +142,137 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain() -> ChainBreak | None:
-    """Walk the chain from the start; return the first broken entry, or None if intact."""
-    expected_previous = GENESIS
-    expected_sequence = 1
-    last_id: int | None = None
-    entries = AccessLogEntry.objects.order_by("sequence").iterator(chunk_size=2000)
+def _chunks(entries: Iterable[AccessLogEntry]) -> Iterator[list[AccessLogEntry]]:
+    chunk: list[AccessLogEntry] = []
     for entry in entries:
-        if entry.sequence != expected_sequence:
-            return ChainBreak(
-                expected_sequence, entry.id, f"entry {expected_sequence} is missing"
-            )
-        if entry.previous_digest != expected_previous:
-            return ChainBreak(
-                entry.sequence, entry.id, "does not link to the previous entry's digest"
-            )
-        if digest_of(entry) != entry.digest:
-            return ChainBreak(entry.sequence, entry.id, "content does not match its digest")
-        expected_previous, last_id = entry.digest, entry.id
-        expected_sequence += 1
-    head = ChainHead.objects.filter(id=1).first() or ChainHead(sequence=0, digest=GENESIS)
-    if head.sequence != expected_sequence - 1:
-        return ChainBreak(
-            expected_sequence, None, f"the log ends at {expected_sequence - 1} "
-            f"but {head.sequence} entries were written"
-        )
-    # Nothing follows the last entry to vouch for it: the head's digest does.
-    if head.digest != expected_previous:
-        return ChainBreak(
-            expected_sequence - 1, last_id, "is not the last entry the log's head recorded"
-        )
+        chunk.append(entry)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _indexed(chunk: list[AccessLogEntry]) -> dict[int, set[str]]:
+    """The persons the index holds for each entry of ``chunk``."""
+    persons: dict[int, set[str]] = {entry.id: set() for entry in chunk}
+    rows = AccessLogPerson.objects.filter(entry_id__in=list(persons))
+    for entry_id, person_id in rows.values_list("entry_id", "person_id"):
+        persons[entry_id].add(str(person_id))
+    return persons
+
+
+def _index_problem(entry: AccessLogEntry, indexed: set[str]) -> str | None:
+    """The index must hold exactly the persons the entry's digest covers: a missing row hides
+    an access from the person's history, an extra one shows one that did not happen."""
+    concerned = {str(uuid.UUID(str(p))) for p in entry.person_ids}
+    for person in sorted(concerned - indexed):
+        return f"the person index lacks person {person}, whom the entry concerns"
+    for person in sorted(indexed - concerned):
+        return f"the person index names person {person}, whom the entry does not concern"
     return None
+
+
+class _Walk:
+    """The checks that run entry by entry, in the chain's order."""
+
+    def __init__(self, anchors: Sequence[Anchor]) -> None:
+        first = keys.first_key()
+        self.unkeyed_until = first.unkeyed_until if first else None
+        self.keyed_from: int | None = None
+        self.anchored = {anchor.sequence: anchor for anchor in anchors}
+        self.previous = GENESIS
+        self.next_sequence = 1
+
+    def problem(self, entry: AccessLogEntry, indexed: set[str]) -> str | None:
+        if entry.sequence != self.next_sequence:
+            return f"entry {self.next_sequence} is missing"
+        if entry.previous_digest != self.previous:
+            return "does not link to the previous entry's digest"
+        if entry.key_id:
+            self.keyed_from = self.keyed_from or entry.sequence
+        elif self.keyed_from is not None:
+            return f"has no key, but the log is keyed from entry {self.keyed_from} on"
+        elif self.unkeyed_until is not None and entry.sequence > self.unkeyed_until:
+            return f"has no key, but the log is keyed after entry {self.unkeyed_until}"
+        try:
+            if not hmac.compare_digest(digest_of(entry), entry.digest):
+                return "content does not match its digest"
+        except keys.KeyMissing as missing:
+            return str(missing)
+        anchor = self.anchored.get(entry.sequence)
+        if anchor is not None and anchor.digest != entry.digest:
+            return f"is not the entry anchored by {anchor.named()}"
+        self.previous = entry.digest
+        self.next_sequence += 1
+        return _index_problem(entry, indexed)
+
+
+def _head() -> ChainHead:
+    return ChainHead.objects.filter(id=1).first() or ChainHead(sequence=0, digest=GENESIS)
+
+
+def _verify(anchors: Sequence[Anchor]) -> tuple[ChainBreak | None, ChainHead]:
+    # The head first, then the entries up to it: entries appended meanwhile are not this
+    # walk's (each is committed with the head that counts it).
+    head = _head()
+    walk = _Walk(anchors)
+    last_id: int | None = None
+    entries = (AccessLogEntry.objects.filter(sequence__lte=head.sequence)
+               .order_by("sequence").iterator(chunk_size=CHUNK))
+    for chunk in _chunks(entries):
+        indexed = _indexed(chunk)
+        for entry in chunk:
+            problem = walk.problem(entry, indexed[entry.id])
+            if problem is not None:
+                # A missing entry is named by the sequence it should have had.
+                return ChainBreak(min(entry.sequence, walk.next_sequence), entry.id, problem), head
+            last_id = entry.id
+    end = walk.next_sequence - 1
+    if head.sequence != end:
+        return ChainBreak(
+            end + 1, None, f"the log ends at {end} but {head.sequence} entries were written"
+        ), head
+    # Nothing follows the last entry to vouch for it: the head's digest does.
+    if head.digest != walk.previous:
+        return ChainBreak(end, last_id, "is not the last entry the log's head recorded"), head
+    # The newest entry before the head: an entry's head is committed with it, so a head read
+    # after the entry counts it, unless the entry was added behind the application's back.
+    beyond = AccessLogEntry.objects.order_by("-sequence").first()
+    if beyond is not None and beyond.sequence > _head().sequence:
+        return ChainBreak(beyond.sequence, beyond.id, "lies beyond the log's head"), head
+    ahead = [anchor for anchor in anchors if anchor.sequence > end]
+    if ahead:
+        last = max(ahead, key=lambda anchor: (anchor.sequence, anchor.line))
+        return ChainBreak(
+            last.sequence, None,
+            f"the database is behind its last anchor: the log ends at entry {end}, "
+            f"before {last.named()}",
+        ), head
+    return None, head
+
+
+def verify_chain(anchors: Sequence[Anchor] = ()) -> ChainBreak | None:
+    """Walk the chain from the start; return the first broken entry, or None if intact.
+
+    An entry is broken if it is missing, out of order, not linked to the one before, its
+    digest does not match (under the key it names), it has no key though the log was keyed
+    before it, it is not the entry an anchor recorded, or the person index does not hold
+    exactly its persons. The log is broken if it ends before its head or its last anchor."""
+    return _verify(anchors)[0]
+
+
+class ChainBroken(Exception):
+    def __init__(self, broken: ChainBreak) -> None:
+        super().__init__(broken.problem)
+        self.broken = broken
+
+
+def anchor_head(anchors: Sequence[Anchor]) -> Anchor:
+    """Verify the chain (against the anchors so far), then anchor its head outside the
+    database; ``ChainBroken`` if the chain is broken: a broken log is never anchored."""
+    broken, head = _verify(anchors)
+    if broken is not None:
+        raise ChainBroken(broken)
+    last = AccessLogEntry.objects.filter(sequence=head.sequence).first()
+    return append_anchor(head.sequence, head.digest, last.key_id if last else "")

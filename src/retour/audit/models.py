@@ -11,8 +11,14 @@ from django.utils.translation import pgettext_lazy
 class AccessLogEntry(models.Model):
     """Who touched which personal data, when, how and why.
 
-    ``digest`` is SHA-256 over the previous entry's digest and this entry's canonical content,
-    so removing, reordering or editing an entry breaks the chain (``retour audit verify``).
+    ``digest`` is an HMAC-SHA256, under the key ``key_id`` names (kept outside the database),
+    over the previous entry's digest and this entry's canonical content, so removing,
+    reordering or editing an entry breaks the chain (``retour audit verify``), and whoever
+    cannot read the key cannot mend it. Entries from before keying have no ``key_id`` and a
+    plain SHA-256 digest (ADR 0015).
+
+    Besides reads and writes of personal data, the log records who signed in and out, failed
+    sign-ins, refused requests and administrative changes (API tokens issued and revoked too).
     """
 
     class Operation(models.TextChoices):
@@ -21,6 +27,11 @@ class AccessLogEntry(models.Model):
         SEARCH = "search", pgettext_lazy("access log", "found in a search")
         WRITE = "write", pgettext_lazy("access log", "changed")
         EXPORT = "export", pgettext_lazy("access log", "exported")
+        SIGN_IN = "sign_in", pgettext_lazy("access log", "signed in")
+        SIGN_IN_FAILED = "sign_in_failed", pgettext_lazy("access log", "failed to sign in")
+        SIGN_OUT = "sign_out", pgettext_lazy("access log", "signed out")
+        REFUSED = "refused", pgettext_lazy("access log", "was refused")
+        ADMINISTER = "administer", pgettext_lazy("access log", "changed as administrator")
 
     sequence = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
@@ -30,7 +41,7 @@ class AccessLogEntry(models.Model):
     username = models.CharField(max_length=150)
     authority = models.CharField(max_length=40, blank=True)
     member_state = models.CharField(max_length=2, blank=True)
-    operation = models.CharField(max_length=10, choices=Operation.choices)
+    operation = models.CharField(max_length=20, choices=Operation.choices)
     object_type = models.CharField(max_length=40)
     object_ids = models.JSONField(default=list)
     person_ids = models.JSONField(default=list)
@@ -39,6 +50,7 @@ class AccessLogEntry(models.Model):
     channel = models.CharField(max_length=20, blank=True, help_text="web, api, cli, system")
     previous_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["sequence"]

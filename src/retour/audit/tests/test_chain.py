@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from retour import clock
 from retour.audit.log import GENESIS, ChainBreak, digest_of, record_access, verify_chain
-from retour.audit.models import AccessLogEntry, ChainHead
+from retour.audit.models import AccessLogEntry, AccessLogPerson, ChainHead
 
 TABLE = connection.ops.quote_name(AccessLogEntry._meta.db_table)
 
@@ -86,10 +86,11 @@ def test_a_changed_field_is_found(entries):
 
 
 def test_a_changed_entry_with_a_recomputed_digest_breaks_the_next_link(entries):
+    """Even for someone holding the key: the next entry's link gives the change away."""
     forged = _entry(2)
-    forged.person_ids = [P2]
-    _sql("UPDATE {table} SET person_ids = %s, digest = %s WHERE sequence = %s",
-         f'["{P2}"]', digest_of(forged), 2)
+    forged.reason = "routine check"
+    _sql("UPDATE {table} SET reason = %s, digest = %s WHERE sequence = %s",
+         "routine check", digest_of(forged), 2)
     assert verify_chain() == ChainBreak(
         3, entries[2].id, "does not link to the previous entry's digest"
     )
@@ -142,3 +143,27 @@ def test_an_entry_rolled_back_with_its_transaction_leaves_the_chain_whole(entrie
     record_access(anna, "read", "person", ["p-9"])
     assert list(AccessLogEntry.objects.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5]
     assert verify_chain() is None
+
+
+def test_a_persons_deleted_index_rows_are_found_naming_the_entry_and_the_person(entries):
+    """The index a person's history is read from: deleting their rows hid the accesses."""
+    AccessLogPerson.objects.filter(person_id=P1).delete()
+    assert verify_chain() == ChainBreak(
+        2, entries[1].id, f"the person index lacks person {P1}, whom the entry concerns"
+    )
+
+
+def test_an_index_row_added_to_an_entry_is_found(entries):
+    AccessLogPerson.objects.create(entry=entries[2], person_id=P2)
+    assert verify_chain() == ChainBreak(
+        3, entries[2].id, f"the person index names person {P2}, whom the entry does not concern"
+    )
+
+
+def test_an_entry_added_beyond_the_head_is_found(entries):
+    forged = _entry(4)
+    forged.pk, forged.sequence, forged.previous_digest = None, 5, forged.digest
+    forged._state.adding = True
+    forged.digest = digest_of(forged)
+    forged.save()
+    assert verify_chain() == ChainBreak(5, forged.pk, "lies beyond the log's head")

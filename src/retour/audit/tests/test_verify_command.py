@@ -24,11 +24,12 @@ def _verify() -> str:
     return out.getvalue()
 
 
-def test_an_intact_log(anna):
-    assert _verify() == "access log intact: 0 entries\n"
+def test_an_intact_log(anna, settings, tmp_path):
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors.jsonl"
+    assert _verify() == f"access log intact: 0 entries; no anchor yet in {tmp_path}/anchors.jsonl\n"
     for object_id in ("p-1", "p-2", "p-3"):
         record_access(anna, "read", "person", [object_id])
-    assert _verify() == "access log intact: 3 entries\n"
+    assert _verify().startswith("access log intact: 3 entries;")
 
 
 def test_a_broken_log_fails_naming_the_entry(anna):
@@ -60,18 +61,21 @@ def test_a_missing_tail_names_no_entry(anna):
 
 
 def test_only_known_subcommands(db):
-    with pytest.raises(CommandError, match="invalid choice: 'repair'"):
+    with pytest.raises(CommandError, match=r"invalid choice: 'repair' .*'anchor', 'new-key'"):
         call_command("audit", "repair")
 
 
-def test_the_console_script_exits_with_failure_on_a_broken_log(tmp_path):
-    """The same command as an operator runs it, on a database of its own."""
+def test_the_console_script_keys_anchors_and_refuses_as_in_production(tmp_path):
+    """The commands as an operator runs them, with the production settings, on a database of
+    their own: no start without a key folder, no migration without a key, then a log keyed,
+    anchored and refused once broken."""
     database = tmp_path / "cli.sqlite3"
     env = {
         **os.environ, "RETOUR_SECRET_KEY": "cli-test", "RETOUR_DATA_DIR": str(tmp_path),
-        "RETOUR_DATABASE_URL": f"sqlite:///{database}",
+        "RETOUR_DATABASE_URL": f"sqlite:///{database}", "RETOUR_DEBUG": "false",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("RETOUR_AUDIT_KEY_DIR", None)
     retour = str(Path(sys.executable).with_name("retour"))
 
     def run(*arguments: str) -> subprocess.CompletedProcess[str]:
@@ -79,9 +83,23 @@ def test_the_console_script_exits_with_failure_on_a_broken_log(tmp_path):
             [retour, *arguments], env=env, capture_output=True, text=True, check=False
         )
 
+    unkeyed = run("migrate", "-v0")
+    assert unkeyed.returncode == 1
+    assert "RETOUR_AUDIT_KEY_DIR is not set" in unkeyed.stderr
+    env["RETOUR_AUDIT_KEY_DIR"] = str(tmp_path / "keys")
+    no_key = run("migrate", "-v0")
+    assert no_key.returncode == 1
+    assert "create one with `retour audit new-key`" in no_key.stderr
+    assert run("audit", "new-key").returncode == 0
     assert run("migrate", "-v0").returncode == 0
     intact = run("audit", "verify")
-    assert (intact.returncode, intact.stdout) == (0, "access log intact: 0 entries\n")
+    assert (intact.returncode, intact.stdout) == (
+        0, f"access log intact: 0 entries; no anchor yet in {tmp_path}/keys/anchors.jsonl\n"
+    )
+    anchored = run("audit", "anchor")
+    assert (anchored.returncode, anchored.stdout) == (
+        0, f"anchored entry 0 in {tmp_path}/keys/anchors.jsonl\n"
+    )
     with sqlite3.connect(database) as connection_:
         connection_.execute(
             f"INSERT INTO {ChainHead._meta.db_table} (id, sequence, digest) "  # noqa: S608

@@ -2,6 +2,8 @@
 
 The token is printed once, on its own line on standard output (so a script can capture it);
 only its SHA-256 digest is stored, so it cannot be shown again, only revoked and replaced.
+Issuing and revoking are administrative changes in the access log (by "system": the command
+line does not know who runs it).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from retour import clock
+from retour.accounts import administration
 from retour.accounts.models import ApiToken, User
 
 _NAME_LENGTH = ApiToken._meta.get_field("name").max_length or 100
@@ -61,7 +65,10 @@ class Command(BaseCommand):
         name = name.strip()
         if not name or len(name) > _NAME_LENGTH:
             raise CommandError(f"--name: give 1 to {_NAME_LENGTH} characters")
-        token, raw = ApiToken.issue(user, name)
+        with transaction.atomic():  # no token without its entry in the access log
+            token, raw = ApiToken.issue(user, name)
+            administration.record(None, "api_token", [token.pk], f"issued to {username}: {name}",
+                                  channel="cli")
         self.stdout.write(raw)
         self.stderr.write(
             f"token {token.pk} ({token.hint}…, {name!r}) issued to {username}; "
@@ -85,8 +92,12 @@ class Command(BaseCommand):
         token = self._find(given.strip())
         if token.revoked_at is not None:
             raise CommandError(f"token {token.pk} was already revoked on {_when(token.revoked_at)}")
-        token.revoked_at = clock.now()
-        token.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            token.revoked_at = clock.now()
+            token.save(update_fields=["revoked_at"])
+            administration.record(None, "api_token", [token.pk],
+                                  f"revoked for {token.user.username}: {token.name}",
+                                  channel="cli")
         self.stdout.write(f"token {token.pk} ({token.hint}…) of {token.user.username} revoked")
 
     def _find(self, given: str) -> ApiToken:
