@@ -20,6 +20,7 @@ from ninja import Body, Field, Query, Router, Schema, Status
 
 from retour import clock
 from retour.accounts.models import User
+from retour.accounts.signin.session import refuse_unless_recently_confirmed
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.action_endpoints import add_endpoint
 from retour.api.auth import caller
@@ -295,6 +296,7 @@ def export_readmission_request(
     `retour/readmission/data/exchange-schema-1.json`, described in `docs/rcms-exchange.md`):
     the person's particulars and the evidence list, for an RCMS-style exchange. The export is
     kept in the access log."""
+    refuse_unless_recently_confirmed(request)
     user = caller(request)
     found = exchange.load_request(user, pk=request_id)
     return exchange.export_application(user, found, reason=reason, channel=CHANNEL)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from retour.accounts.signin import state
+from retour.errors import PermissionRefused
 
 
 class AbsoluteSessionLifetime:
@@ -73,3 +74,18 @@ def recent_authentication_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+
+def refuse_unless_recently_confirmed(request: HttpRequest) -> None:
+    """For an API endpoint (a call, not a decorator: django-ninja reads the endpoint's own
+    signature): a call made with the browser's session needs the same recent password and code
+    as the pages (HTTP 403 saying where to give them); a call with a personal API token does
+    not, the token being a script's credential (``retour token create``)."""
+    if "Authorization" not in request.headers and not state.confirmed_within(
+        request, settings.REAUTHENTICATION_SECONDS
+    ):
+        raise PermissionRefused(
+            "confirm your password and code first: this exports personal data "
+            f"(open {reverse('signin-confirm')} in the browser)"
+        )

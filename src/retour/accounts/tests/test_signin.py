@@ -242,3 +242,12 @@ def test_a_confirmation_elsewhere_returns_only_to_this_site(client, ada):
     response = client.post("/accounts/confirm/", {
         "password": "x-ada", "code": totp.code_now(device), "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_api_export_through_the_browser_session_asks_for_confirmation(client, anna, settings):
+    url = "/api/v1/readmission-requests/999999/export"
+    _full_sign_in(client, anna)
+    assert client.get(url).status_code == 404  # confirmed at sign-in: on to the (absent) request
+    _age_confirmation(client, settings.REAUTHENTICATION_SECONDS + 1)
+    refused = client.get(url)
+    assert refused.status_code == 403 and "confirm your password" in refused.json()["detail"]
