@@ -303,3 +303,11 @@ def test_a_reference_data_edit_is_logged(client, elena):
     assert response.status_code == 302
     [entry] = administered(object_type="legalparameter", object_ids=[str(rule.pk)])
     assert entry.username == "elena" and "Valid until" in entry.reason
+
+
+def test_the_decision_page_speaks_dutch(client, ada, bram, anna):
+    change = ask(ada, anna, [RoleCode.SUPERVISOR])
+    client.force_login(bram)
+    page = client.get(f"/admin/accounts/accesschangerequest/{change.pk}/change/",
+                      HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Goedkeuren en doorvoeren" in page and "Case officer → Supervisor" in page
