@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from enum import Enum
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import create_model
 
 from retour.accounts.models import User
 from retour.api.access import CHANNEL
 from retour.api.auth import caller
+from retour.api.types import ModelChoices
 from retour.seam.actions import Action
 
 # What the endpoint answers, from the caller, the id in the path and what the handler returned.
@@ -34,13 +38,36 @@ class ActionBody(Schema):
     )
 
 
+def _published(annotation: Any) -> Any:
+    """``annotation`` with every model's choices in it named after the model
+    (``types.ModelChoices``)."""
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return Annotated[annotation, ModelChoices()]
+    arguments = get_args(annotation)
+    if get_origin(annotation) in (Union, UnionType):
+        return Union[tuple(_published(a) for a in arguments)]  # noqa: UP007
+    if get_origin(annotation) is list:
+        return list[_published(arguments[0])]  # type: ignore[misc]
+    return annotation
+
+
 def body_schema(action: Action, base: type[Schema] = ActionBody) -> type[Schema]:
     """The request body of ``action``: its input schema on ``base`` (the expected case
-    version; ``Schema`` for the input alone)."""
+    version; ``Schema`` for the input alone), its choices named after their models."""
     assert action.input is not None
-    return type(f"{action.input.__name__}Body", (base, action.input), {
-        "__module__": __name__, "__doc__": action.input.__doc__,
-    })
+    renamed = {
+        name: (_published(field.annotation), field)
+        for name, field in action.input.model_fields.items()
+        if _published(field.annotation) != field.annotation
+    }
+    body: type[Schema] = create_model(  # type: ignore[call-overload]
+        f"{action.input.__name__}Body",
+        __base__=(base, action.input),
+        __module__=__name__,
+        __doc__=action.input.__doc__,
+        **renamed,
+    )
+    return body
 
 
 def add_endpoint(

@@ -9,6 +9,7 @@ the pages, and every change goes through the action functions.
 from ninja import NinjaAPI
 
 from retour.api import (
+    body,
     case_actions,
     cases,
     documents,
@@ -34,6 +35,7 @@ api = NinjaAPI(
     auth=[ApiTokenAuth(), BrowserSessionAuth()],
 )
 errors.install(api)
+api.add_decorator(body.object_body, mode="view")
 api.add_router("", cases.router)
 api.add_router("", case_actions.router)
 api.add_router("", matching.router)

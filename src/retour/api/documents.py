@@ -15,6 +15,7 @@ from retour.accounts.roles import Capability
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
+from retour.api.types import ModelChoices
 from retour.errors import InvalidInput, PermissionRefused
 from retour.identification import actions, dossier
 from retour.identification.models import IdentityDocument, IdentityEvidence
@@ -94,7 +95,7 @@ def parse_mrz(request: HttpRequest, body: MrzIn) -> dict[str, object]:
 
 
 class DocumentIn(Schema):
-    kind: IdentityDocument.Kind
+    kind: Annotated[IdentityDocument.Kind, ModelChoices()]
     form: IdentityDocument.Form
     number: Annotated[Text, Field(max_length=50)] = ""
     issuing_country: CountryCode | None = None
@@ -113,7 +114,7 @@ class DocumentIn(Schema):
 
 class DocumentOut(Schema):
     id: UUID
-    kind: IdentityDocument.Kind
+    kind: Annotated[IdentityDocument.Kind, ModelChoices()]
     form: IdentityDocument.Form
     number: str
     issuing_country: str | None
@@ -174,7 +175,7 @@ def record_identity_document(
 
 
 class EvidenceIn(Schema):
-    kind: IdentityEvidence.Kind
+    kind: Annotated[IdentityEvidence.Kind, ModelChoices()]
     taken_on: date
     nationality: CountryCode | None = None
     reference: Annotated[Text, Field(max_length=100)] = Field(
@@ -186,7 +187,7 @@ class EvidenceIn(Schema):
 
 class EvidenceOut(Schema):
     id: UUID
-    kind: IdentityEvidence.Kind
+    kind: Annotated[IdentityEvidence.Kind, ModelChoices()]
     taken_on: date
     nationality: str | None
     reference: str

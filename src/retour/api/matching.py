@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
+from retour.api.types import ModelChoices
 from retour.identification import reviews
 from retour.identification.matching.candidates import PersonQuery, QueryName, find_candidates
 from retour.identification.matching.compare import KNOWN_CODES, Reason, why_of
@@ -144,7 +145,7 @@ class MatchReviewOut(Schema):
     candidate_id: UUID
     score: float
     reasons: Reasons
-    decision: MatchReview.Decision
+    decision: Annotated[MatchReview.Decision, ModelChoices()]
     reason: str
     decided_by: str | None
     decided_at: datetime | None
@@ -187,7 +188,8 @@ def queue_possible_matches(
     operation_id="list_match_reviews",
 )
 def list_match_reviews(
-    request: HttpRequest, decision: MatchReview.Decision = MatchReview.Decision.PENDING,
+    request: HttpRequest,
+    decision: Annotated[MatchReview.Decision, ModelChoices()] = MatchReview.Decision.PENDING,
     reason: ReadReason = "",
 ) -> list[MatchReviewOut]:
     """The review queue: possible matches by decision (pending first by default), the

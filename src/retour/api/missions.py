@@ -15,6 +15,7 @@ from retour.api.access import CHANNEL, ReadReason, log_read
 from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.schemas import CaseRef, PersonRef
+from retour.api.types import ModelChoices
 from retour.identification import missions
 from retour.identification.models import IdentificationMission, MissionPresentation
 from retour.people.display import display_name
@@ -30,7 +31,7 @@ Outcome = MissionPresentation.Outcome
 class MissionIn(Schema):
     country: CountryCode = Field(description="The country whose consulate or delegation "
                                              "interviews.")
-    kind: Kind
+    kind: Annotated[Kind, ModelChoices()]
     starts_on: date
     ends_on: date
     place: Annotated[Text, Field(min_length=1, max_length=200)]
@@ -47,8 +48,8 @@ class PresentationOut(Schema):
     mission_id: UUID
     person: PersonRef
     case: CaseRef | None
-    availability: Availability
-    outcome: Outcome
+    availability: Annotated[Availability, ModelChoices()]
+    outcome: Annotated[Outcome, ModelChoices()]
     outcome_on: date | None
     notes: str
     evidence_id: UUID | None = Field(
@@ -59,7 +60,7 @@ class MissionOut(Schema):
     id: UUID
     member_state: str
     country: str
-    kind: Kind
+    kind: Annotated[Kind, ModelChoices()]
     starts_on: date
     ends_on: date
     place: str
@@ -67,7 +68,7 @@ class MissionOut(Schema):
     interpreter: str
     notes: str
     organised_by: str = Field(description="The code of the organising authority.")
-    status: IdentificationMission.Status
+    status: Annotated[IdentificationMission.Status, ModelChoices()]
     presentations: list[PresentationOut]
 
 
@@ -124,7 +125,7 @@ def list_missions(
 
 class PresentIn(Schema):
     person_id: UUID
-    availability: Availability
+    availability: Annotated[Availability, ModelChoices()]
     case_id: UUID | None = Field(None, description="The case for which the person is "
                                                    "presented, if one.")
     reason: Text = ""
@@ -151,7 +152,7 @@ def present_person(
 
 
 class OutcomeIn(Schema):
-    outcome: Outcome = Field(description="Anything but pending.")
+    outcome: Annotated[Outcome, ModelChoices()] = Field(description="Anything but pending.")
     outcome_on: date
     notes: Text = ""
     reason: Text = ""

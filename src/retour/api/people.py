@@ -14,6 +14,7 @@ from retour.api.auth import caller
 from retour.api.errors import responses
 from retour.api.present import load_person, person_detail
 from retour.api.schemas import PersonDetail
+from retour.api.types import ModelChoices
 from retour.cases import actions as case_actions
 from retour.people import actions
 from retour.people.models import FamilyLink, PersonName, Sex, Vulnerability
@@ -25,7 +26,7 @@ router = Router(tags=["people"])
 class NameIn(Schema):
     surname: Annotated[Text, Field(max_length=200)]
     given_names: Annotated[Text, Field(max_length=200)] = ""
-    kind: PersonName.Kind = PersonName.Kind.PRIMARY
+    kind: Annotated[PersonName.Kind, ModelChoices()] = PersonName.Kind.PRIMARY
     script: Annotated[str, Matches(r"^([A-Z][a-z]{3})?$", "an ISO 15924 code such as Latn")] = (
         Field("", description="ISO 15924 code (Latn, Arab, Cyrl…); guessed when left empty.")
     )
@@ -47,7 +48,9 @@ class NewPersonIn(Schema):
     languages: list[Annotated[Text, Field(max_length=35)]] = Field(
         [], max_length=20, description="BCP 47 language tags, e.g. ar, fa-AF."
     )
-    vulnerabilities: list[Vulnerability.Kind] = Field([], max_length=20)
+    vulnerabilities: list[Annotated[Vulnerability.Kind, ModelChoices()]] = Field(
+        [], max_length=20
+    )
     reason: Text = ""
 
     def new_person(self) -> actions.NewPerson:
@@ -57,7 +60,7 @@ class NewPersonIn(Schema):
 
 
 class VulnerabilityIn(Schema):
-    kind: Vulnerability.Kind
+    kind: Annotated[Vulnerability.Kind, ModelChoices()]
     noted_on: date
     reason: Text = ""
 

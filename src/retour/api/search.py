@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from ninja import Field
 
-from retour.api.types import PageQuery
+from retour.api.types import ModelChoices, PageQuery
 from retour.cases.models import Origin
 from retour.cases.search import CaseFilters
 from retour.cases.stages import Stage
@@ -32,7 +32,7 @@ class CaseQuery(PageQuery):
     overdue: bool | None = Field(
         None, description="Has an open task or deadline of the authorities past its due date."
     )
-    vulnerability: Vulnerability.Kind | None = Field(
+    vulnerability: Annotated[Vulnerability.Kind, ModelChoices()] | None = Field(
         None, description="The person has this vulnerability (not ended)."
     )
     date_of_birth: PartialDate | None = Field(
