@@ -21,7 +21,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-for-RETOUR_DEBUG"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("RETOUR_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# Production names its hosts; a development machine also answers Django's test client.
+ALLOWED_HOSTS = env_list(
+    "RETOUR_ALLOWED_HOSTS", ["127.0.0.1", "localhost", *(["testserver"] if DEBUG else [])]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +54,8 @@ INSTALLED_APPS = [
     "retour.statistics",
     "retour.api",
     "retour.simulation",
+    # Running it: static files, backup and restore (docs/operations.md).
+    "retour.operations",
     "retour.retention",
     "retour.encryption",
     "retour.web",
@@ -61,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the security headers, before any session or database work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +175,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# `retour collectstatic` gives each file a name with its hash and a compressed copy, so that
+# WhiteNoise can let browsers keep them for a year (docs/operations.md).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "retour.operations.staticfiles.StaticFiles"},
+}
 
 SESSION_COOKIE_AGE = env_int("RETOUR_SESSION_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -182,6 +195,15 @@ CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Production runs behind a TLS proxy (deploy/nginx.conf) that sets X-Forwarded-Proto itself,
+# never passing on a client's: a request is secure when the proxy says it came over HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not DEBUG
+# The load balancer's health check may ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("RETOUR_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 
 # Counts below this are withheld from statistics that leave the member state (the Eurostat
 # exports, ``retour export eirt``); see ``statistics/suppression.py``.

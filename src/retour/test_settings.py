@@ -22,6 +22,16 @@ os.environ.setdefault(
 from retour.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client asks over plain HTTP as "testserver", and static files are found where they
+# are, not collected first.
+SECURE_SSL_REDIRECT = False
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 AUDIT_KEY_GENERATE = True
 DATA_KEY_GENERATE = True
 

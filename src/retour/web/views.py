@@ -17,19 +17,21 @@ from django.views.decorators.http import require_GET
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database status, for load balancers and monitoring."""
+    """Liveness and database status, for load balancers and monitoring. Anonymous callers
+    learn only "ok" or "error": which database runs, and how it failed, helps an attacker more
+    than a load balancer; a signed-in user sees both."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any database failure means "not ready"
-        return JsonResponse(
-            {"status": "error", "database": {"status": "error", "error": type(exc).__name__}},
-            status=503,
-        )
-    return JsonResponse(
-        {"status": "ok", "database": {"status": "ok", "engine": connection.vendor}}
-    )
+        status, database, code = "error", {"status": "error", "error": type(exc).__name__}, 503
+    else:
+        status, database, code = "ok", {"status": "ok", "engine": connection.vendor}, 200
+    body: dict[str, object] = {"status": status}
+    if request.user.is_authenticated:
+        body["database"] = database
+    return JsonResponse(body, status=code)
 
 
 @require_GET
