@@ -25,6 +25,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client asks over plain HTTP as "testserver", and static files are found where they
 # are, not collected first.
 SECURE_SSL_REDIRECT = False
+# Chromium refuses __Host- cookies from the browser tests' plain-HTTP live server; the
+# production names are checked in retour/tests/test_cookies.py.
+PRODUCTION_COOKIE_NAMES = (SESSION_COOKIE_NAME, CSRF_COOKIE_NAME)  # noqa: F405
+SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
