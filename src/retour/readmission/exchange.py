@@ -200,6 +200,11 @@ def export_application(
             f"request {request.reference} is a draft: submit it first (the evidence is "
             "fixed at submission)"
         )
+    if request.submitted_on is None:
+        raise TransitionRefused(
+            f"request {request.reference} was withdrawn before it was submitted: there is no "
+            "application to export"
+        )
     document = application(request)
     with transaction.atomic():
         record_access(user, "export", "readmission_request", [request.pk],

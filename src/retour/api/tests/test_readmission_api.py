@@ -189,3 +189,13 @@ def test_a_draft_cannot_be_exported(anna, api_client):
     case = _with_evidence(anna)
     draft = ra.draft_readmission_request(anna, case.pk, third_country="PK")
     assert api_client(anna).get(f"{BASE}/{draft.pk}/export").status_code == 409
+
+
+def test_a_request_withdrawn_as_a_draft_cannot_be_exported(anna, api_client):
+    """It was never submitted, so there is no application to send (this answered 500)."""
+    case = _with_evidence(anna)
+    draft = ra.draft_readmission_request(anna, case.pk, third_country="PK")
+    ra.withdraw_readmission_request(anna, draft.pk, reason="drafted for the wrong country")
+    answer = api_client(anna).get(f"{BASE}/{draft.pk}/export")
+    assert answer.status_code == 409
+    assert "withdrawn before it was submitted" in body_of(answer)["detail"]
