@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from retour.accounts import administration
 from retour.accounts.models import AccessChangeRequest, ApiToken, Authority, User
@@ -49,6 +49,16 @@ class RetourAdminSite(admin.AdminSite):
         if view != self.logout:
             view = recent_authentication_required(view)
         return super().admin_view(view, cacheable)
+
+    def index(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """The first page says when changes of access wait for this administrator's decision."""
+        waiting = administration.decidable_requests(request.user).count()
+        if waiting:
+            messages.info(request, ngettext(
+                "%(count)d change of roles or authority waits for your decision.",
+                "%(count)d changes of roles or authority wait for your decision.", waiting,
+            ) % {"count": waiting})
+        return super().index(request, extra_context)
 
 
 site = RetourAdminSite(name="retour_admin")
@@ -318,8 +328,7 @@ class AccessChangeRequestAdmin(WithinAdministeredScope):
         if obj is None:
             return super().has_change_permission(request)
         return super().has_change_permission(request, obj) and (
-            obj.status == AccessChangeRequest.Status.PENDING
-            and request.user.pk not in (obj.requested_by_id, obj.target_id)
+            administration.decidable_requests(request.user).filter(pk=obj.pk).exists()
         )
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:

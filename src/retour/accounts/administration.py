@@ -97,6 +97,13 @@ def pending_requests(administrator: Any) -> QuerySet[AccessChangeRequest]:
     )
 
 
+def decidable_requests(administrator: Any) -> QuerySet[AccessChangeRequest]:
+    """The open requests ``administrator`` may decide: neither asked by them nor about them."""
+    return pending_requests(administrator).exclude(requested_by=administrator.pk).exclude(
+        target=administrator.pk
+    )
+
+
 def _role_list(roles: Iterable[Any]) -> list[str]:
     return sorted({getattr(r, "code", r) for r in roles})
 

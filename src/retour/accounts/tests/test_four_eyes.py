@@ -11,7 +11,7 @@ import pytest
 
 from conftest import make_user
 from retour.accounts import administration
-from retour.accounts.models import AccessChangeRequest, Authority, User
+from retour.accounts.models import AccessChangeRequest, ApiToken, Authority, User
 from retour.accounts.roles import RoleCode
 from retour.audit.models import AccessLogEntry
 from retour.errors import InvalidInput, PermissionRefused
@@ -311,3 +311,26 @@ def test_the_decision_page_speaks_dutch(client, ada, bram, anna):
     page = client.get(f"/admin/accounts/accesschangerequest/{change.pk}/change/",
                       HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Goedkeuren en doorvoeren" in page and "Case officer → Supervisor" in page
+
+
+def test_another_member_states_api_tokens_are_not_there(client, ada, anna, lucas):
+    ours, _ = ApiToken.issue(anna, "case system")
+    theirs, _ = ApiToken.issue(lucas, "case system")
+    client.force_login(ada)
+    listed = client.get("/admin/accounts/apitoken/").content.decode()
+    assert ours.hint in listed and theirs.hint not in listed
+    assert client.get(f"/admin/accounts/apitoken/{theirs.pk}/change/").status_code == 404
+    response = client.post(f"/admin/accounts/apitoken/{ours.pk}/change/",
+                           {"revoked_at_0": "2026-12-07", "revoked_at_1": "10:00:00"})
+    assert response.status_code == 302
+    assert administered(object_type="apitoken", object_ids=[str(ours.pk)])
+
+
+def test_the_first_page_tells_the_second_administrator_what_waits(client, ada, bram, anna):
+    ask(ada, anna, [RoleCode.SUPERVISOR])
+    client.force_login(bram)
+    assert "1 change of roles or authority waits for your decision." in (
+        client.get("/admin/").content.decode()
+    )
+    client.force_login(ada)  # she asked: nothing waits for her
+    assert "waits for your decision" not in client.get("/admin/").content.decode()
