@@ -48,6 +48,8 @@ DEMO_USERS = (
     DemoUser("nl-statistician", "Tom", "Smit", R.STATISTICIAN, "nl-dtv"),
     DemoUser("nl-auditor", "Ruud", "Visser", R.AUDITOR, "nl-dtv"),
     DemoUser("nl-admin", "Ada", "Mulder", R.ADMINISTRATOR, "nl-dtv"),
+    # A change of roles or authority waits for a second administrator (ADR 13).
+    DemoUser("nl-admin-2", "Bram", "de Boer", R.ADMINISTRATOR, "nl-avim"),
     DemoUser("be-officer", "Lucas", "Peeters", R.CASE_OFFICER, "be-dvz"),
     DemoUser("be-counsellor", "Lotte", "Maes", R.RETURN_COUNSELLOR, "be-fedasil"),
     DemoUser("eu-coordinator", "Eva", "Lindqvist", R.EU_COORDINATOR, "eu-erc"),
