@@ -209,6 +209,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("RETOUR_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+# The largest form or JSON body (ADR 0017): every text field at its limit fits many times
+# over; a bigger body is refused before it is parsed (the API answers 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Counts below this are withheld from statistics that leave the member state (the Eurostat
 # exports, ``retour export eirt``); see ``statistics/suppression.py``.

@@ -21,7 +21,7 @@ from retour.identification import actions, dossier
 from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.identification.reading import NotAnMrz, as_field_errors, read_mrz
 from retour.people.actions import visible_person
-from retour.seam.inputs import CountryCode, Text
+from retour.seam.inputs import CountryCode, Line, Text
 
 router = Router(tags=["documents"])
 
@@ -97,11 +97,11 @@ def parse_mrz(request: HttpRequest, body: MrzIn) -> dict[str, object]:
 class DocumentIn(Schema):
     kind: Annotated[IdentityDocument.Kind, ModelChoices()]
     form: IdentityDocument.Form
-    number: Annotated[Text, Field(max_length=50)] = ""
+    number: Annotated[Line, Field(max_length=50)] = ""
     issuing_country: CountryCode | None = None
     issued_on: date | None = None
     expires_on: date | None = None
-    kept_at: Annotated[Text, Field(max_length=200)] = ""
+    kept_at: Annotated[Line, Field(max_length=200)] = ""
     zone: list[Annotated[str, Field(max_length=50)]] = Field(
         [], max_length=3,
         description="The machine-readable zone, if the document has one; fields left empty "
@@ -178,7 +178,7 @@ class EvidenceIn(Schema):
     kind: Annotated[IdentityEvidence.Kind, ModelChoices()]
     taken_on: date
     nationality: CountryCode | None = None
-    reference: Annotated[Text, Field(max_length=100)] = Field(
+    reference: Annotated[Line, Field(max_length=100)] = Field(
         "", description="The reference in the system that holds it (biometrics: required).")
     quality: IdentityEvidence.Quality | None = None
     summary: Text = ""

@@ -2,8 +2,8 @@
 
 - ``{"detail": [{"field": "...", "message": "..."}]}`` (422) for input that is wrong, whether
   the request schema or the action found it;
-- ``{"detail": "..."}`` for everything else: 400 (a body that is not JSON), 401, 403, 404,
-  409.
+- ``{"detail": "..."}`` for everything else: 400 (a body that is not JSON, or nested too
+  deep to parse), 401, 403, 404, 409, 413 (a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``).
 
 A record the user may not see answers exactly like one that does not exist (404, "Not
 found"), so the API never tells whether a person or case exists in another member state.
@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
@@ -107,6 +109,12 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
+    def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
+        most = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        return api.create_response(request, {
+            "detail": f"Request body too large: at most {most} KiB. Send less at a time."
+        }, status=413)
+
     def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
         response = api.create_response(request, {"detail": exc.message}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="retour"'
@@ -120,3 +128,4 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(NotVisible, not_found)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(RequestDataTooBig, too_large)

@@ -20,14 +20,14 @@ from retour.identification.matching.compare import KNOWN_CODES, Reason, why_of
 from retour.identification.models import MatchReview
 from retour.people.models import Person, PersonName, Sex
 from retour.people.names import search_key
-from retour.seam.inputs import CountryCode, Matches, SmallNumber, Text
+from retour.seam.inputs import CountryCode, Line, Matches, SmallNumber, Text
 
 router = Router(tags=["people"])
 
 
 class MatchNameIn(Schema):
-    surname: Annotated[Text, Field(max_length=200)]
-    given_names: Annotated[Text, Field(max_length=200)] = ""
+    surname: Annotated[Line, Field(max_length=200)]
+    given_names: Annotated[Line, Field(max_length=200)] = ""
     script: Annotated[str, Matches(r"^([A-Z][a-z]{3})?$", "an ISO 15924 code such as Latn")] = (
         Field("", description="ISO 15924 code (Latn, Arab, Cyrl…); guessed when left empty.")
     )
@@ -40,7 +40,7 @@ class MatchIn(Schema):
     birth_day: int | None = Field(None, ge=1, le=31)
     sex: Sex | None = None
     nationalities: list[CountryCode] = Field([], max_length=20)
-    document_numbers: list[Annotated[Text, Field(max_length=50)]] = Field([], max_length=20)
+    document_numbers: list[Annotated[Line, Field(max_length=50)]] = Field([], max_length=20)
     limit: int = Field(10, ge=1, le=50)
 
     def query(self) -> PersonQuery:

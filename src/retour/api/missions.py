@@ -19,7 +19,7 @@ from retour.api.types import ModelChoices
 from retour.identification import missions
 from retour.identification.models import IdentificationMission, MissionPresentation
 from retour.people.display import display_name
-from retour.seam.inputs import CountryCode, Text
+from retour.seam.inputs import CountryCode, ProcedureDate, Text
 
 router = Router(tags=["identification missions"])
 
@@ -32,10 +32,10 @@ class MissionIn(Schema):
     country: CountryCode = Field(description="The country whose consulate or delegation "
                                              "interviews.")
     kind: Annotated[Kind, ModelChoices()]
-    starts_on: date
-    ends_on: date
+    starts_on: ProcedureDate
+    ends_on: ProcedureDate
     place: Annotated[Text, Field(min_length=1, max_length=200)]
-    interpreter_languages: list[Annotated[str, Field(max_length=35)]] = Field(
+    interpreter_languages: list[Annotated[Text, Field(max_length=35)]] = Field(
         [], max_length=10, description="BCP 47 language tags, e.g. ur or fa-AF.")
     interpreter: Annotated[Text, Field(max_length=200)] = Field(
         "", description="The interpreter's name or agency.")
@@ -153,7 +153,7 @@ def present_person(
 
 class OutcomeIn(Schema):
     outcome: Annotated[Outcome, ModelChoices()] = Field(description="Anything but pending.")
-    outcome_on: date
+    outcome_on: ProcedureDate
     notes: Text = ""
     reason: Text = ""
 

@@ -18,14 +18,14 @@ from retour.api.types import ModelChoices
 from retour.cases import actions as case_actions
 from retour.people import actions
 from retour.people.models import FamilyLink, PersonName, Sex, Vulnerability
-from retour.seam.inputs import CountryCode, Matches, SmallNumber, Text
+from retour.seam.inputs import CountryCode, Line, Matches, SmallNumber, Text
 
 router = Router(tags=["people"])
 
 
 class NameIn(Schema):
-    surname: Annotated[Text, Field(max_length=200)]
-    given_names: Annotated[Text, Field(max_length=200)] = ""
+    surname: Annotated[Line, Field(max_length=200)]
+    given_names: Annotated[Line, Field(max_length=200)] = ""
     kind: Annotated[PersonName.Kind, ModelChoices()] = PersonName.Kind.PRIMARY
     script: Annotated[str, Matches(r"^([A-Z][a-z]{3})?$", "an ISO 15924 code such as Latn")] = (
         Field("", description="ISO 15924 code (Latn, Arab, Cyrl…); guessed when left empty.")
@@ -41,7 +41,7 @@ class NewPersonIn(Schema):
     birth_month: int | None = Field(None, ge=1, le=12)
     birth_day: int | None = Field(None, ge=1, le=31)
     birth_date_estimated: bool = False
-    place_of_birth: Annotated[Text, Field(max_length=200)] = ""
+    place_of_birth: Annotated[Line, Field(max_length=200)] = ""
     country_of_birth: CountryCode | None = None
     claimed_nationalities: list[CountryCode] = Field([], max_length=20)
     confirmed_nationalities: list[CountryCode] = Field([], max_length=20)

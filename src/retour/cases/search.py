@@ -7,7 +7,6 @@ Searching by identity document number waits for the document model, which does n
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -32,6 +31,7 @@ from retour.cases.stages import Stage
 from retour.errors import InvalidInput
 from retour.people.models import Nationality, PersonName, Vulnerability
 from retour.people.names import search_key
+from retour.seam.limits import check_partial_date
 
 SORTS: dict[str, tuple[str, ...]] = {
     "-opened": ("-opened_at", "-number"),
@@ -43,7 +43,6 @@ _STAGE_ORDER = Case(
     *(When(stage=stage, then=Value(index)) for index, stage in enumerate(Stage)),
     default=Value(len(Stage)),
 )
-_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12][0-9]|3[01]))?)?")
 # The filters that must be one of a fixed set of codes.
 _CODES = {
     "stage": Stage.values,
@@ -88,12 +87,12 @@ class CaseFilters:
 
 
 def partial_date(text: str) -> tuple[int, int | None, int | None]:
-    """``1990`` → (1990, None, None); ``1990-04-17`` → (1990, 4, 17)."""
-    match = _PARTIAL_DATE.fullmatch(text)
-    if match is None:
-        raise InvalidInput.field("date_of_birth", _("use YYYY, YYYY-MM or YYYY-MM-DD"))
-    year, month, day = match.groups()
-    return int(year), int(month) if month else None, int(day) if day else None
+    """``1990`` → (1990, None, None); ``1990-04-17`` → (1990, 4, 17); a day the month has
+    not, or an implausible year, is refused (``retour.seam.limits.check_partial_date``)."""
+    try:
+        return check_partial_date(text)
+    except ValueError as refused:
+        raise InvalidInput.field("date_of_birth", str(refused)) from None
 
 
 def _overdue_flag(today: date) -> ExpressionWrapper:

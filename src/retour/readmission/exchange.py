@@ -34,6 +34,7 @@ from retour.people.models import Person
 from retour.readmission import actions
 from retour.readmission.models import ReadmissionRequest
 from retour.readmission.procedure import BY_ACTION
+from retour.seam.limits import document_problems
 
 FORMAT = "retour-readmission/1"
 SCHEMA_FILE = Path(__file__).parent / "data" / "exchange-schema-1.json"
@@ -257,6 +258,10 @@ def import_message(
     """Record the requested state's ``message`` on the request it answers, or refuse it
     (``InvalidInput`` with the JSON path, ``TransitionRefused`` when the request is not
     waiting for it) with nothing changed."""
+    # NUL (PostgreSQL cannot store it) and direction overrides, anywhere in the message.
+    problems = dict(document_problems(message))
+    if problems:
+        raise InvalidInput(problems)
     check_document(message, MESSAGE_TYPES)  # dates included: the schema checks the calendar
     request = _matching_request(user, message)
     their_reference = message.get("their_reference", "")

@@ -22,6 +22,7 @@ from retour.identification.models import IdentityDocument
 from retour.readmission.models import ReadmissionRequest
 from retour.reference.models import Country
 from retour.seam.inputs import Codes, CountryCode, Input, OneOf, Text, asked
+from retour.seam.limits import VALIDITY_YEARS_AHEAD
 
 R = ReadmissionRequest
 # The documents a requested state issues for the return.
@@ -134,7 +135,7 @@ class RecordTravelDocument(RequestStep):
     )
     number: Text = asked(gettext_lazy("Document number"), min_length=1, max_length=40)
     issued_on: date = asked(gettext_lazy("Date of issue"), initial=clock.today)
-    valid_until: date = asked(gettext_lazy("Valid until"))
+    valid_until: date = asked(gettext_lazy("Valid until"), years_ahead=VALIDITY_YEARS_AHEAD)
     reason: Text = _note()
 
 

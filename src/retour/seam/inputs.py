@@ -12,8 +12,10 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
+from annotated_types import MaxLen
 from django.db.models import Choices
 from django.utils import translation
 from pydantic import (
@@ -23,23 +25,34 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
 
+from retour.seam.limits import (
+    PROCEDURE_YEARS_AHEAD,
+    SHORT_TEXT,
+    VALIDITY_YEARS_AHEAD,
+    check_partial_date,
+    check_text,
+    date_problem,
+    procedure_range,
+)
 
-def _storable(value: str) -> str:
-    # PostgreSQL text cannot hold NUL, and no database stores half a surrogate pair.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
-    return value
+
+def _free_text(value: str) -> str:
+    # The database would refuse NUL (PostgreSQL) or half a surrogate pair; the rest of the
+    # policy (ADR 17) keeps out what displays as something else.
+    return check_text(value, multiline=True)
 
 
-Text = Annotated[str, AfterValidator(_storable)]
+# Free text; a field not asked in a text area is held to one line by ``Input``.
+Text = Annotated[str, AfterValidator(_free_text)]
+# One line of at most 200 characters (a name, a number, a reference) in a schema that is not
+# an ``Input`` (which holds any field not asked in a text area to one line).
+Line = Annotated[str, AfterValidator(check_text)]
 
 # The range of the PositiveSmallIntegerField columns that hold periods and birth-date parts.
 SmallNumber = Annotated[int, Field(ge=0, le=32767)]
@@ -85,13 +98,41 @@ class Matches(_Rule):
         json_schema["pattern"] = self.pattern.pattern
 
 
+def _birth_date(text: str) -> str:
+    check_partial_date(text)
+    return text
+
+
+def _plausible(bounds: Callable[[], tuple[date, date]]) -> Callable[[date], date]:
+    def check(value: date) -> date:
+        earliest, latest = bounds()
+        problem = date_problem(value, earliest=earliest, latest=latest)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
 # A partial date, as persons' dates of birth so often are: 1990, 1990-04 or 1990-04-17.
 PartialDate = Annotated[
     str,
     Matches(
         r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$", "YYYY, YYYY-MM or YYYY-MM-DD"
     ),
+    # The pattern lets 2026-02-30 through; the calendar and the plausible years do not.
+    AfterValidator(_birth_date),
 ]
+
+
+# A date of the procedure outside an action's schema (a mission, an outcome): 1990 to a year
+# ahead; a validity (a document's expiry) may lie up to ten years ahead.
+ProcedureDate = Annotated[date, AfterValidator(_plausible(procedure_range))]
+ValidityDate = Annotated[
+    date, AfterValidator(_plausible(lambda: procedure_range(VALIDITY_YEARS_AHEAD)))
+]
+
+
 class _CountryCode:
     """Marks a country's code, which a form offers as a list of countries by name."""
 
@@ -136,6 +177,23 @@ class Input(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plausible_value(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every action's text and dates held to the one policy (ADR 17): text not asked in
+        a text area on one line and short, dates between 1990 and a year ahead (or as far
+        ahead as the field says)."""
+        field = cls.model_fields[info.field_name] if info.field_name else None
+        ask = ask_of(field) if field else None
+        if isinstance(value, str) and not (ask and ask.long):
+            check_text(value, limit=max(max_length(field) or 0, SHORT_TEXT))
+        if isinstance(value, date):
+            earliest, latest = procedure_range(ask.years_ahead if ask else PROCEDURE_YEARS_AHEAD)
+            problem = date_problem(value, earliest=earliest, latest=latest)
+            if problem:
+                raise ValueError(problem)
+        return value
+
 
 Subject = Any  # what a form's choices and help depend on (the case the action is on)
 Words = Any  # a text marked for translation, or a function of the subject giving one
@@ -151,7 +209,7 @@ class Ask:
     their order, with their labels. ``blank`` is the words of the empty option. ``help`` may
     depend on the subject too (the legal limits in force). ``long`` asks in a text area.
     ``initial`` is what the form proposes (a value, or a function giving it: today) where the
-    API has no default."""
+    API has no default. ``years_ahead``: how far after today a date may lie."""
 
     label: Any
     help: Words = ""
@@ -159,6 +217,7 @@ class Ask:
     blank: Any = None
     long: bool = False
     initial: Any = None
+    years_ahead: int = PROCEDURE_YEARS_AHEAD
 
     def help_for(self, subject: Subject) -> Any:
         return self.help(subject) if callable(self.help) else self.help
@@ -173,13 +232,19 @@ def asked(
     label: Any, *, default: Any = _REQUIRED, help: Words = "",
     choices: Callable[[Subject], list[tuple[Any, Any]]] | None = None, blank: Any = None,
     long: bool = False, min_length: int | None = None, max_length: int | None = None,
-    initial: Any = None,
+    initial: Any = None, years_ahead: int = PROCEDURE_YEARS_AHEAD,
 ) -> Any:
     """An input field with how a form asks for it; required unless it has a ``default``."""
     return Field(
         default, min_length=min_length, max_length=max_length,
-        json_schema_extra=Ask(label, help, choices, blank, long, initial),
+        json_schema_extra=Ask(label, help, choices, blank, long, initial, years_ahead),
     )
+
+
+def max_length(info: FieldInfo | None) -> int | None:
+    """The most characters a text field takes, if its schema says."""
+    found = [m.max_length for m in (info.metadata if info else ()) if isinstance(m, MaxLen)]
+    return int(found[0]) if found else None
 
 
 def ask_of(info: FieldInfo) -> Ask | None:

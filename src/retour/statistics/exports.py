@@ -12,7 +12,6 @@ them; its identifiers mimic Eurostat's but are not Eurostat's published structur
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ import sdmx
 from openpyxl import Workbook
 from sdmx.model import common, v21
 
+from retour import spreadsheet
 from retour.statistics.eirt import SPECS, TOTAL, Table
 
 CSV_COLUMNS = ("table", "member_state", "period", "breakdown", "value", "count", "flag")
@@ -49,7 +49,7 @@ def _rows(table: Table) -> list[tuple[str, ...]]:
 
 def to_csv(tables: Sequence[Table]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for table in tables:
         writer.writerows((table.code, *row) for row in _rows(table))

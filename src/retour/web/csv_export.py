@@ -1,25 +1,20 @@
 """CSV downloads: RFC 4180, UTF-8 with a byte-order mark (without it Excel reads the file in
 the computer's legacy code page and garbles names in Arabic, Cyrillic or with diacritics), and
-text cells a spreadsheet would run as a formula made inert (OWASP "CSV injection")."""
+every cell made inert for a spreadsheet (``retour.spreadsheet``: formulas, direction
+controls)."""
 
 from __future__ import annotations
 
-import csv
-from typing import Any
-
 from django.http import HttpResponse
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from retour import spreadsheet
+from retour.spreadsheet import cell as cell  # the views mark typed text; every cell is safe
 
 
-def csv_response(filename: str) -> tuple[HttpResponse, Any]:
-    """An attachment named ``filename`` and a ``csv.writer`` writing into it."""
+def csv_response(filename: str) -> tuple[HttpResponse, spreadsheet.Writer]:
+    """An attachment named ``filename`` and a neutralising CSV writer
+    (``retour.spreadsheet``) writing into it."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    return response, csv.writer(response)
-
-
-def cell(text: str) -> str:
-    """Text typed by someone, as a cell no spreadsheet runs as a formula."""
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return response, spreadsheet.writer(response)

@@ -7,10 +7,13 @@ beyond ``web/case/_field.html``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.widgets import Input
 from django.http import HttpRequest
@@ -18,6 +21,16 @@ from django.http import HttpRequest
 from retour import display
 from retour.accounts.models import User
 from retour.reference.models import Country
+from retour.seam.limits import (
+    EARLIEST_PROCEDURE,
+    LONG_TEXT,
+    PROCEDURE_YEARS_AHEAD,
+    SHORT_TEXT,
+    date_problem,
+    procedure_range,
+    text_problem,
+    without_bidi_controls,
+)
 
 # (widget class, classes it gets, class added when the field is invalid); the first match wins,
 # so subclasses come before their bases.
@@ -69,22 +82,61 @@ class RetourForm(forms.Form):
     use_required_attribute = False
 
 
-def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    """A date typed or picked in the browser's date control, exchanged as YYYY-MM-DD."""
+def date_field(
+    label: Any, *, required: bool = True, help_text: Any = "",
+    years_ahead: int = PROCEDURE_YEARS_AHEAD, since: date = EARLIEST_PROCEDURE,
+) -> forms.DateField:
+    """A date typed or picked in the browser's date control, exchanged as YYYY-MM-DD, in a
+    plausible range: from ``since`` (1990, the procedure's earliest) to ``years_ahead`` years
+    after today."""
+
+    def plausible(value: date) -> None:
+        earliest, latest = since, procedure_range(years_ahead)[1]
+        problem = date_problem(value, earliest=earliest, latest=latest)
+        if problem:
+            raise ValidationError(problem, code="implausible_date")
+
     return forms.DateField(
         label=label, required=required, help_text=help_text, input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible],
     )
+
+
+class _ShownAsStored(forms.Widget):
+    """A refused value is shown again without the direction controls, so the box shows the
+    characters in the order they were sent, not the order an override made them look."""
+
+    def format_value(self, value: Any) -> str | None:
+        shown = super().format_value(value)
+        return without_bidi_controls(shown) if shown else shown
+
+
+class _BoxShownAsStored(_ShownAsStored, forms.Textarea):
+    pass
+
+
+class _LineShownAsStored(_ShownAsStored, forms.TextInput):
+    pass
 
 
 def text_field(
     label: Any, *, required: bool = False, long: bool = False, max_length: int | None = None,
     help_text: Any = "",
 ) -> forms.CharField:
-    widget = forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput()
+    """Text held to the text policy (ADR 17): one line unless ``long``, at most ``max_length``
+    characters (by default the policy's limit for short or long text)."""
+    widget = _BoxShownAsStored(attrs={"rows": 3}) if long else _LineShownAsStored()
+
+    def clean_text(value: str) -> None:
+        # The length is Django's own check (max_length), in its words.
+        problem = text_problem(value, multiline=long, limit=sys.maxsize)
+        if problem:
+            raise ValidationError(problem, code="text_policy")
+
     return forms.CharField(
-        label=label, required=required, max_length=max_length, help_text=help_text,
-        widget=widget,
+        label=label, required=required, help_text=help_text, widget=widget,
+        max_length=max_length or (LONG_TEXT if long else SHORT_TEXT), validators=[clean_text],
     )
 
 

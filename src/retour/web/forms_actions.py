@@ -29,6 +29,7 @@ from retour.cases.models import ReturnCase
 from retour.seam import actions
 from retour.seam.actions import Action
 from retour.seam.inputs import COUNTRY_CODE, Ask, Codes, ask_of
+from retour.seam.limits import PROCEDURE_YEARS_AHEAD
 from retour.web.form_support import CountryChoiceField, RetourForm, date_field, text_field
 
 CHANNEL = "web"
@@ -148,7 +149,8 @@ def form_field(info: FieldInfo) -> forms.Field:
     if annotation is bool:
         return forms.BooleanField(label=label, required=False, help_text=help_text)
     if annotation is date:
-        field = date_field(label, required=required, help_text=help_text)
+        field = date_field(label, required=required, help_text=help_text,
+                           years_ahead=ask.years_ahead if ask else PROCEDURE_YEARS_AHEAD)
         field.initial = ask.initial if ask else None
         return field
     has_choices = bool(ask and ask.choices) or _choices_enum(info) is not None

@@ -219,6 +219,20 @@ def test_the_commands_refuse_bad_input_with_exit_status_2(anna, tmp_path: Path):
     assert _unchanged(request) == before
 
 
+def test_the_import_command_refuses_hostile_messages_naming_the_place(anna, tmp_path: Path):
+    """A deep nesting gave a RecursionError traceback; NUL reached the database (issue 13)."""
+    request = _submitted(anna)
+    before = _unchanged(request)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert "nested too deep" in str(_refused("import", str(deep), "--user", "anna"))
+    nul = tmp_path / "nul.json"
+    nul.write_text(json.dumps(_reply(request, their_reference="GE\x00-1")), encoding="utf-8")
+    assert f"{nul}: $.their_reference: contains a NUL" in str(
+        _refused("import", str(nul), "--user", "anna"))
+    assert _unchanged(request) == before
+
+
 def test_the_examples_of_the_documentation_are_valid_documents():
     text = (Path(__file__).parents[4] / "docs" / "rcms-exchange.md").read_text(encoding="utf-8")
     examples = [block.split("```", 1)[0] for block in text.split("```json\n")[1:]]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,10 +121,9 @@ class CaseSearchForm(RetourForm):
         if value:
             try:
                 partial_date(value)
-            except InvalidInput:
-                raise forms.ValidationError(
-                    _("Use YYYY, YYYY-MM or YYYY-MM-DD, for example 1994 or 1994-05.")
-                ) from None
+            except InvalidInput as refused:
+                # The help text gives the format; the refusal says what is wrong with this one.
+                raise forms.ValidationError(capfirst(refused.errors["date_of_birth"])) from None
         return value
 
     def filters(self) -> dict[str, Any]:

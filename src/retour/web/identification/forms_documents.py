@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from retour.identification.actions import NewDocument
 from retour.identification.models import IdentityDocument
+from retour.seam.limits import EARLIEST_BIRTH, VALIDITY_YEARS_AHEAD
 from retour.web.form_support import (
     CountryChoiceField,
     RetourForm,
@@ -64,8 +65,10 @@ class RecordDocumentForm(ZoneForm):
     )
     number = text_field(gettext_lazy("Document number"), max_length=50)
     issuing_country = CountryChoiceField(label=gettext_lazy("Issuing country"), required=False)
-    issued_on = date_field(gettext_lazy("Date of issue"), required=False)
-    expires_on = date_field(gettext_lazy("Valid until"), required=False)
+    # A person's documents may be older than the procedure (a birth certificate).
+    issued_on = date_field(gettext_lazy("Date of issue"), required=False, since=EARLIEST_BIRTH)
+    expires_on = date_field(gettext_lazy("Valid until"), required=False, since=EARLIEST_BIRTH,
+                            years_ahead=VALIDITY_YEARS_AHEAD)
     kept_at = text_field(
         gettext_lazy("Where the document is kept"), max_length=200,
         help_text=gettext_lazy("For example: in the case file, or with the police in Rotterdam."),

@@ -4,12 +4,12 @@ line (``retour.identification.matching.batch``)."""
 from __future__ import annotations
 
 import csv
-from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from retour import spreadsheet
 from retour.accounts.acting import USAGE_ERROR, acting_user
 from retour.accounts.roles import Capability
 from retour.accounts.scoping import personal_data_member_state
@@ -18,6 +18,7 @@ from retour.errors import InvalidInput
 from retour.identification.matching.batch import BatchCandidate, IncomingRecord
 from retour.identification.matching.batch_known import match_against_member_state
 from retour.identification.matching.batch_model import FIELDS
+from retour.seam.limits import text_problem
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -32,6 +33,8 @@ COLUMNS = (
     "document_number",
 )
 REQUIRED = ("reference", "family_names")
+# Where ``csv.DictReader`` puts the values of a line beyond the header's columns.
+_SURPLUS = "\x00surplus"
 
 
 class Command(BaseCommand):
@@ -92,23 +95,45 @@ class Command(BaseCommand):
 
 
 def read_records(stream: IO[str], name: str) -> list[IncomingRecord]:
-    """The records of a CSV file; a wrong value stops the reading with its line and column."""
-    reader = csv.DictReader(stream)
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or ())]
-    if missing:
-        raise CommandError(f"{name}, line 1: missing column {', '.join(missing)}")
+    """The records of a CSV file; a wrong value or line stops the reading with its line (and
+    column), before anything is matched or written."""
+    reader = csv.DictReader(stream, restkey=_SURPLUS)
+    seen: dict[str, int] = {}
     records = []
-    for row in reader:
-        line = reader.line_num
-        try:
-            records.append(_record(row))
-        except InvalidInput as exc:
-            column, reason = next(iter(exc.errors.items()))
-            raise CommandError(f"{name}, line {line}, column {column}: {reason}") from None
+    try:
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or ())]
+        if missing:
+            raise CommandError(f"{name}, line 1: missing column {', '.join(missing)}")
+        for row in reader:
+            line = reader.line_num
+            if _SURPLUS in row:
+                raise CommandError(
+                    f"{name}, line {line}: more fields than the header has columns "
+                    f"({len(reader.fieldnames or ())}); quote a value that holds a comma"
+                )
+            try:
+                record = _record(row)
+            except InvalidInput as exc:
+                column, reason = next(iter(exc.errors.items()))
+                raise CommandError(f"{name}, line {line}, column {column}: {reason}") from None
+            if record.reference in seen:
+                raise CommandError(
+                    f"{name}, line {line}, column reference: {record.reference} is already "
+                    f"on line {seen[record.reference]}; give each record its own reference"
+                )
+            seen[record.reference] = line
+            records.append(record)
+    except csv.Error as exc:
+        # The csv module's own refusals (a field over its size limit, a broken quote).
+        raise CommandError(f"{name}, line {reader.line_num + 1}: {exc}") from None
     return records
 
 
 def _record(row: dict[str, str | None]) -> IncomingRecord:
+    for column in COLUMNS:
+        problem = text_problem(row.get(column) or "")
+        if problem:
+            raise InvalidInput.field(column, problem)
     value = {c: (row.get(c) or "").strip() for c in COLUMNS}
     if not value["reference"]:
         raise InvalidInput.field("reference", "must not be empty")
@@ -117,11 +142,6 @@ def _record(row: dict[str, str | None]) -> IncomingRecord:
     year = month = day = None
     if value["date_of_birth"]:
         year, month, day = partial_date(value["date_of_birth"])
-        if day is not None:
-            try:
-                date(year, month or 1, day)
-            except ValueError:
-                raise InvalidInput.field("date_of_birth", "no such date") from None
     if value["sex"].upper() not in ("", "F", "M", "X"):
         raise InvalidInput.field("sex", "must be F, M or X")
     nationality = value["nationality"].upper()
@@ -143,7 +163,7 @@ def _record(row: dict[str, str | None]) -> IncomingRecord:
 
 
 def write_candidates(candidates: list[BatchCandidate], out: SupportsWrite[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(
         ["reference", "person_id", "match_probability", "match_weight", *(f.name for f in FIELDS)]
     )

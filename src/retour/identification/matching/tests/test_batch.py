@@ -216,3 +216,46 @@ def test_command_acts_only_as_an_officer_who_may_identify(eva, ruud, tmp_path):
         with pytest.raises(CommandError, match=f"--user: {user.username} may not search"):
             call_command("match-batch", path, "--user", user.username)
     assert not AccessLogEntry.objects.filter(reason=PURPOSE).exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (HEADER + "x1,Karim,Had\x00dad,,M,MA,\n", "line 2, column family_names: contains a NUL"),
+        (HEADER + "x1,Karim,Haddad,,M,MA,,=1+1\n", "line 2: more fields than the header"),
+        (HEADER + "x1,Karim,Haddad,,M,MA,\nx1,Omar,Ali,,M,SY,\n",
+         "line 3, column reference: x1 is already on line 2"),
+        (HEADER + "x1,Karim,Haddad,,M,MA," + "9" * 201 + "\n",
+         "line 2, column document_number: is too long: at most 200"),
+        (HEADER + "x1,Karim,\"" + "H" * 1_000_000 + "\",,M,MA,\n", "line 2: field larger"),
+        (HEADER + "x1,Ahmed\u202egnp.exe,Haddad,,M,MA,\n",
+         "line 2, column given_names: contains an invisible character"),
+        (HEADER + "x1,Karim,Haddad,2026-02-30,M,MA,\n", "line 2, column date_of_birth: no such"),
+        (HEADER + "x1,Karim,Haddad,1850,M,MA,\n",
+         "line 2, column date_of_birth: the year must be between 1900"),
+    ],
+)
+def test_command_refuses_hostile_lines_naming_them_and_writes_nothing(
+    anna, tmp_path, content, message
+):
+    """Each of these was taken silently (or gave a traceback) before issue 13."""
+    person_for(anna, arabic_script=True)
+    path, out = write(tmp_path, content), tmp_path / "out.csv"
+    with pytest.raises(CommandError, match=message) as refused:
+        call_command("match-batch", str(path), "--user", "anna", "--output", str(out))
+    assert refused.value.returncode != 0
+    assert not out.exists()
+    assert not AccessLogEntry.objects.filter(reason=PURPOSE).exists()
+
+
+def test_command_output_runs_no_formula_in_a_spreadsheet(anna, tmp_path):
+    person_for(anna, arabic_script=True)
+    hostile = '"=HYPERLINK(""http://evil.example"",""x"")"'
+    path = write(tmp_path, HEADER + f"{hostile},كريم,حداد,1994-05-17,M,MA,\n")
+    out = tmp_path / "out.csv"
+    call_command(
+        "match-batch", str(path), "--user", "anna", "--output", str(out), stderr=io.StringIO()
+    )
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["reference"] for r in rows] == ['\'=HYPERLINK("http://evil.example","x")']
+    assert all(not r["match_weight"].startswith("'") for r in rows)

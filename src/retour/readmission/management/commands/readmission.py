@@ -88,6 +88,9 @@ class Command(BaseCommand):
         except json.JSONDecodeError as exc:
             raise _refuse(f"{path}, line {exc.lineno}, column {exc.colno}: not JSON: "
                           f"{exc.msg}") from None
+        except RecursionError:
+            # The parser recurses once per level; no message is nested more than a few deep.
+            raise _refuse(f"{path}: not a readmission message: nested too deep") from None
         try:
             request = exchange.import_message(user, message, reason=reason, channel=CHANNEL)
         except ActionError as exc:

@@ -1,11 +1,11 @@
 import argparse
-import csv
 import json
 import re
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from retour import spreadsheet
 from retour.statistics.models import IndicatorDefinition, IndicatorValue
 
 USAGE_ERROR = 2  # argparse's exit status for bad input
@@ -78,9 +78,9 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
-            writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+            writer = spreadsheet.writer(self.stdout, lineterminator="\n")
+            writer.writerow(COLUMNS)
+            writer.writerows([row[c] for c in COLUMNS] for row in rows)
         if not rows:
             self.stderr.write(
                 f"no cells for {options['period']}: is the cube computed "
