@@ -1,13 +1,16 @@
 """The administration is scoped to the administrator's member state, nobody changes their own
 access, and roles and authorities change only with a second administrator's approval (ADR 13).
 
-Each test goes through the real administration URLs with the Django test client."""
+The attacks go through the real administration URLs with the Django test client; the rules
+that have no page of their own (the user concerned deciding, a stale request, a change that
+cannot be logged) through the actions."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from conftest import make_user
 from retour.accounts import administration
@@ -334,3 +337,15 @@ def test_the_first_page_tells_the_second_administrator_what_waits(client, ada, b
     )
     client.force_login(ada)  # she asked: nothing waits for her
     assert "waits for your decision" not in client.get("/admin/").content.decode()
+
+
+def test_an_approval_that_cannot_be_logged_changes_nothing(ada, bram, anna, monkeypatch):
+    """The change and its access-log entry are one transaction: without the log (as if the
+    audit app were not installed), the approval is refused and the user keeps their roles."""
+    change = ask(ada, anna, [RoleCode.SUPERVISOR])
+    monkeypatch.setattr(administration, "_access_log", None)
+    with pytest.raises(ImproperlyConfigured):
+        administration.approve(bram, change, "Anna leads the team.")
+    assert refresh(anna).role_codes == {RoleCode.CASE_OFFICER}
+    change.refresh_from_db()
+    assert change.status == AccessChangeRequest.Status.PENDING
