@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from retour.accounts.admin import AdministratorOnly, site
 from retour.readmission.instruments import latest_version, record_version
@@ -21,6 +22,12 @@ from retour.reference.models import Country
 # What an edit may change; the rest identifies the version and its recording.
 EDITABLE = ("kind", "title", "third_country", "member_states", "legal_reference",
             "in_force_from", "in_force_until", "rules", "source")
+
+
+def kept_by(member_states: list[str]) -> str:
+    """Whose administrators keep an instrument (ADR 13): the one member state it binds, or the
+    EU bodies' ("EU") for one that binds several (an EU agreement)."""
+    return member_states[0] if len(member_states) == 1 else "EU"
 
 
 class InstrumentVersionForm(forms.ModelForm):
@@ -49,6 +56,11 @@ class InstrumentVersionForm(forms.ModelForm):
         eu = set(Country.objects.filter(is_eu_member=True).values_list("code", flat=True))
         if not isinstance(codes, list) or not codes or not set(codes) <= eu:
             raise forms.ValidationError("give a list of EU member state codes, e.g. [\"NL\"]")
+        if self.instance.pk and kept_by(codes) != kept_by(self.instance.member_states):
+            raise forms.ValidationError(_(
+                "An edit leaves the instrument with the administrators who keep it now: one "
+                "member state's if it binds one, the EU bodies' if it binds several."
+            ))
         return sorted(codes)
 
     def clean(self) -> dict[str, Any] | None:
@@ -74,9 +86,7 @@ class InstrumentAdmin(AdministratorOnly):
         return False  # a new instrument comes with its entry in data/instruments.toml
 
     def jurisdiction(self, obj: Any) -> str:
-        """An instrument binding one member state is its administrators'; one binding several
-        (an EU agreement) the EU bodies'."""
-        return obj.member_states[0] if len(obj.member_states) == 1 else "EU"
+        return kept_by(obj.member_states)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj != latest_version(obj.code):

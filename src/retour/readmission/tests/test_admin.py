@@ -72,6 +72,8 @@ def test_an_edit_records_the_next_version_and_keeps_the_old_one(client, elena):
      "rules", "the source is missing"),
     ({"rules": "{not json"}, "rules", "Enter a valid JSON"),
     ({"member_states": json.dumps(["XX"])}, "member_states", "EU member state codes"),
+    # Binding one member state would hand the agreement to that state's administrators.
+    ({"member_states": json.dumps(["NL"])}, "member_states", "administrators who keep it"),
     ({"change_note": ""}, "change_note", "This field is required"),
     ({}, "__all__", "Nothing changed"),
 ])
