@@ -59,7 +59,7 @@ def digest_of(entry: AccessLogEntry) -> str:
     message = entry.previous_digest.encode() + _canonical(entry)
     if not entry.key_id:
         return hashlib.sha256(message).hexdigest()
-    return hmac.new(keys.key(entry.key_id).secret, message, hashlib.sha256).hexdigest()
+    return hmac.digest(keys.key(entry.key_id).secret, message, "sha256").hex()
 
 
 def record_access(
