@@ -105,11 +105,15 @@ def date_field(
 
 class _ShownAsStored(forms.Widget):
     """A refused value is shown again without the direction controls, so the box shows the
-    characters in the order they were sent, not the order an override made them look."""
+    characters in the order they were sent, not the order an override made them look; and
+    no longer than the field takes, so a page never echoes a megabyte back."""
 
     def format_value(self, value: Any) -> str | None:
         shown = super().format_value(value)
-        return without_bidi_controls(shown) if shown else shown
+        if not shown:
+            return shown
+        most = self.attrs.get("maxlength")
+        return without_bidi_controls(shown)[: int(most) if most else None]
 
 
 class _BoxShownAsStored(_ShownAsStored, forms.Textarea):

@@ -21,7 +21,7 @@ from retour.cases.stages import Stage
 from retour.errors import InvalidInput
 from retour.people.models import Vulnerability
 from retour.reference.models import Country
-from retour.web.form_support import CountryChoiceField, RetourForm, set_choices
+from retour.web.form_support import CountryChoiceField, RetourForm, set_choices, text_field
 
 SORT_CHOICES = [
     ("-opened", gettext_lazy("Newest first")),
@@ -97,11 +97,12 @@ class CaseFilterForm(RetourForm):
 
 
 class CaseSearchForm(RetourForm):
-    q = forms.CharField(
-        label=gettext_lazy("Name or case number"), required=False, max_length=200,
+    # The words searched for are kept in the access log: held to the text policy (ADR 17).
+    q = text_field(
+        gettext_lazy("Name or case number"), max_length=200,
         help_text=gettext_lazy("In any script, with or without accents."),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+    q.widget.attrs.update({"type": "search", "autocomplete": "off"})
     date_of_birth = forms.CharField(
         label=gettext_lazy("Date of birth"), required=False, max_length=10,
         help_text=gettext_lazy("YYYY, YYYY-MM or YYYY-MM-DD, for example 1994 or 1994-05."),

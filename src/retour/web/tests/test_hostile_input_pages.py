@@ -76,6 +76,24 @@ def test_a_search_by_an_impossible_date_of_birth_is_refused(anna, date_of_birth,
     assert AccessLogEntry.objects.count() == before  # nothing was searched
 
 
+@pytest.mark.parametrize(("q", "words"), [
+    ("x" * 1_000_000, "at most 200 characters"),
+    ("\u202eLN-6202", "changes the direction text is shown in"),
+])
+def test_a_hostile_search_is_refused_and_not_echoed_back(anna, q, words):
+    """A 1 MB search was answered and came back whole in the page; an override would have
+    been kept in the access log's search terms."""
+    case_for(anna)
+    before = AccessLogEntry.objects.count()
+    client = Client()
+    client.force_login(anna)
+    response = client.post("/cases/", {"q": q})
+    page = response.content.decode()
+    assert words in _error_of(page, "q")
+    assert len(page) < 100_000 and "\u202e" not in page
+    assert AccessLogEntry.objects.count() == before
+
+
 @pytest.mark.browser
 def test_a_refused_override_seen_in_the_browser(page, anna):
     case = case_for(anna)
