@@ -158,6 +158,8 @@ def request_access_change(
     changes until another administrator approves. None when nothing would change."""
     _check_administers(administrator, target)
     check_own_access(administrator, target)
+    # Two requests for one user at once: the second waits here, then finds the first.
+    User.objects.select_for_update().filter(pk=target.pk).first()
     check_access_change(administrator, target, roles, authority)
     before, after = _role_list(target.roles.all()), _role_list(roles)
     if before == after and authority.pk == target.authority_id:

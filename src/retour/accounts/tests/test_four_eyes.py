@@ -7,17 +7,20 @@ cannot be logged) through the actions."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from conftest import make_user
 from retour.accounts import administration
 from retour.accounts.models import AccessChangeRequest, ApiToken, Authority, User
 from retour.accounts.roles import RoleCode
+from retour.audit.log import verify_chain
 from retour.audit.models import AccessLogEntry
-from retour.errors import InvalidInput, PermissionRefused
+from retour.errors import InvalidInput, NotVisible, PermissionRefused
 from retour.readmission.models import Instrument
 from retour.reference.models import LegalParameter
 from retour.testing.factories import case_for
@@ -349,3 +352,43 @@ def test_an_approval_that_cannot_be_logged_changes_nothing(ada, bram, anna, monk
     assert refresh(anna).role_codes == {RoleCode.CASE_OFFICER}
     change.refresh_from_db()
     assert change.status == AccessChangeRequest.Status.PENDING
+
+
+def _at_once(*calls: Any) -> list[str]:
+    """Run ``calls`` in threads released together; each outcome is "done" or the refusal."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[str] = []
+
+    def run(call: Any) -> None:
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("done")
+        except (InvalidInput, NotVisible) as exc:
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+def test_two_approvals_at_once_apply_it_once(transactional_db, ada, bram, anna):
+    carla = make_user("carla", "Carla", "Bos", "nl-dtv", (RoleCode.ADMINISTRATOR,))
+    change = ask(ada, anna, [RoleCode.SUPERVISOR])
+    outcomes = _at_once(lambda: administration.approve(bram, change, "yes"),
+                        lambda: administration.approve(carla, change, "yes too"))
+    assert outcomes == ["NotVisible", "done"]
+    assert len(administered(object_ids=[str(anna.pk)], reason__startswith="approved")) == 1
+    assert verify_chain() is None
+
+
+def test_two_requests_for_one_user_at_once_keep_one(transactional_db, ada, bram, anna):
+    outcomes = _at_once(lambda: ask(ada, anna, [RoleCode.SUPERVISOR]),
+                        lambda: ask(bram, anna, [RoleCode.AUDITOR]))
+    assert outcomes == ["InvalidInput", "done"]
+    assert AccessChangeRequest.objects.filter(target=anna).count() == 1
