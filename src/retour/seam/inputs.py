@@ -34,7 +34,6 @@ from pydantic_core import core_schema
 from retour.seam.limits import (
     PROCEDURE_YEARS_AHEAD,
     SHORT_TEXT,
-    VALIDITY_YEARS_AHEAD,
     check_partial_date,
     check_text,
     date_problem,
@@ -125,12 +124,9 @@ PartialDate = Annotated[
 ]
 
 
-# A date of the procedure outside an action's schema (a mission, an outcome): 1990 to a year
-# ahead; a validity (a document's expiry) may lie up to ten years ahead.
+# A date of the procedure outside an action's schema (a mission, an outcome): from 1990 to a
+# year ahead.
 ProcedureDate = Annotated[date, AfterValidator(_plausible(procedure_range))]
-ValidityDate = Annotated[
-    date, AfterValidator(_plausible(lambda: procedure_range(VALIDITY_YEARS_AHEAD)))
-]
 
 
 class _CountryCode:
