@@ -14,6 +14,7 @@ RULES_FILE = Path(__file__).resolve().parent / "data" / "retention.toml"
 
 CLOSED_CASE = "retention.closed_case"
 DELIVERED_MESSAGE = "retention.delivered_message"
+SIGN_IN_RECORDS = "retention.sign_in_records"
 
 
 def closed_case_period(outcome: str, closed_on: date, member_state: str) -> LegalParameter:

@@ -2,7 +2,8 @@
 
 A closed case is erased when the period of its outcome (``rules.closed_case_period``) has run
 from the day it closed; its person goes with it when none of their cases is kept. Delivered
-outbox messages and expired sign-in sessions go when theirs has. Everything in one
+outbox messages, expired sign-in sessions and the lockout's records of sign-ins go when
+theirs has. Everything in one
 transaction: a run stopped half-way erases nothing."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 from importlib import import_module
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -27,7 +29,12 @@ from retour.reference.legal import require_parameter
 from retour.reference.models import LegalParameter
 from retour.retention import erasure
 from retour.retention.models import RetentionRun
-from retour.retention.rules import DELIVERED_MESSAGE, closed_case_period, kept_until
+from retour.retention.rules import (
+    DELIVERED_MESSAGE,
+    SIGN_IN_RECORDS,
+    closed_case_period,
+    kept_until,
+)
 
 
 @dataclass
@@ -38,6 +45,7 @@ class RetentionReport:
     persons: int = 0
     messages: int = 0
     sessions: int = 0
+    sign_in_records: int = 0
     rows: Counter[str] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)  # cases per rule (code@jurisdiction)
 
@@ -84,6 +92,18 @@ def _delivered_messages_due(today: date) -> list[int]:
     return due
 
 
+def _erase_sign_in_records(today: date) -> int:
+    """The lockout's records (django-axes): attempts, failures and sign-ins with the address
+    and browser, of the days whose period has ended."""
+    rule = require_parameter(SIGN_IN_RECORDS, today, "EU")
+    erased = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        for day in model.objects.dates("attempt_time", "day"):
+            if kept_until(rule, day) < today:
+                erased += model.objects.filter(attempt_time__date=day).delete()[0]
+    return erased
+
+
 def _clear_expired_sessions() -> int:
     """Django's own clearing (``clearsessions``), counted: sessions live outside the clock
     of the simulation, on the wall clock."""
@@ -119,9 +139,11 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> Rete
             )
         report.rows = erasure.erase(rows)
         report.sessions = _clear_expired_sessions()
+        report.sign_in_records = _erase_sign_in_records(today)
         RetentionRun.objects.create(
             ran_at=clock.now(), today=today, cases=report.cases, persons=report.persons,
-            messages=report.messages, sessions=report.sessions, rows=dict(report.rows),
+            messages=report.messages, sessions=report.sessions,
+            rows={**report.rows, "axes.sign_in_records": report.sign_in_records},
             rules=dict(report.rules),
         )
     return report

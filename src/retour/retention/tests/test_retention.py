@@ -181,3 +181,24 @@ def test_nothing_is_erased_inside_an_open_transaction_that_is_rolled_back(caselo
         apply_retention(date(2032, 1, 1))
         transaction.set_rollback(True)
     assert ReturnCase.objects.filter(closed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_lockout_s_records_of_sign_ins_go_after_their_period():
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    now = timezone.now()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        for age in (120, 10):
+            extra = {"failures_since_start": 1} if model is AccessAttempt else {}
+            record = model.objects.create(username="nl-officer", ip_address="192.0.2.7",
+                                          user_agent=f"test {age}", path_info="/accounts/login/",
+                                          **extra)
+            model.objects.filter(pk=record.pk).update(attempt_time=now - timedelta(days=age))
+
+    report = apply_retention()
+
+    assert report.sign_in_records == 3
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        assert [(now - t).days for t in model.objects.values_list("attempt_time", flat=True)] \
+            == [10]
