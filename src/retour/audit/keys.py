@@ -50,7 +50,9 @@ _newest: dict[Path, str] = {}
 
 
 def folder() -> Path:
-    return Path(settings.AUDIT_KEY_DIR)
+    # As the settings give it (a Path): asked for with every entry written or verified.
+    directory: Path = settings.AUDIT_KEY_DIR
+    return directory
 
 
 def _ids(directory: Path) -> list[str]:
