@@ -10,7 +10,7 @@ PORT ?= 8000
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install browser pdf-libraries lint architecture typecheck clean-demo user-guide bench
+.PHONY: demo test install browser pdf-libraries lint architecture typecheck clean-demo user-guide bench api-check
 
 install: $(STAMP)
 
@@ -52,6 +52,12 @@ $(PANGO):
 
 test: install browser pdf-libraries
 	$(BIN)/pytest --create-db -p no:cacheprovider
+
+# Schemathesis over the whole API: every check, a bounded number of examples per operation.
+API_CHECK_EXAMPLES ?= 10
+
+api-check: install
+	RETOUR_API_CHECK_EXAMPLES=$(API_CHECK_EXAMPLES) $(BIN)/pytest --create-db -p no:cacheprovider -q src/retour/api/tests/test_schemathesis.py
 
 # The pictures of docs/user-guide.md, taken again by walking through the pages.
 user-guide: install browser
