@@ -194,9 +194,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 # The __Host- prefix makes browsers refuse the cookies unless they are Secure, for this host
 # only and for the whole site: no other host of the domain can set or read them.
-if not DEBUG:
-    SESSION_COOKIE_NAME = "__Host-session"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-session"
+CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
