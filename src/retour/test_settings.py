@@ -19,6 +19,7 @@ os.environ.setdefault(
     "RETOUR_DATA_KEY_DIR", str(Path(tempfile.gettempdir()) / f"retour-data-keys-{os.getpid()}")
 )
 
+from retour import settings as _production
 from retour.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -27,7 +28,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 # Chromium refuses __Host- cookies from the browser tests' plain-HTTP live server; the
 # production names are checked in retour/tests/test_cookies.py.
-PRODUCTION_COOKIE_NAMES = (SESSION_COOKIE_NAME, CSRF_COOKIE_NAME)  # noqa: F405
+PRODUCTION_COOKIE_NAMES = (_production.SESSION_COOKIE_NAME, _production.CSRF_COOKIE_NAME)
 SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405
 STORAGES = {
