@@ -4,12 +4,15 @@ implausible dates next to the field, in the page's language, and nothing is writ
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
 from django.test import Client
 
 from retour.api.tests.conftest import TODAY
+from retour.audit.log import record_access
 from retour.audit.models import AccessLogEntry
 from retour.cases.models import ReturnCase
 from retour.testing.browser import screenshot, sign_in
@@ -92,6 +95,19 @@ def test_a_hostile_search_is_refused_and_not_echoed_back(anna, q, words):
     assert words in _error_of(page, "q")
     assert len(page) < 100_000 and "\u202e" not in page
     assert AccessLogEntry.objects.count() == before
+
+
+def test_a_csv_download_shows_a_value_kept_before_the_policy_in_its_stored_order(anna, pieter,
+                                                                                 ruud):
+    """A reason logged with an override (written before ADR 17, or by code that does not go
+    through a schema) comes out of the access-log CSV without it, and inert."""
+    case = case_for(anna)
+    record_access(pieter, "read", "return_case", [case.pk], person_ids=[case.person_id],
+                  reason="\u202e=1+1 dnes", channel="web")
+    response = client_of(ruud).get(f"/audit/persons/{case.person_id}/access-log.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[8] for row in rows[1:] if row[2] == "pieter"] == ["'=1+1 dnes"]
 
 
 @pytest.mark.browser
