@@ -1,8 +1,13 @@
 """Roles and what each may do: the access policy as one declarative table.
 
 Deny by default: a capability not listed for a role is refused. Personal data (persons and
-their cases) are visible only to roles holding ``VIEW_PERSONAL_DATA``, and only within the
-user's own member state (see ``retour.accounts.scoping``).
+their cases) are visible only to roles holding ``VIEW_PERSONAL_DATA``, only within the user's
+own member state, and there only the cases the role's purpose reaches (the need-to-know table,
+``retour.accounts.scoping``).
+
+A readmission application sends the person's particulars to a third country: only the roles
+that prepare it (case officers, supervisors, identification officers) export it; counsellors,
+auditors, planners and detention officers read the request but never send it out.
 """
 
 from __future__ import annotations
@@ -43,6 +48,9 @@ class Capability(models.TextChoices):
     IDENTIFY = "identify", (
         "Record identification work: documents, interviews, missions, non-cooperation"
     )
+    EXPORT_READMISSION_APPLICATION = "export_readmission_application", (
+        "Export a readmission application for the requested state"
+    )
     VIEW_AUDIT_LOG = "view_audit_log", "Read the access log"
     VIEW_STATISTICS = "view_statistics", "Read aggregated statistics"
     ADMINISTER = "administer", "Manage users and reference data"
@@ -63,6 +71,7 @@ _CASEWORK = frozenset(
         _C.IDENTIFY,
         _C.ORDER_DETENTION,
         _C.REFER_REINTEGRATION,
+        _C.EXPORT_READMISSION_APPLICATION,
     }
 )
 
@@ -73,7 +82,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {_C.VIEW_PERSONAL_DATA, _C.RECORD_DEPARTURE, _C.REFER_REINTEGRATION}
     ),
     RoleCode.IDENTIFICATION_OFFICER: frozenset(
-        {_C.VIEW_PERSONAL_DATA, _C.REGISTER_PERSON, _C.IDENTIFY}
+        {_C.VIEW_PERSONAL_DATA, _C.REGISTER_PERSON, _C.IDENTIFY,
+         _C.EXPORT_READMISSION_APPLICATION}
     ),
     RoleCode.DETENTION_OFFICER: frozenset(
         {_C.VIEW_PERSONAL_DATA, _C.ENFORCE, _C.IDENTIFY, _C.ORDER_DETENTION}

@@ -23,13 +23,20 @@ from retour.api.present import action_url_name, case_detail
 from retour.api.schemas import CaseDetail
 from retour.cases.models import ReturnCase
 from retour.cases.reading import load_case
+from retour.errors import NotVisible
 from retour.seam import actions
 
 router = Router(tags=["case actions"])
 
 
 def _case_after(user: User, case_id: Any, case: ReturnCase) -> CaseDetail:
-    return case_detail(load_case(user, case.pk), user)
+    """The case as the user may see it after the step. A step that takes the case out of
+    their view (a hand-over returned: ADR 0016) answers with what they may still see of it:
+    its number, stage and version, and no history."""
+    try:
+        return case_detail(load_case(user, case.pk), user)
+    except NotVisible:
+        return case_detail(case, user)
 
 
 # The body of each action endpoint; its fields are the action function's arguments.

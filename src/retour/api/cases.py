@@ -59,9 +59,11 @@ def list_cases(
     "/cases/{case_id}", response=responses(200, CaseDetail, [404, 422]), operation_id="get_case"
 )
 def get_case(request: HttpRequest, case_id: UUID, reason: ReadReason = "") -> CaseDetail:
-    """The case with its person, decisions, deadlines, open tasks, hand-overs and history."""
+    """The case with its person, decisions, deadlines, open tasks, hand-overs and history.
+    Health-related vulnerabilities are listed only when the request gives its reason (the
+    `X-Retour-Reason` header, kept in the access log) and the role needs them."""
     user = caller(request)
-    detail = case_detail(load_case(user, case_id), user)
+    detail = case_detail(load_case(user, case_id), user, health_reason=reason)
     shown = {detail.person.id} | {
         p.id for link in detail.person.family_links for p in (link.person, link.relative)
     }

@@ -72,9 +72,9 @@ class FamilyLinkIn(Schema):
     )
 
 
-def _created(request: HttpRequest, person_id: UUID) -> Status[PersonDetail]:
+def _created(request: HttpRequest, person_id: UUID, reason: str = "") -> Status[PersonDetail]:
     user = caller(request)
-    return Status(201, person_detail(load_person(user, person_id), user))
+    return Status(201, person_detail(load_person(user, person_id), user, health_reason=reason))
 
 
 @router.post(
@@ -94,9 +94,11 @@ def register_person(request: HttpRequest, body: NewPersonIn) -> Status[PersonDet
     operation_id="get_person",
 )
 def get_person(request: HttpRequest, person_id: UUID, reason: ReadReason = "") -> PersonDetail:
-    """The person with names, nationalities, vulnerabilities, family ties and cases."""
+    """The person with names, nationalities, vulnerabilities, family ties and cases; the
+    health-related vulnerabilities only when the request gives its reason (the
+    `X-Retour-Reason` header, kept in the access log) and the role needs them."""
     user = caller(request)
-    detail = person_detail(load_person(user, person_id), user)
+    detail = person_detail(load_person(user, person_id), user, health_reason=reason)
     shown = {detail.id} | {
         p.id for link in detail.family_links for p in (link.person, link.relative)
     }
@@ -118,7 +120,8 @@ def record_vulnerability(
         caller(request), person_id, kind=body.kind, noted_on=body.noted_on,
         reason=body.reason, channel=CHANNEL,
     )
-    return _created(request, person_id)
+    # The reason for recording it is the reason for reading it back.
+    return _created(request, person_id, body.reason)
 
 
 @router.post(

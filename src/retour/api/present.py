@@ -17,14 +17,17 @@ from retour.api import schemas as s
 from retour.cases import timers
 from retour.cases.models import CaseEvent, Decision, Handover, ReturnCase, Task, Timer
 from retour.cases.procedure import allowed_actions
+from retour.cases.reach import acting_refusal
 from retour.cases.tasks import label as task_label
 from retour.display import user_name
 from retour.errors import NotVisible
 from retour.people.display import PERSON_PARTS, citizenship, display_name
 from retour.people.family import visible_family_links
+from retour.people.health import HEALTH_KINDS, may_see_health
 from retour.people.models import Person
 from retour.seam import actions, events
 from retour.seam.actions import Action
+from retour.seam.events import withheld_from
 
 
 def action_url_name(action: Action) -> str:
@@ -55,12 +58,15 @@ def _family_links(person: Person, user: User) -> list[s.FamilyLinkOut]:
     ]
 
 
-def person_summary(person: Person, user: User) -> s.PersonSummary:
-    return s.PersonSummary(**_summary_fields(person, user))
+def person_summary(person: Person, user: User, health_reason: str = "") -> s.PersonSummary:
+    return s.PersonSummary(**_summary_fields(person, user, health_reason))
 
 
-def _summary_fields(person: Person, user: User) -> dict[str, Any]:
+def _summary_fields(person: Person, user: User, health_reason: str = "") -> dict[str, Any]:
+    """The person's particulars; health-related vulnerabilities only for a role that needs
+    them and when the request says why (its reason, kept in the access log: ADR 0016)."""
     names = list(person.names.all())
+    health = bool(health_reason) and may_see_health(user)
     return {
         "id": person.pk,
         "name": display_name(names),
@@ -78,6 +84,7 @@ def _summary_fields(person: Person, user: User) -> dict[str, Any]:
         "vulnerabilities": [
             s.VulnerabilityOut(kind=v.kind, noted_on=v.noted_on, ended_on=v.ended_on)
             for v in person.vulnerabilities.all()
+            if health or v.kind not in HEALTH_KINDS
         ],
         "family_links": _family_links(person, user),
     }
@@ -95,10 +102,10 @@ def load_person(user: User, person_id: Any) -> Person:
         raise NotVisible("person not found") from None
 
 
-def person_detail(person: Person, user: User) -> s.PersonDetail:
+def person_detail(person: Person, user: User, health_reason: str = "") -> s.PersonDetail:
     cases = ReturnCase.objects.visible_to(user).filter(person=person).order_by("opened_at")
     return s.PersonDetail(
-        **_summary_fields(person, user),
+        **_summary_fields(person, user, health_reason),
         member_state=person.member_state_id,
         registered_by=_authority(person.registered_by),
         place_of_birth=person.place_of_birth,
@@ -159,14 +166,15 @@ def _event(e: CaseEvent) -> s.EventOut:
     )
 
 
-def case_detail(case: ReturnCase, user: User) -> s.CaseDetail:
+def case_detail(case: ReturnCase, user: User, health_reason: str = "") -> s.CaseDetail:
     """The case as one document: the person, the decisions, deadlines, open tasks,
     hand-overs and history, and the actions this user may take on it now."""
     decisions = Decision.objects.visible_to(user).filter(case=case)
     deadlines = Timer.objects.visible_to(user).filter(case=case, subject=timers.CASE)
     tasks = Task.objects.visible_to(user).filter(case=case, status=Task.Status.OPEN)
     handovers = Handover.objects.visible_to(user).filter(case=case)
-    events = CaseEvent.objects.visible_to(user).filter(case=case)
+    events = CaseEvent.objects.visible_to(user).filter(case=case).exclude(
+        type__in=withheld_from(user))  # special categories the role does not need
     officer = case.assigned_officer
     return s.CaseDetail(
         id=case.pk, number=case.number, stage=case.stage, outcome=case.outcome,
@@ -179,7 +187,7 @@ def case_detail(case: ReturnCase, user: User) -> s.CaseDetail:
         voluntary_departure_ends_on=case.voluntary_departure_ends_on,
         removal_planned_on=case.removal_planned_on, opened_at=case.opened_at,
         closed_at=case.closed_at, updated_at=case.updated_at, version=case.version,
-        person=person_summary(case.person, user),
+        person=person_summary(case.person, user, health_reason),
         decisions=[_decision(d) for d in decisions.select_related("issuing_authority")],
         deadlines=[_deadline(d) for d in deadlines],
         open_tasks=[s.TaskOut(**task_fields(t)) for t in tasks.select_related("authority")],
@@ -201,6 +209,7 @@ def case_detail(case: ReturnCase, user: User) -> s.CaseDetail:
                 ),
             )
             for t in allowed_actions(case, user.capabilities)
+            if acting_refusal(user, case, t.action) is None
         ],
     )
 

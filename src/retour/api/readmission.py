@@ -287,7 +287,7 @@ BODIES: dict[str, type[Schema]] = {
 
 
 @router.get("/readmission-requests/{request_id}/export",
-            response=responses(200, dict[str, Any], [404, 409, 422]),
+            response=responses(200, dict[str, Any], [403, 404, 409, 422]),
             operation_id="export_readmission_request")
 def export_readmission_request(
     request: HttpRequest, request_id: RowId, reason: ReadReason = "",
@@ -295,7 +295,8 @@ def export_readmission_request(
     """The submitted request as a `retour-readmission/1` application (JSON Schema in
     `retour/readmission/data/exchange-schema-1.json`, described in `docs/rcms-exchange.md`):
     the person's particulars and the evidence list, for an RCMS-style exchange. The export is
-    kept in the access log."""
+    kept in the access log. Only the roles that prepare the application export it (case
+    officer, supervisor, identification officer); any other role is answered 403."""
     refuse_unless_recently_confirmed(request)
     user = caller(request)
     found = exchange.load_request(user, pk=request_id)

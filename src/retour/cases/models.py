@@ -13,7 +13,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from retour.accounts.scoping import personal_data_member_state
 from retour.cases.stages import Stage
 
 
@@ -38,27 +37,34 @@ class Outcome(models.TextChoices):
 
 
 class CaseScopedQuerySet(models.QuerySet[Any]):
-    """Scoping for rows that belong to a case: visible when their case is."""
+    """Scoping for rows that belong to a case: visible when their case is (the access policy,
+    ``retour.accounts.scoping``, as ``retour.cases.reach`` queries it)."""
 
-    case_path = "case__member_state_id"
+    case_prefix = "case__"
 
     def visible_to(self, user: Any) -> models.QuerySet[Any]:
-        member_state = personal_data_member_state(user)
-        if member_state is None:
+        # Imported here: the reaches query this module's models.
+        from retour.cases import reach
+
+        condition = reach.visible(user)
+        if condition is None:
             return self.none()
-        return self.filter(**{self.case_path: member_state})
+        if not self.case_prefix:
+            return self.filter(condition)
+        return self.filter(**{f"{self.case_prefix}in": ReturnCase.objects.filter(condition)})
 
     def is_visible_to(self, obj: Any, user: Any) -> bool:
         """``visible_to``'s rule for an object already in memory."""
-        member_state = personal_data_member_state(user)
-        value = obj
-        for part in self.case_path.split("__"):
-            value = getattr(value, part)
-        return member_state is not None and value == member_state
+        from retour.cases import reach
+
+        case = obj
+        for part in self.case_prefix.split("__")[:-1]:
+            case = getattr(case, part)
+        return reach.sees(case, user)
 
 
 class ReturnCaseQuerySet(CaseScopedQuerySet):
-    case_path = "member_state_id"
+    case_prefix = ""
 
 
 class ReturnCase(models.Model):

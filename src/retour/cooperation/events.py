@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour import display
+from retour.accounts.scoping import Special
 from retour.cases.events import CaseChanges
 from retour.cooperation.models import NonCooperation
 from retour.seam.events import declare
@@ -38,4 +39,4 @@ class NonCooperationRecorded(CaseChanges):
 
 
 declare("record_non_cooperation", NonCooperationRecorded,
-        label=gettext_lazy("Record non-cooperation"))
+        label=gettext_lazy("Record non-cooperation"), special=Special.NON_COOPERATION)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from retour import display
+from retour.accounts.scoping import Special
 from retour.cooperation.models import NonCooperation
 from retour.seam.panels import case_panel
 
@@ -21,7 +22,7 @@ class ActRow:
     recorded_at: datetime
 
 
-@case_panel("non_cooperation", "cooperation/case_panel.html")
+@case_panel("non_cooperation", "cooperation/case_panel.html", special=Special.NON_COOPERATION)
 def acts(user: Any, case: Any, today: date) -> dict[str, Any] | None:
     found = NonCooperation.objects.visible_to(user).filter(case=case)
     rows = [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retour import display
+from retour.accounts.scoping import Special
 from retour.cases.events import CaseChanges
 from retour.detention.models import DetentionPeriod
 from retour.seam.events import PERSONAL, declare
@@ -47,5 +48,7 @@ class DetentionStep(CaseChanges):
     detention: Annotated[PeriodValues, Shown(gettext_lazy("Detention"))]
 
 
-declare("order_detention", DetentionStep, label=gettext_lazy("Order detention"))
-declare("end_detention", DetentionStep, label=gettext_lazy("End detention"))
+declare("order_detention", DetentionStep, label=gettext_lazy("Order detention"),
+        special=Special.DETENTION)
+declare("end_detention", DetentionStep, label=gettext_lazy("End detention"),
+        special=Special.DETENTION)

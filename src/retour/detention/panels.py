@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from retour import display
+from retour.accounts.scoping import Special
 from retour.detention.limits import DetentionLimits, detention_limits
 from retour.detention.models import DetentionPeriod
 from retour.seam.panels import case_panel
@@ -26,7 +27,7 @@ class PeriodRow:
     limits: DetentionLimits | None  # only while open: when the maximum is reached
 
 
-@case_panel("detention", "detention/case_panel.html")
+@case_panel("detention", "detention/case_panel.html", special=Special.DETENTION)
 def periods(user: Any, case: Any, today: date) -> dict[str, Any] | None:
     """The case's detention periods, the open one with the days its maximum is reached by
     the legal parameters in force when it was ordered (Art. 15(5)-(6))."""

@@ -25,10 +25,12 @@ from typing import Any
 
 import jsonschema_rs
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from retour import clock
+from retour.accounts.roles import Capability
 from retour.audit.log import record_access
-from retour.errors import InvalidInput, NotVisible, TransitionRefused
+from retour.errors import InvalidInput, NotVisible, PermissionRefused, TransitionRefused
 from retour.identification.models import IdentityDocument, IdentityEvidence
 from retour.people.models import Person
 from retour.readmission import actions
@@ -195,7 +197,13 @@ def export_application(
     user: Any, request: ReadmissionRequest, *, reason: str = "", channel: str = "",
 ) -> dict[str, Any]:
     """The application of a submitted request, for the requested state; the export of the
-    person's data is kept in the access log (GDPR Art. 5(2))."""
+    person's data is kept in the access log (GDPR Art. 5(2)). Only the roles that prepare an
+    application export it (``retour.accounts.roles``)."""
+    if not user.can(Capability.EXPORT_READMISSION_APPLICATION):
+        raise PermissionRefused(
+            _("your role does not allow: export a readmission application; the officers who "
+              "prepare the request send it")
+        )
     if request.status == ReadmissionRequest.Status.DRAFT:
         raise TransitionRefused(
             f"request {request.reference} is a draft: submit it first (the evidence is "

@@ -16,6 +16,8 @@ from typing import Any
 from django.utils import translation
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from retour.accounts.scoping import Special, special_categories
+
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -41,6 +43,9 @@ class EventType:
     # upcasters[v] turns a payload of version v into one of version v + 1.
     upcasters: Mapping[int, Upcaster] = field(default_factory=dict)
     description: str = ""
+    # The special category the event tells of (detention, non-cooperation): only the roles
+    # that need it see the event (``retour.accounts.scoping.SPECIAL_CATEGORIES``).
+    special: Special | None = None
 
     @property
     def owner(self) -> str:
@@ -121,6 +126,7 @@ _TYPES: dict[str, EventType] = {}
 def declare(
     name: str, payload: type[Payload], *, label: Any, version: int = 1,
     upcasters: Mapping[int, Upcaster] | None = None, description: str = "",
+    special: Special | None = None,
 ) -> EventType:
     """Declare the event type ``name``; a name belongs to one declaration only."""
     upcasters = dict(upcasters or {})
@@ -129,7 +135,7 @@ def declare(
         raise ValueError(f"event {name} v{version}: no upcaster from version {missing}")
     if name in _TYPES:
         raise ValueError(f"event type {name} is declared twice")
-    event_type = EventType(name, payload, label, version, upcasters, description)
+    event_type = EventType(name, payload, label, version, upcasters, description, special)
     _TYPES[name] = event_type
     return event_type
 
@@ -139,6 +145,13 @@ def get(name: str) -> EventType:
         return _TYPES[name]
     except KeyError:
         raise KeyError(f"no event type {name!r} is declared") from None
+
+
+def withheld_from(user: Any) -> frozenset[str]:
+    """The event types of special categories ``user``'s roles do not need (ADR 0016)."""
+    needed = special_categories(user)
+    return frozenset(t.name for t in _TYPES.values()
+                     if t.special is not None and t.special not in needed)
 
 
 def declared() -> list[EventType]:

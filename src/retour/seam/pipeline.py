@@ -12,6 +12,8 @@ through ``take``, which does, in one transaction (``bulk.atomic_action``)::
     check the capability of the user's roles               PermissionRefused
     load the subject through the user's scope, for update  NotVisible
       (a subject may load first: a case outside the scope is a 404 whatever the role)
+    check the user may act on it (a subject may say: only  PermissionRefused
+      a case's responsible authority records its steps)
     check the expected version                             StaleVersion
     check the row's guards (a subject may say more:        TransitionRefused
       the case's stage and the procedure table)
@@ -113,6 +115,9 @@ class Subject:
     # action in its transaction (a case's reactions); each None: the default below.
     refusal: Callable[[Any, Any], str | None] | None = None
     stale: Callable[[Any, int], None] | None = None
+    # Why a user who sees the record may still not take the action on it (a case: only its
+    # responsible authority acts, ``retour.accounts.scoping``), or None.
+    acts: Callable[[Any, Any, str], str | None] | None = None
     log: Callable[..., Any] | None = None
     after: Callable[[Any, Any, Any, str], None] | None = None
 
@@ -254,6 +259,10 @@ def take(
             )
         if record is None and key is not None:
             record = on.loaded(user, key)
+        if record is not None and user is not None and on.acts is not None:
+            not_yours = on.acts(user, record, step.action)
+            if not_yours:
+                raise PermissionRefused(not_yours)
         if record is not None:
             _check_version(on, record, expected_version)
         elif expected_version is not None:

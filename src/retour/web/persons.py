@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from retour import display
+from retour import clock, display
 from retour.cases.models import ReturnCase
 from retour.cases.stages import OPEN_STAGES
 from retour.people.display import display_name
 from retour.people.family import visible_family_links
+from retour.people.health import HEALTH_KINDS, may_see_health
 from retour.people.models import FamilyLink, Nationality, Person, PersonName, Sex, Vulnerability
 
 # A family link reads from the person who holds it ("parent of", its ``FamilyLink.Relation``)
@@ -70,6 +72,9 @@ class ShownPerson:
     country_of_birth: str
     vulnerabilities: list[tuple[str, date]]
     relatives: list[Relative]
+    # Health-related vulnerabilities are recorded but not shown: the user's role may see them
+    # once they say why (``retour.people.health``).
+    health_withheld: bool = False
 
     @property
     def shown_person_ids(self) -> list[uuid.UUID]:
@@ -113,8 +118,14 @@ def _relatives(person: Person, user: Any) -> list[Relative]:
     ]
 
 
-def shown_person(person: Person, user: Any) -> ShownPerson:
+def shown_person(person: Person, user: Any, *, health_reason: str = "") -> ShownPerson:
+    """The person as ``user`` may see them: health-related vulnerabilities only for a role
+    that needs them and with the reason the user gave (else withheld, or left out for a role
+    that never needs them)."""
     names = list(person.names.all())
+    current = [v for v in person.vulnerabilities.all() if v.ended_on is None]
+    health = may_see_health(user)
+    shows_health = health and bool(health_reason)
     return ShownPerson(
         id=person.pk,
         name=display_name(names),
@@ -134,10 +145,12 @@ def shown_person(person: Person, user: Any) -> ShownPerson:
         country_of_birth=display.country_name(person.country_of_birth),
         vulnerabilities=[
             (display.label(Vulnerability.Kind, v.kind), v.noted_on)
-            for v in person.vulnerabilities.all()
-            if v.ended_on is None
+            for v in current
+            if shows_health or v.kind not in HEALTH_KINDS
         ],
         relatives=_relatives(person, user),
+        health_withheld=health and not shows_health
+        and any(v.kind in HEALTH_KINDS for v in current),
     )
 
 
@@ -146,3 +159,25 @@ def persons_shown(user: Any) -> QuerySet[Person]:
     return Person.objects.visible_to(user).select_related("country_of_birth").prefetch_related(
         "names", "nationalities__country", "vulnerabilities"
     )
+
+
+_HEALTH_REASONS = "retour.health_reasons"  # the session's key
+# How long a reason for health details holds for the case it was given for.
+HEALTH_REASON_HOLDS = timedelta(minutes=15)
+
+
+def keep_health_reason(request: HttpRequest, case_id: Any, reason: str) -> None:
+    """Keep the user's reason for the health details of a case's person, for a short time."""
+    reasons = request.session.get(_HEALTH_REASONS, {})
+    reasons[str(case_id)] = {
+        "reason": reason, "until": (clock.now() + HEALTH_REASON_HOLDS).isoformat(),
+    }
+    request.session[_HEALTH_REASONS] = reasons
+
+
+def given_health_reason(request: HttpRequest, case_id: Any) -> str:
+    """The reason the user gave for this case's health details while it holds, else ''."""
+    kept = request.session.get(_HEALTH_REASONS, {}).get(str(case_id))
+    if not kept or datetime.fromisoformat(kept["until"]) <= clock.now():
+        return ""
+    return str(kept["reason"])

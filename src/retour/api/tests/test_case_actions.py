@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from retour.api.case_actions import BODIES
-from retour.api.tests.conftest import body_of
+from retour.api.tests.conftest import TODAY, body_of
 from retour.api.tests.scenarios import (
     SCENARIOS,
     YESTERDAY,
@@ -24,7 +24,7 @@ from retour.cases.procedure import transitions
 from retour.people.models import Person
 from retour.seam import actions as seam_actions
 from retour.testing.actions import actions
-from retour.testing.factories import person_for
+from retour.testing.factories import case_in_forced_return, person_for
 
 ACTIONS = sorted(BODIES)
 
@@ -86,9 +86,13 @@ def test_action_happy_path(action, personas, api_client):
     assert detail["id"] == str(case.pk)
     assert detail["stage"] == scenario.stage_after
     assert detail["version"] == case.version + 1
-    last = detail["events"][-1]
-    assert last["action"] == action
-    assert last["actor"] == personas[scenario.actor].get_full_name()
+    if action == "return_handover":
+        # the returning authority no longer sees the case, its history included (ADR 0016)
+        assert detail["events"] == []
+    else:
+        last = detail["events"][-1]
+        assert last["action"] == action
+        assert last["actor"] == personas[scenario.actor].get_full_name()
     written = AccessLogEntry.objects.order_by("-sequence").first()
     assert written is not None
     assert (written.operation, written.channel, written.object_ids) == (
@@ -306,3 +310,26 @@ def test_detail_after_an_action_lists_what_the_user_may_do_next(personas, api_cl
     assert "schedule_removal" not in allowed
     paths = {a["action"]: a["path"] for a in body_of(response)["allowed_actions"]}
     assert paths["issue_entry_ban"] == action_url(case.pk, "issue_entry_ban")
+
+
+def test_a_step_on_a_case_not_yet_accepted_is_forbidden_with_the_reason(
+    anna, pieter, api_client
+):
+    """Only the responsible authority acts (ADR 0016): the police, to whom the case is being
+    handed over, read it but record no step until they accept; the API says why."""
+    case = case_in_forced_return(anna, decided_on=TODAY)
+    actions.send_handover(anna, case.pk, to_authority="nl-avim", note="you escort")
+    client = api_client(pieter)
+    detail = body_of(client.get(f"/api/v1/cases/{case.pk}"))
+    assert {a["action"] for a in detail["allowed_actions"]} == {
+        "accept_handover", "return_handover"}  # answering the hand-over is all they may do
+    before = writes()
+    refused = client.post(action_url(case.pk, "schedule_removal"),
+                          {"planned_on": "2026-03-20"}, content_type="application/json")
+    assert refused.status_code == 403
+    assert "accept the hand-over before recording steps" in body_of(refused)["detail"]
+    assert writes() == before
+    actions.accept_handover(pieter, case.pk, reason="we escort")
+    done = client.post(action_url(case.pk, "schedule_removal"),
+                       {"planned_on": "2026-03-20"}, content_type="application/json")
+    assert done.status_code == 200, done.content

@@ -50,8 +50,10 @@ def dutch_cases(anna, pieter, sanne):
     return {key: case.number for key, case in made.items()}
 
 
-def test_list_is_newest_first_with_a_total(dutch_cases, anna, api_client):
-    response = api_client(anna).get("/api/v1/cases", {"limit": 2, "offset": 1})
+# The auditor reads every case of the member state; a case officer only their authority's
+# (the arabic case went to the police: ADR 0016).
+def test_list_is_newest_first_with_a_total(dutch_cases, ruud, api_client):
+    response = api_client(ruud).get("/api/v1/cases", {"limit": 2, "offset": 1})
     page = body_of(response)
     assert (page["count"], page["limit"], page["offset"]) == (6, 2, 1)
     assert numbers(response) == [dutch_cases["year_only"], dutch_cases["minor"]]
@@ -85,8 +87,8 @@ def test_list_is_newest_first_with_a_total(dutch_cases, anna, api_client):
         ({"stage": "registered", "origin": "irregular_stay_detected", "overdue": "false"}, []),
     ],
 )
-def test_filters(params, expected, dutch_cases, anna, api_client):
-    found = numbers(api_client(anna).get("/api/v1/cases", params))
+def test_filters(params, expected, dutch_cases, ruud, api_client):
+    found = numbers(api_client(ruud).get("/api/v1/cases", params))
     assert sorted(found) == sorted(dutch_cases[key] for key in expected)
 
 
@@ -110,8 +112,8 @@ def test_search_by_case_number(dutch_cases, anna, api_client):
         ("number", ["late", "muller", "arabic", "minor", "year_only", "voluntary"]),
     ],
 )
-def test_sorting(sort, order, dutch_cases, anna, api_client):
-    found = numbers(api_client(anna).get("/api/v1/cases", {"sort": sort}))
+def test_sorting(sort, order, dutch_cases, ruud, api_client):
+    found = numbers(api_client(ruud).get("/api/v1/cases", {"sort": sort}))
     assert found == [dutch_cases[key] for key in order]
 
 
@@ -275,3 +277,8 @@ def test_case_id_that_is_no_uuid_is_422(anna, api_client):
     response = api_client(anna).get("/api/v1/cases/NL-2026-000001")
     assert response.status_code == 422
     assert [p["field"] for p in body_of(response)["detail"]] == ["case_id"]
+
+
+def test_a_case_officer_lists_only_the_cases_of_their_authority(dutch_cases, anna, api_client):
+    found = numbers(api_client(anna).get("/api/v1/cases"))
+    assert dutch_cases["arabic"] not in found and len(found) == 5

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from conftest import make_user
 from retour.api.readmission import BODIES, DRAFT_BODY
 from retour.api.tests.conftest import TODAY, body_of
 from retour.audit.models import AccessLogEntry
 from retour.cases.models import CaseEvent, Timer
+from retour.counselling.actions import refer_to_reintegration
 from retour.readmission import actions as ra
 from retour.readmission.models import SUBJECT, ReadmissionRequest, ReadmissionTimer
 from retour.readmission.procedure import STEPS, taken_on_a_request
@@ -199,3 +201,29 @@ def test_a_request_withdrawn_as_a_draft_cannot_be_exported(anna, api_client):
     answer = api_client(anna).get(f"{BASE}/{draft.pk}/export")
     assert answer.status_code == 409
     assert "withdrawn before it was submitted" in body_of(answer)["detail"]
+
+
+@pytest.mark.parametrize("role", ["return_counsellor", "auditor", "operations_planner"])
+def test_only_the_roles_that_prepare_an_application_export_it(anna, lucas, api_client, role):
+    """Counsellors, auditors and planners read a request whose case they see, but the
+    application, the person's particulars for a third country, is sent out only by those
+    who prepare it (ADR 0016)."""
+    preparer = lucas if role == "return_counsellor" else anna
+    request = _submitted(preparer)
+    refer_to_reintegration(preparer, request.case_id, referred_on=TODAY, programme="AVRR")
+    authority = "be-fedasil" if role == "return_counsellor" else "nl-dtv"
+    reader = make_user("reader", "Robin", "Reader", authority, (role,))
+    client = api_client(reader)
+    assert client.get(f"{BASE}/{request.pk}").status_code == 200
+    refused = client.get(f"{BASE}/{request.pk}/export")
+    assert refused.status_code == 403
+    assert "export a readmission application" in body_of(refused)["detail"]
+    assert not AccessLogEntry.objects.filter(operation="export").exists()
+
+
+@pytest.mark.parametrize("persona", ["sanne", "identification_officer"])
+def test_supervisors_and_identification_officers_export(anna, sanne, api_client, persona):
+    request = _submitted(anna)
+    user = sanne if persona == "sanne" else make_user(
+        "ida", "Ida", "Ident", "nl-dtv", ("identification_officer",))
+    assert api_client(user).get(f"{BASE}/{request.pk}/export").status_code == 200

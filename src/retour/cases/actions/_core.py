@@ -19,6 +19,7 @@ from retour.cases import tasks
 from retour.cases.models import CaseEvent, CaseMilestones, ReturnCase, Task
 from retour.cases.procedure import Transition, refusal
 from retour.cases.procedure import transition as transition_of
+from retour.cases.reach import acting_refusal
 from retour.cases.stages import OPEN_STAGES
 from retour.errors import (
     InvalidInput,
@@ -252,6 +253,7 @@ def _after(event: CaseEvent, case: ReturnCase, user: Any, channel: str) -> None:
 
 # The case as a subject of the one write path (``retour.seam.pipeline``): read through the
 # user's scope before anything else (another member state's case is a 404 whatever the role),
+# acted on only by its responsible authority (``retour.cases.reach``),
 # refused by the procedure table, its events kept in its own log with its projections.
 CASE = pipeline.subject(
     "case", ReturnCase,
@@ -261,6 +263,7 @@ CASE = pipeline.subject(
     version_field="version",
     load=lambda user, key: load_case(user, key, for_update=True),
     scope_first=True,
+    acts=acting_refusal,
     refusal=refusal,
     stale=_check_version,
     log=_log,

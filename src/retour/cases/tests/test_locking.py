@@ -12,16 +12,16 @@ from retour.cases.tests import support as s
 from retour.errors import StaleVersion
 
 
-def test_a_stale_version_is_refused_naming_who_changed_the_case(anna, pieter, today):
+def test_a_stale_version_is_refused_naming_who_changed_the_case(anna, sanne, today):
     case = s.registered(anna)
     seen = case.version
     actions.record_end_of_legal_stay(
-        pieter, case.pk, decided_on=today, expected_version=seen
+        sanne, case.pk, decided_on=today, expected_version=seen
     )
     with s.writes_nothing(case.pk), pytest.raises(StaleVersion) as refusal:
         actions.record_end_of_legal_stay(anna, case.pk, decided_on=today, expected_version=seen)
     message = str(refusal.value)
-    assert "Pieter Bakker" in message
+    assert "Sanne Jansen" in message
     assert "record_end_of_legal_stay" in message
     assert f"you had version {seen}, it is now version {seen + 1}" in message
     assert case.number in message

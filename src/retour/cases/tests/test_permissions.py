@@ -13,6 +13,7 @@ from retour.cases.models import CaseEvent, Decision, ReturnCase
 from retour.cases.procedure import transitions
 from retour.cases.stages import Stage
 from retour.cases.tests import support as s
+from retour.counselling.actions import refer_to_reintegration
 from retour.errors import InvalidInput, NotVisible, PermissionRefused
 from retour.testing.factories import person_for
 
@@ -21,12 +22,14 @@ USER_ACTIONS = [t.action for t in transitions() if t.capability is not None]
 
 def test_return_counsellor_records_departure_but_cannot_decide(lucas, lotte, today):
     case = s.voluntary_departure(lucas)
+    # the case is referred to reintegration: return counselling's work (ADR 0016)
+    refer_to_reintegration(lucas, case.pk, referred_on=today, programme="Fedasil AVRR")
     with s.writes_nothing(case.pk), pytest.raises(
         PermissionRefused, match="issue return decision"
     ):
         actions.issue_return_decision(lotte, case.pk, decided_on=today, voluntary_departure_days=7)
     other = s.legal_stay_ended(lucas, arabic_script=True)
-    with s.writes_nothing(other.pk), pytest.raises(PermissionRefused, match="return decision"):
+    with s.writes_nothing(other.pk), pytest.raises(NotVisible):  # not referred to counselling
         actions.issue_return_decision(
             lotte, other.pk, decided_on=today, voluntary_departure_days=30
         )
@@ -117,9 +120,37 @@ def test_cases_are_assigned_only_to_officers_who_can_work_them(
         actions.assign_case(sanne, case.pk, officer_username=officer)
 
 
-def test_police_officer_of_the_same_member_state_may_act_on_the_case(anna, pieter, today):
-    """Capabilities, not the responsible authority, decide who may record the procedure's
-    steps; only hand-overs are reserved to the responsible authority."""
+def test_only_the_responsible_authority_records_steps_even_while_handing_over(
+    anna, pieter, today
+):
+    """The tester's find: a police officer recorded a step on a case the return service still
+    held while its hand-over to the police waited for acceptance. The receiver sees the case
+    (to decide on it) but records nothing until it accepts; then the case is theirs."""
     case = s.forced_return_preparation(anna)
+    actions.send_handover(anna, case.pk, to_authority="nl-avim", note="you escort")
+    with s.writes_nothing(case.pk), pytest.raises(
+        PermissionRefused, match=r"still with .*: accept the hand-over"
+    ):
+        actions.schedule_removal(pieter, case.pk, planned_on=today + timedelta(days=3))
+    actions.accept_handover(pieter, case.pk, reason="we escort")
     case = actions.schedule_removal(pieter, case.pk, planned_on=today + timedelta(days=3))
+    assert case.stage == Stage.REMOVAL_SCHEDULED
+    # the return service handed it over: it no longer sees the case, let alone acts on it
+    with s.writes_nothing(case.pk), pytest.raises(NotVisible):
+        actions.cancel_removal(anna, case.pk, reason="flight cancelled")
+
+
+def test_an_officer_of_another_authority_does_not_see_the_case(anna, pieter, today):
+    case = s.forced_return_preparation(anna)
+    assert not ReturnCase.objects.visible_to(pieter).filter(pk=case.pk).exists()
+    with s.writes_nothing(case.pk), pytest.raises(NotVisible):
+        actions.schedule_removal(pieter, case.pk, planned_on=today + timedelta(days=3))
+
+
+def test_every_officer_of_the_responsible_authority_acts_not_only_the_assigned_one(
+    anna, sanne, today
+):
+    case = s.forced_return_preparation(anna)
+    actions.assign_case(sanne, case.pk, officer_username="sanne")
+    case = actions.schedule_removal(anna, case.pk, planned_on=today + timedelta(days=3))
     assert case.stage == Stage.REMOVAL_SCHEDULED

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
@@ -41,10 +42,12 @@ from retour.cases.procedure import (
     transition,
     transitions,
 )
+from retour.cases.reach import acting_refusal
 from retour.cases.stages import Stage
 from retour.cases.tasks import label as task_label
 from retour.identification.models import IdentityDocument
 from retour.seam import actions as seam_actions
+from retour.seam import events as seam_events
 from retour.seam.panels import case_panels
 from retour.web.cases.timeline import shown_events
 from retour.web.persons import ShownPerson
@@ -183,6 +186,8 @@ def refusal_for(
     """Why ``user`` cannot take ``transition`` on ``case`` now, or None."""
     if transition.capability is None or not user.can(transition.capability):
         return _("Your role does not allow this action.")
+    if not_yours := acting_refusal(user, case, transition.action):
+        return f"{capfirst(not_yours)}."
     if case.stage not in transition.sources:
         return _("“%(action)s” is not possible in the stage “%(stage)s”.") % {
             "action": seam_actions.get(transition.action).words,
@@ -217,7 +222,10 @@ class NextSteps:
 def next_steps(user: Any, case: ReturnCase, pending: Handover | None) -> NextSteps:
     """The actions this user may take now (hand-over answers are offered with the hand-over
     itself), those the stage would allow but a legal condition holds back, and those that do
-    not apply to this person."""
+    not apply to this person. A user who may not act on the case at all (another authority's,
+    or a hand-over to theirs not yet accepted) is offered none."""
+    if acting_refusal(user, case, ""):
+        return NextSteps([], [], [])
     steps = [
         Step(seam_actions.get(t.action).words, action_url(case, t.action))
         for t in allowed_actions(case, user.capabilities)
@@ -322,7 +330,7 @@ def _panels(user: Any, case: ReturnCase, today: date) -> list[str]:
     """The sections other apps add to the case page (``retour.seam.panels``), rendered, in
     their order; a panel with nothing to show is left out."""
     shown: list[str] = []
-    for panel in case_panels():
+    for panel in case_panels(user):
         rows = panel.rows(user, case, today)
         if rows:
             shown.append(render_to_string(panel.template, rows))
@@ -333,7 +341,9 @@ def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, 
     """Everything the case page shows, for ``case`` as ``user`` may see it."""
     today = clock.today()
     pending = pending_handover(case)
-    events = CaseEvent.objects.visible_to(user).filter(case=case)
+    # Events of a special category the user's role does not need are left out (ADR 0016).
+    events = CaseEvent.objects.visible_to(user).filter(case=case).exclude(
+        type__in=seam_events.withheld_from(user))
     return {
         "case": case,
         "person": person,

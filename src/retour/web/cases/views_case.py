@@ -35,7 +35,7 @@ from retour.web.cases.case_page import action_url, case_context, pending_handove
 from retour.web.cases.timeline import ShownEvent, shown_events
 from retour.web.form_support import apply_refusal, signed_in
 from retour.web.forms_actions import CHANNEL, FORMS, CaseActionForm
-from retour.web.persons import ShownPerson, persons_shown, shown_person
+from retour.web.persons import ShownPerson, given_health_reason, persons_shown, shown_person
 from retour.web.readmission.request_page import case_readmission
 
 # The forms the case page itself shows, with the prefix that keeps their ids apart.
@@ -49,14 +49,15 @@ def visible_case(user: Any, case_id: Any) -> ReturnCase:
         raise Http404 from None
 
 
-def _person(case: ReturnCase, user: Any) -> ShownPerson:
-    return shown_person(persons_shown(user).get(pk=case.person_id), user)
+def _person(case: ReturnCase, user: Any, health_reason: str = "") -> ShownPerson:
+    return shown_person(persons_shown(user).get(pk=case.person_id), user,
+                        health_reason=health_reason)
 
 
-def _record_read(user: Any, case: ReturnCase, person: ShownPerson) -> None:
+def _record_read(user: Any, case: ReturnCase, person: ShownPerson, reason: str = "") -> None:
     record_access(
         user, "read", "return_case", [case.pk], person_ids=person.shown_person_ids,
-        channel=CHANNEL,
+        reason=reason, channel=CHANNEL,
     )
 
 
@@ -75,7 +76,9 @@ def case_crumbs(case: ReturnCase, *more: tuple[str, str | None]) -> list[tuple[s
 def case_page(request: HttpRequest, case_id: Any) -> HttpResponse:
     user = signed_in(request)
     case = visible_case(user, case_id)
-    person = _person(case, user)
+    # Health details the user gave a reason for: the page's read carries it (ADR 0016).
+    health_reason = given_health_reason(request, case.pk)
+    person = _person(case, user, health_reason)
     context = case_context(case, person, user) | case_readmission(user, case)
     if context["answers_handover"]:
         initial = {"expected_version": case.version}
@@ -85,7 +88,7 @@ def case_page(request: HttpRequest, case_id: Any) -> HttpResponse:
         context["return_form"] = FORMS["return_handover"](
             initial=initial, case=case, prefix=CASE_PAGE_PREFIXES["return_handover"]
         )
-    _record_read(user, case, person)
+    _record_read(user, case, person, health_reason)
     # The documents are the person's, not the case's: an entry of their own names each one
     # read, as the API's list of documents writes it.
     if context["documents"]:
@@ -149,6 +152,9 @@ def case_action(request: HttpRequest, case_id: Any, action: str) -> HttpResponse
                 refused, status = str(exc), 409
             else:
                 messages.success(request, _("%(action)s: done.") % {"action": form.title})
+                if not ReturnCase.objects.visible_to(user).filter(pk=case.pk).exists():
+                    # The step took the case out of the user's view (a hand-over returned).
+                    return redirect("home")
                 return redirect("case", case_id=case.pk)
         else:
             status = 422

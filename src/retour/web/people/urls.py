@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from retour.web.people import views
+from retour.web.people import health, views
 
 urlpatterns = [
     path("people/new/", views.new_person, name="person-new"),
@@ -11,4 +11,5 @@ urlpatterns = [
         "cases/<uuid:case_id>/vulnerabilities/new/", views.record_vulnerability,
         name="case-vulnerability",
     ),
+    path("cases/<uuid:case_id>/health/", health.health_reason, name="case-health"),
 ]

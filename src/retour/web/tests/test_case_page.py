@@ -375,14 +375,16 @@ def test_action_form_succeeds(action, personas):
     assert data["expected_version"] == [str(case.version)]
     response = client.post(form_url(case, action), data)
     assert response.status_code == 302, response.content.decode()
-    assert response["Location"] == case_url(case)
+    # A returned hand-over takes the case out of the returner's view (ADR 0016): home.
+    back = "/" if action == "return_handover" else case_url(case)
+    assert response["Location"] == back
     after = ReturnCase.objects.get(pk=case.pk)
     assert after.stage == scenario.stage_after
     assert after.version == case.version + 1
     last = after.events.order_by("-sequence").first()
     assert last is not None and (last.type, last.actor_id) == (action, user.pk)
     assert AccessLogEntry.objects.order_by("-sequence")[0].channel == "web"
-    shown = client.get(case_url(case)).content.decode()
+    shown = client.get(back).content.decode()
     assert f"{seam_actions.get(action).words}: done." in shown
 
 
@@ -541,11 +543,15 @@ def test_only_the_responsible_authority_is_offered_to_hand_over(personas):
         client_of(personas["anna"]).get(case_url(case)).content.decode()
     )
     pieter = client_of(personas["pieter"])
+    # another authority's officer does not see the case at all (ADR 0016) ...
+    assert pieter.get(case_url(case)).status_code == 404
+    # ... and, while a hand-over to them waits, sees it but may only answer the hand-over
+    actions.send_handover(personas["anna"], case.pk, to_authority="nl-avim", note="identify")
     assert f'href="{form_url(case, "send_handover")}"' not in (
         pieter.get(case_url(case)).content.decode()
     )
     refusal = pieter.get(form_url(case, "send_handover")).content.decode()
-    assert "Only the responsible authority can hand the case over." in refusal
+    assert "accept the hand-over before recording steps on it" in refusal
 
 
 def test_hand_over_form_offers_the_other_authorities_of_the_member_state(personas):
