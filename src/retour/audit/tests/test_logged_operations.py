@@ -13,6 +13,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.management import call_command
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
 from retour import display
@@ -135,3 +136,18 @@ def test_the_new_operations_read_in_english_and_dutch(operation, english, dutch)
     assert display.label(AccessLogEntry.Operation, operation) == english
     with translation.override("nl"):
         assert display.label(AccessLogEntry.Operation, operation) == dutch
+
+
+def test_the_sign_in_page_logs_a_wrong_password_and_the_sign_out_button_a_sign_out(
+    anna_with_password,
+):
+    """Through the pages as a person uses them (whatever steps the sign-in has)."""
+    client = Client()
+    client.post(reverse("login"), {"username": "anna", "password": "not it"})
+    assert (_last().operation, _last().username, _last().channel) == (
+        "sign_in_failed", "anna", "web")
+    client.force_login(anna_with_password)
+    client.post(reverse("logout"))
+    assert (_last().operation, _last().username, _last().user_id) == (
+        "sign_out", "anna", anna_with_password.pk)
+    assert verify_chain() is None
