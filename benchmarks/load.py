@@ -143,7 +143,7 @@ def _copy_until(cases: int) -> None:
 
 _BASE_CASES = "SELECT id FROM cases_returncase WHERE number NOT LIKE '%.%'"
 _BASE_PERSONS = "SELECT person_id FROM cases_returncase WHERE number NOT LIKE '%.%'"
-_WHOLE = "{column} + {copy} * " + str(KEY_OFFSET)
+_WHOLE = "{column} + {copy}::bigint * " + str(KEY_OFFSET)
 _UUID = "md5({column}::text || ':{copy}')::uuid"
 # Table, which rows are the originals, and how a copy's columns differ from the original's.
 _COPIED: list[tuple[str, str, dict[str, str]]] = [
