@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from retour import bulk, clock
-from retour.audit import keys
+from retour.audit import keys, segments
 from retour.audit.anchors import Anchor
 from retour.audit.anchors import append as append_anchor
 from retour.audit.models import AccessLogEntry, AccessLogPerson, ChainHead
@@ -176,13 +176,14 @@ def _index_problem(entry: AccessLogEntry, indexed: set[str]) -> str | None:
 class _Walk:
     """The checks that run entry by entry, in the chain's order."""
 
-    def __init__(self, anchors: Sequence[Anchor]) -> None:
+    def __init__(self, anchors: Sequence[Anchor], start: Any) -> None:
         first = keys.first_key()
         self.unkeyed_until = first.unkeyed_until if first else None
         self.keyed_from: int | None = None
         self.anchored = {anchor.sequence: anchor for anchor in anchors}
-        self.previous = GENESIS
-        self.next_sequence = 1
+        # After an erasure of the oldest entries the chain starts after the last erased one.
+        self.previous = start.digest if start else GENESIS
+        self.next_sequence = start.sequence + 1 if start else 1
 
     def problem(self, entry: AccessLogEntry, indexed: set[str]) -> str | None:
         if entry.sequence != self.next_sequence:
@@ -216,9 +217,19 @@ def _verify(anchors: Sequence[Anchor]) -> tuple[ChainBreak | None, ChainHead]:
     # The head first, then the entries up to it: entries appended meanwhile are not this
     # walk's (each is committed with the head that counts it).
     head = _head()
-    walk = _Walk(anchors)
+    try:
+        start = segments.start()
+    except segments.StartRefused as refused:
+        return ChainBreak(1, None, str(refused)), head
+    if start is not None:
+        moved = [a for a in anchors if a.sequence == start.sequence and a.digest != start.digest]
+        if moved:
+            return ChainBreak(start.sequence, None, "the log starts after an entry that is not "
+                              f"the one anchored by {moved[0].named()}"), head
+    walk = _Walk(anchors, start)
     last_id: int | None = None
-    entries = (AccessLogEntry.objects.filter(sequence__lte=head.sequence)
+    entries = (AccessLogEntry.objects.filter(sequence__lte=head.sequence,
+                                             sequence__gte=walk.next_sequence)
                .order_by("sequence").iterator(chunk_size=CHUNK))
     for chunk in _chunks(entries):
         indexed = _indexed(chunk)

@@ -93,3 +93,21 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"access log head at {self.sequence}"
+
+
+class ChainStart(models.Model):
+    """Where the chain begins once its oldest entries have passed their retention period and
+    were erased (``retour.audit.segments``): the last erased entry's sequence and digest, which
+    the first remaining entry links to, with an HMAC under the chain's key so that nobody
+    without the key can move the start to hide more entries. One row, moved forward by each
+    erasure; none while nothing was erased."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField()
+    digest = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=40)
+    seal = models.CharField(max_length=64)
+    erased_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"access log starts after entry {self.sequence}"

@@ -2,15 +2,16 @@
 
 A closed case is erased when the period of its outcome (``rules.closed_case_period``) has run
 from the day it closed; its person goes with it when none of their cases is kept. Delivered
-outbox messages, expired sign-in sessions and the lockout's records of sign-ins go when
-theirs has. Everything in one
+outbox messages, expired sign-in sessions, the lockout's records of sign-ins and the oldest
+entries of the access log (by checkpointed segment, ``retour.audit.segments``) go when theirs
+has. Everything in one
 transaction: a run stopped half-way erases nothing."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from importlib import import_module
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from retour import clock
+from retour.audit import segments
 from retour.audit.log import record_access
 from retour.cases.models import ReturnCase
 from retour.outbox.models import Message
@@ -30,9 +32,11 @@ from retour.reference.models import LegalParameter
 from retour.retention import erasure
 from retour.retention.models import RetentionRun
 from retour.retention.rules import (
+    ACCESS_LOG,
     DELIVERED_MESSAGE,
     SIGN_IN_RECORDS,
     closed_case_period,
+    first_day_kept,
     kept_until,
 )
 
@@ -46,6 +50,7 @@ class RetentionReport:
     messages: int = 0
     sessions: int = 0
     sign_in_records: int = 0
+    access_log_entries: int = 0
     rows: Counter[str] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)  # cases per rule (code@jurisdiction)
 
@@ -92,16 +97,17 @@ def _delivered_messages_due(today: date) -> list[int]:
     return due
 
 
+def _start_of_first_day_kept(code: str, today: date) -> datetime:
+    day = first_day_kept(require_parameter(code, today, "EU"), today)
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
 def _erase_sign_in_records(today: date) -> int:
     """The lockout's records (django-axes): attempts, failures and sign-ins with the address
     and browser, of the days whose period has ended."""
-    rule = require_parameter(SIGN_IN_RECORDS, today, "EU")
-    erased = 0
-    for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        for day in model.objects.dates("attempt_time", "day"):
-            if kept_until(rule, day) < today:
-                erased += model.objects.filter(attempt_time__date=day).delete()[0]
-    return erased
+    cutoff = _start_of_first_day_kept(SIGN_IN_RECORDS, today)
+    return sum(model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+               for model in (AccessAttempt, AccessFailureLog, AccessLog))
 
 
 def _clear_expired_sessions() -> int:
@@ -140,10 +146,14 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> Rete
         report.rows = erasure.erase(rows)
         report.sessions = _clear_expired_sessions()
         report.sign_in_records = _erase_sign_in_records(today)
+        # Last: the entries this run wrote are today's, and stay.
+        report.access_log_entries = segments.erase_before(
+            _start_of_first_day_kept(ACCESS_LOG, today))
         RetentionRun.objects.create(
             ran_at=clock.now(), today=today, cases=report.cases, persons=report.persons,
             messages=report.messages, sessions=report.sessions,
-            rows={**report.rows, "axes.sign_in_records": report.sign_in_records},
+            rows={**report.rows, "axes.sign_in_records": report.sign_in_records,
+                  "audit.AccessLogEntry": report.access_log_entries},
             rules=dict(report.rules),
         )
     return report

@@ -202,3 +202,22 @@ def test_the_lockout_s_records_of_sign_ins_go_after_their_period():
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         assert [(now - t).days for t in model.objects.values_list("attempt_time", flat=True)] \
             == [10]
+
+
+@pytest.mark.django_db
+def test_access_log_entries_go_after_their_own_period_and_the_log_still_verifies():
+    from datetime import UTC
+
+    from retour import clock
+    from retour.audit.log import record_access
+
+    person = uuid.uuid4()
+    for moment in (datetime(2015, 3, 1, tzinfo=UTC), datetime(2016, 7, 1, tzinfo=UTC)):
+        with clock.frozen_at(moment):
+            record_access(None, "read", "person", [person], person_ids=[person])
+
+    report = apply_retention(date(2026, 6, 1))  # ten years: the 2015 entry has passed
+
+    assert report.access_log_entries == 1
+    assert [e.at.year for e in AccessLogEntry.objects.filter(person_ids=[str(person)])] == [2016]
+    assert verify_chain() is None

@@ -44,8 +44,9 @@ def summary(report: RetentionReport) -> str:
     lines = [
         f"retention on {report.today}: {verb} {report.cases} closed cases, {report.persons} "
         f"persons, {report.messages} delivered outbox messages"
-        + ("" if report.dry_run else f"; cleared {report.sessions} expired sessions and "
-                                     f"{report.sign_in_records} old sign-in records"),
+        + ("" if report.dry_run else
+           f"; cleared {report.sessions} expired sessions, {report.sign_in_records} old "
+           f"sign-in records and {report.access_log_entries} old access-log entries"),
     ]
     lines += [f"  {rule}: {count} cases" for rule, count in sorted(report.rules.items())]
     if report.rows:
