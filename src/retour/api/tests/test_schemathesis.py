@@ -163,7 +163,7 @@ EXAMPLES = int(os.environ.get("RETOUR_API_CHECK_EXAMPLES", "10"))
 # may still be refused by the law the action applies (a date before the decision, a step the
 # case is not at: 409 or 422 naming the field), so 422 counts as accepting it.
 schemathesis.checks.load_all_checks()
-CHECKS = schemathesis.checks.CHECKS.get_all()
+CHECKS: list[Any] = schemathesis.checks.CHECKS.get_all()
 ACCEPTED = ["2xx", 401, 403, 404, 409, 422]
 CONFIG = SchemathesisConfig.from_dict(
     {"checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}}}
