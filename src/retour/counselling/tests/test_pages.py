@@ -17,9 +17,9 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 def test_a_counsellor_refers_and_records_the_acceptance(lucas, lotte):
     case = case_in_voluntary_departure(lucas, decided_on=TODAY - timedelta(days=10))
     client = client_of(lotte)
-    html = client.get(case_url(case)).content.decode()
-    assert "Refer to reintegration" in html
-    answer = client.post(f"{case_url(case)}actions/refer-to-reintegration/", {
+    # not referred yet: not the counsellor's to see (ADR 16); the return office refers it
+    assert client.get(case_url(case)).status_code == 404
+    answer = client_of(lucas).post(f"{case_url(case)}actions/refer-to-reintegration/", {
         "expected_version": case.version, "referred_on": TODAY.isoformat(),
         "programme": "Frontex JRS", "reason": "",
     })

@@ -76,8 +76,12 @@ def test_every_wrong_field_at_once(anna, today):
 
 def test_a_return_counsellor_refers_and_an_auditor_may_not(lucas, lotte, ruud, anna, today):
     case = s.voluntary_departure(lucas)
-    _refer(lotte, case)
-    assert ReintegrationReferral.objects.get(case=case).referred_by.code == "be-fedasil"
+    # The return office refers the case first: a counsellor sees only referred cases (ADR 16)
+    _refer(lucas, case, referred_on=s.days_ago(5))
+    counselling.record_reintegration_outcome(lotte, case.pk, outcome="declined",
+                                             outcome_on=s.days_ago(3))
+    _refer(lotte, case, referred_on=s.days_ago(2), programme="Fedasil AVRR")
+    assert ReintegrationReferral.objects.latest("id").referred_by.code == "be-fedasil"
     other = s.voluntary_departure(anna)
     with s.writes_nothing(other.pk), pytest.raises(PermissionRefused):
         _refer(ruud, other)

@@ -46,6 +46,7 @@ from retour.cases.reach import acting_refusal
 from retour.cases.stages import Stage
 from retour.cases.tasks import label as task_label
 from retour.identification.models import IdentityDocument
+from retour.people.health import HEALTH_KINDS, may_see_health
 from retour.seam import actions as seam_actions
 from retour.seam import events as seam_events
 from retour.seam.panels import case_panels
@@ -344,6 +345,10 @@ def case_context(case: ReturnCase, person: ShownPerson, user: Any) -> dict[str, 
     # Events of a special category the user's role does not need are left out (ADR 0016).
     events = CaseEvent.objects.visible_to(user).filter(case=case).exclude(
         type__in=seam_events.withheld_from(user))
+    if person.health_withheld or not may_see_health(user):
+        # The history would otherwise name what the attention box withholds.
+        events = events.exclude(type="vulnerability_recorded",
+                                payload__vulnerability__in=sorted(HEALTH_KINDS))
     return {
         "case": case,
         "person": person,

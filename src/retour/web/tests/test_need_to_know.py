@@ -77,6 +77,14 @@ def test_health_details_only_after_a_reason_that_the_access_log_keeps(referred, 
         assert "serious illness" not in client.get(case_url(referred)).content.decode()
 
 
+def test_nor_does_the_history_name_a_health_vulnerability_without_a_reason(referred, lucas, lotte):
+    actions.record_vulnerability(lucas, referred.person_id, kind="pregnancy", noted_on=TODAY)
+    client = client_of(lotte)
+    assert "pregnancy" not in client.get(case_url(referred)).content.decode()
+    client.post(f"/cases/{referred.pk}/health/", {"reason": "travel arrangements"})
+    assert "pregnancy" in client.get(case_url(referred)).content.decode()
+
+
 def test_a_case_officer_of_the_responsible_authority_also_gives_a_reason(referred, lucas):
     client = client_of(lucas)
     assert "serious illness" not in client.get(case_url(referred)).content.decode()
