@@ -16,13 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import secrets
 import time
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import production
 import pyarrow as pa
 
 AS_OF = date(2026, 6, 30)
@@ -127,11 +127,7 @@ def _arguments() -> argparse.Namespace:
 
 
 def _setup() -> None:
-    os.environ.setdefault("RETOUR_SECRET_KEY", secrets.token_urlsafe(32))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "retour.settings"
-    import django
-
-    django.setup()
+    production.setup()
 
 
 # --- synthetic milestone rows -------------------------------------------------------------

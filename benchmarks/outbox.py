@@ -21,10 +21,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import secrets
 import time
 from datetime import datetime
 from typing import Any
+
+import production
+from django import get_version as django_version
 
 # The same throw-away databases as the seeding benchmark.
 from seed import _temporary_postgres, _temporary_sqlite
@@ -127,12 +129,7 @@ def _delivery(count: int, per_case: int, now: datetime) -> float:
 
 
 def _run(count: int, database_url: str) -> None:
-    os.environ["RETOUR_DATABASE_URL"] = database_url
-    os.environ.setdefault("RETOUR_SECRET_KEY", secrets.token_urlsafe(32))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "retour.settings"
-    import django
-
-    django.setup()
+    production.setup(database_url)
     from django.apps import apps
     from django.core.management import call_command
     from django.db import connection
@@ -163,7 +160,7 @@ def _run(count: int, database_url: str) -> None:
 
     print(f"database      {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"machine       {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"Django {django.get_version()}")
+          f"Django {django_version()}")
     print(f"writes        {count} case events, one transaction each, with one subscriber:")
     print(f"  baseline    event only            {per(plain)}")
     print(f"  outbox      event + message       {per(published)}")

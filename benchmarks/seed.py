@@ -26,6 +26,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
+import production
+from django import get_version as django_version
+
 BASELINE_BATCH = 1000
 
 
@@ -99,12 +102,7 @@ def _baseline(cases: int) -> float:
 
 
 def _run(cases: int, seed: int, database_url: str) -> None:
-    os.environ["RETOUR_DATABASE_URL"] = database_url
-    os.environ.setdefault("RETOUR_SECRET_KEY", secrets.token_urlsafe(32))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "retour.settings"
-    import django
-
-    django.setup()
+    production.setup(database_url)
     from django.core.management import call_command
     from django.db import connection
 
@@ -124,7 +122,7 @@ def _run(cases: int, seed: int, database_url: str) -> None:
 
     print(f"database      {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"machine       {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"Django {django.get_version()}")
+          f"Django {django_version()}")
     print(f"seeded        {report.case_count} cases, {report.person_count} persons, "
           f"{len(report.households)} households")
     print(f"written       {report.events} case events, {log_entries} access-log entries")
