@@ -11,6 +11,7 @@ import tarfile
 from dataclasses import asdict
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -68,6 +69,19 @@ def test_a_restored_access_log_that_does_not_verify_fails_the_restore(
     backup = tmp_path / "retour.backup"
     call_command("backup", str(backup), stdout=StringIO())
     with pytest.raises(CommandError, match="restored, but the access log does not verify"):
+        call_command("restore", str(backup), "--yes", stdout=StringIO())
+
+
+def test_a_backup_older_than_the_last_anchor_fails_the_restore(
+    transactional_db: None, anna: object, tmp_path: Path, settings: Any
+) -> None:
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "anchors.jsonl"
+    case = case_for(anna)
+    backup = tmp_path / "retour.backup"
+    call_command("backup", str(backup), stdout=StringIO())
+    record_access(anna, "view", "return_case", [case.pk], person_ids=[case.person_id])
+    call_command("audit", "anchor", stdout=StringIO())  # the daily anchor, after the backup
+    with pytest.raises(CommandError, match="behind its last anchor"):
         call_command("restore", str(backup), "--yes", stdout=StringIO())
 
 
