@@ -81,5 +81,7 @@ architecture: install
 typecheck: install
 	$(BIN)/mypy
 
+# The keys and anchors go with the database: anchors of a removed log would refuse the new one.
 clean-demo:
 	rm -f var/retour.sqlite3 var/retour.sqlite3-wal var/retour.sqlite3-shm
+	rm -rf var/audit-keys var/data-keys
