@@ -39,7 +39,7 @@ from retour.web.form_support import apply_refusal, signed_in
 from retour.web.forms_actions import CHANNEL
 from retour.web.match_reasons import FieldScore, field_scores
 from retour.web.people.forms import NewCaseForm, NewPersonForm, RecordVulnerabilityForm
-from retour.web.persons import ShownPerson, persons_shown, shown_person
+from retour.web.persons import ShownPerson, keep_health_reason, persons_shown, shown_person
 from retour.web.views import refused_page
 
 
@@ -230,6 +230,9 @@ def record_vulnerability(request: HttpRequest, case_id: Any) -> HttpResponse:
                 messages.success(
                     request, _("The vulnerability “%(kind)s” is recorded.") % {"kind": kind}
                 )
+                # Whoever just recorded it reads it back for the reason they recorded it.
+                keep_health_reason(request, case.pk, form.cleaned_data.get("reason")
+                                   or "recorded the vulnerability")
                 return redirect("case", case_id=case.pk)
         else:
             status = 422

@@ -82,4 +82,9 @@ def test_conflicting_change_is_explained_and_the_input_kept(page, anna, sanne):
     screenshot(page, "action-form-conflict")
     page.get_by_role("button", name="Record end of legal stay").click()
     assert page.get_by_role("status").inner_text() == "Record end of legal stay: done."
+    # a health-related vulnerability another officer recorded shows once Anna says why
+    assert page.get_by_text("pregnancy").count() == 0
+    page.get_by_role("link", name="Show health details").click()
+    page.get_by_label("Why do you need to see this?").fill("planning the interview")
+    page.get_by_role("button", name="Show health details").click()
     assert page.get_by_text("pregnancy").first.is_visible()
