@@ -102,7 +102,7 @@ def plan_mission(request: HttpRequest, body: MissionIn) -> Status[MissionOut]:
     return Status(201, _mission_out(mission, []))
 
 
-@router.get("/missions", response=responses(200, list[MissionOut], [422]),
+@router.get("/missions", response=responses(200, list[MissionOut], [403, 422]),
             operation_id="list_missions")
 def list_missions(
     request: HttpRequest, country: CountryCode | None = None, reason: ReadReason = "",
@@ -110,7 +110,7 @@ def list_missions(
     """Your member state's missions, earliest first, with the persons presented to each;
     ``country`` narrows them to one country's."""
     user = caller(request)
-    found = (IdentificationMission.objects.visible_to(user)
+    found = (missions.missions_of(user)
              .select_related("organised_by")
              .prefetch_related("presentations__person__names", "presentations__case"))
     if country:

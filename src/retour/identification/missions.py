@@ -56,6 +56,13 @@ def _require_identify(user: Any) -> None:
         )
 
 
+def missions_of(user: Any) -> Any:
+    """The missions of the user's member state, for those who do identification work (the
+    persons presented to them are read with them)."""
+    _require_identify(user)
+    return IdentificationMission.objects.visible_to(user)
+
+
 pipeline.subject(
     "identification_mission", IdentificationMission,
     label=pgettext_lazy("access log", "identification mission"),
