@@ -62,6 +62,9 @@ class NewPersonIn(Schema):
 class VulnerabilityIn(Schema):
     kind: Annotated[Vulnerability.Kind, ModelChoices()]
     noted_on: date
+    details: Text = Field(
+        "", description="What it rests on (a medical report, an age assessment): health data, "
+        "kept encrypted and never in the history; readable only with a recorded reason.")
     reason: Text = ""
 
 
@@ -118,7 +121,7 @@ def record_vulnerability(
     record it too."""
     case_actions.record_vulnerability(
         caller(request), person_id, kind=body.kind, noted_on=body.noted_on,
-        reason=body.reason, channel=CHANNEL,
+        details=body.details, reason=body.reason, channel=CHANNEL,
     )
     # The reason for recording it is the reason for reading it back.
     return _created(request, person_id, body.reason)

@@ -188,6 +188,25 @@ def test_record_vulnerability_reaches_the_open_case(anna, api_client):
     assert ReturnCase.objects.get(pk=case.pk).version == 2
 
 
+def test_a_vulnerability_s_details_are_kept_encrypted_and_not_answered(anna, api_client):
+    from django.db import connection
+
+    case = case_for(anna)
+    response = post(
+        api_client(anna), f"/api/v1/people/{case.person_id}/vulnerabilities",
+        {"kind": "pregnancy", "noted_on": TODAY.isoformat(), "details": "28 weeks, midwife's "
+         "report", "reason": "fitness to travel"},
+    )
+    assert response.status_code == 201, response.content
+    assert "details" not in str(body_of(response)["vulnerabilities"])
+    vulnerability = Vulnerability.objects.get(person_id=case.person_id, kind="pregnancy")
+    assert vulnerability.details == "28 weeks, midwife's report"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT details FROM people_vulnerability WHERE id = %s",
+                       [vulnerability.id])
+        assert cursor.fetchone()[0].startswith("aesgcm:")
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
