@@ -21,6 +21,9 @@ max_requests = 2000
 max_requests_jitter = 200
 # The proxy on this machine is the only client: gunicorn believes its X-Forwarded-* headers.
 forwarded_allow_ips = "127.0.0.1,::1"
+# gunicorn's control socket (in the user's home by default, one path for every instance on the
+# machine) is not used: systemd starts, reloads and stops the server.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 # No request line or header longer than any page of Retour needs.
