@@ -348,8 +348,9 @@ def note_on_open_cases(
     user: Any, person: Any, action: str, reason: str, values: dict[str, Any]
 ) -> list[ReturnCase]:
     """A fact about the person recorded outside any case (a vulnerability, a document): every
-    open case of the person gets an event with ``values``, so its timeline shows the fact."""
-    cases = open_cases_of(user, person)
+    open case of the person gets an event with ``values``, so its timeline shows the fact,
+    whichever authority holds it: the fact is the person's, not a step on the case."""
+    cases = open_cases_of(None, person)
     for case in cases:
         case.version += 1
         case.updated_at = clock.now()

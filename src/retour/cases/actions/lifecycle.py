@@ -322,7 +322,9 @@ def record_vulnerability(
         vulnerability = bulk.add(person, "vulnerabilities", Vulnerability(
             person=person, kind=kind, noted_on=noted_on, details=details))
         recorded: dict[str, Any] = {"vulnerability": kind, **_dimensions(person, noted_on)}
-        for case in open_cases_of(user, person):
+        # Every open case of the person, whichever authority holds it (a fact of the person's,
+        # and an unaccompanied minor's removal is called off wherever it was planned).
+        for case in open_cases_of(None, person):
             values = dict(recorded)
             old_values = _call_off_removal_of_unaccompanied_minor(case, values)
             case.version += 1
