@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,13 @@ from retour.errors import InvalidInput
 Run = Callable[..., HttpResponseBase]
 
 
-def _not_an_object(raw: bytes) -> bool:
+def _not_an_object(request: HttpRequest) -> bool:
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        return False  # the operation answers 413 when it reads the body again
+    if not raw:
+        return False
     try:
         return not isinstance(json.loads(raw), dict)
     except (ValueError, RecursionError):
@@ -33,7 +40,7 @@ def object_body(run: Run) -> Run:
 
     @wraps(run)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.body and _not_an_object(request.body):
+        if _not_an_object(request):
             refused = InvalidInput.field("body", _("must be a JSON object"))
             return operation.api.on_exception(request, refused)
         return run(request, *args, **kwargs)
