@@ -21,7 +21,12 @@ def test_home_requires_sign_in(client, db):
 
 
 def test_sign_in_shows_the_users_roles(client, anna):
+    from retour.accounts.signin import totp
+
+    device = totp.give_device(anna, "Test authenticator")
     response = client.post("/accounts/login/", {"username": "anna", "password": "x-anna"})
+    assert response.status_code == 302
+    response = client.post(response["Location"], {"code": totp.code_now(device)})
     assert response.status_code == 302
     page = client.get("/").content.decode()
     assert "Case officer" in page
