@@ -29,6 +29,7 @@ from retour.cases import timers
 from retour.cases.models import Origin, ReturnCase, Task
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput
+from retour.people.health import HEALTH_KINDS
 from retour.people.models import Nationality, PersonName, Vulnerability
 from retour.people.names import search_key
 from retour.seam.limits import check_partial_date
@@ -43,11 +44,14 @@ _STAGE_ORDER = Case(
     *(When(stage=stage, then=Value(index)) for index, stage in enumerate(Stage)),
     default=Value(len(Stage)),
 )
+SEARCHABLE_VULNERABILITIES = [k for k in Vulnerability.Kind.values if k not in HEALTH_KINDS]
 # The filters that must be one of a fixed set of codes.
 _CODES = {
     "stage": Stage.values,
     "origin": Origin.values,
-    "vulnerability": Vulnerability.Kind.values,
+    # Not the health vulnerabilities: a list of who is pregnant or seriously ill would show
+    # health data without the reason each case asks for (ADR 16).
+    "vulnerability": SEARCHABLE_VULNERABILITIES,
     "sort": list(SORTS),
 }
 

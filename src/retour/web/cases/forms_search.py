@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from retour import display
 from retour.accounts.models import Authority, User
 from retour.cases.models import Origin, ReturnCase
-from retour.cases.search import CaseFilters, partial_date
+from retour.cases.search import SEARCHABLE_VULNERABILITIES, CaseFilters, partial_date
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput
 from retour.people.models import Vulnerability
@@ -79,7 +79,10 @@ class CaseFilterForm(RetourForm):
         set_choices(fields["overdue"], _any(
             _("Overdue or not"), [("yes", _("Overdue only")), ("no", _("Not overdue"))]
         ))
-        set_choices(fields["vulnerability"], _any(_("Any or none"), Vulnerability.Kind.choices))
+        set_choices(fields["vulnerability"], _any(_("Any or none"), [
+            (code, label) for code, label in Vulnerability.Kind.choices
+            if code in SEARCHABLE_VULNERABILITIES
+        ]))
 
     def filters(self) -> dict[str, Any]:
         """The chosen filters as arguments of ``CaseFilters``."""

@@ -319,6 +319,9 @@ def test_the_list_speaks_dutch(dutch_cases, anna):
         ({"stage": "sleeping"}, "stage"),
         ({"origin": "unknown"}, "origin"),
         ({"vulnerability": "tall"}, "vulnerability"),
+        # Health data is read case by case with a reason, never listed (ADR 16).
+        ({"vulnerability": "pregnancy"}, "vulnerability"),
+        ({"vulnerability": "serious_illness"}, "vulnerability"),
         ({"sort": "name"}, "sort"),
         ({"date_of_birth": "1994-13"}, "date_of_birth"),
         ({"date_of_birth": "17-05-1994"}, "date_of_birth"),
