@@ -70,7 +70,8 @@ class ShownPerson:
     languages: list[str]
     place_of_birth: str
     country_of_birth: str
-    vulnerabilities: list[tuple[str, date]]
+    # (kind, noted on, what it rests on: health data, shown only with the reason)
+    vulnerabilities: list[tuple[str, date, str]]
     relatives: list[Relative]
     # Health-related vulnerabilities are recorded but not shown: the user's role may see them
     # once they say why (``retour.people.health``).
@@ -144,13 +145,14 @@ def shown_person(person: Person, user: Any, *, health_reason: str = "") -> Shown
         place_of_birth=person.place_of_birth,
         country_of_birth=display.country_name(person.country_of_birth),
         vulnerabilities=[
-            (display.label(Vulnerability.Kind, v.kind), v.noted_on)
+            (display.label(Vulnerability.Kind, v.kind), v.noted_on,
+             v.details if shows_health else "")
             for v in current
             if shows_health or v.kind not in HEALTH_KINDS
         ],
         relatives=_relatives(person, user),
         health_withheld=health and not shows_health
-        and any(v.kind in HEALTH_KINDS for v in current),
+        and any(v.kind in HEALTH_KINDS or v.details for v in current),
     )
 
 

@@ -118,3 +118,19 @@ def test_the_police_are_offered_no_step_until_they_accept_the_hand_over(anna, pi
     assert case.stage == "forced_return_preparation"
     actions.accept_handover(pieter, case.pk, reason="we escort")
     assert "/actions/schedule-removal/" in client.get(case_url(case)).content.decode()
+
+
+def test_what_a_vulnerability_rests_on_is_shown_only_with_the_reason(lucas, lotte):
+    from retour.cases.actions import record_vulnerability
+
+    case = case_in_voluntary_departure(lucas, decided_on=TODAY)
+    record_vulnerability(lucas, case.person_id, kind="minor", noted_on=TODAY,
+                         details="Bone-age X-ray of 3 March: about 16 years old")
+    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR")
+    client = client_of(lotte)
+    html = client.get(case_url(case)).content.decode()
+    assert "minor" in html and "Bone-age" not in html
+    assert "Show health details" in html
+    client.post(f"/cases/{case.pk}/health/", {"reason": "age-appropriate counselling"})
+    html = client.get(case_url(case)).content.decode()
+    assert "Bone-age X-ray of 3 March: about 16 years old" in html
