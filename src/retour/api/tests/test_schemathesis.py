@@ -176,8 +176,10 @@ def _answers_as_documented(operation: Any, records: Records, token: dict[str, st
         operation.as_strategy(GenerationMode.NEGATIVE),
     )
 
+    # The same examples on every run (CI must not pass or fail by chance); a wider search runs
+    # with more examples: ``make api-check API_CHECK_EXAMPLES=200``.
     @settings(
-        max_examples=EXAMPLES, deadline=None, database=None,
+        max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     @given(generated)
