@@ -276,8 +276,11 @@ OPERATIONS: dict[str, Rule] = {
     "POST /match-reviews/{review_id}/decision": Rule(can(IDENTIFY), "review", method="POST"),
     "POST /people": Rule(can(_C.REGISTER_PERSON), method="POST"),
     "GET /people/{person_id}": Rule(can(PERSONAL), "person"),
+    # A fact of the person (a vulnerability, a document, evidence) is recorded by whoever sees
+    # the person and may do that work, and reaches every open case of theirs, whichever
+    # authority holds it.
     "POST /people/{person_id}/vulnerabilities": Rule(
-        can(_C.REGISTER_PERSON), "person", scope=acts_on_persons_cases, method="POST"),
+        can(_C.REGISTER_PERSON), "person", scope=in_member_state, method="POST"),
     "POST /people/{person_id}/family-links": Rule(
         can(_C.REGISTER_PERSON), "person", scope=acts_on_persons_cases, method="POST"),
     "GET /tasks": Rule(signed_in),
@@ -286,10 +289,10 @@ OPERATIONS: dict[str, Rule] = {
     "POST /documents/mrz": Rule(can(PERSONAL), method="POST", body={"lines": SPECIMEN_MRZ}),
     "GET /people/{person_id}/documents": Rule(can(PERSONAL), "person"),
     "POST /people/{person_id}/documents": Rule(
-        can(IDENTIFY), "person", scope=acts_on_persons_cases, method="POST",
+        can(IDENTIFY), "person", scope=in_member_state, method="POST",
         body={"number": "NX1234567", "issuing_country": "MA"}),
     "POST /people/{person_id}/evidence": Rule(
-        can(IDENTIFY), "person", scope=acts_on_persons_cases, method="POST"),
+        can(IDENTIFY), "person", scope=in_member_state, method="POST"),
     "GET /people/{person_id}/dossier": Rule(can(PERSONAL), "person", query="?country=PK"),
     "POST /missions": Rule(can(IDENTIFY), method="POST", body={
         "country": "MA", "place": "Centre"}),

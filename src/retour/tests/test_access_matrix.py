@@ -351,17 +351,21 @@ def test_the_endpoint_keeps_its_rule(world: World, db: Any, key: str) -> None:
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("key,cell", [
+_HOLES = [
     pytest.param(key, cell, marks=pytest.mark.xfail(strict=True, reason=hole))
     for key, rule in sorted(_RULES.items()) for cell, hole in rule.holes.items()
-])
-def test_a_known_hole_is_still_open(world: World, db: Any, key: str, cell: str) -> None:
-    with clock.frozen_at(NOW):
-        failures = _check(world, key, only=cell)
-    assert not failures, "\n".join(failures)
+]
+
+if _HOLES:  # none open now; a hole found is held here until it is fixed
+
+    @pytest.mark.parametrize("key,cell", _HOLES)
+    def test_a_known_hole_is_still_open(world: World, db: Any, key: str, cell: str) -> None:
+        with clock.frozen_at(NOW):
+            failures = _check(world, key, only=cell)
+        assert not failures, "\n".join(failures)
 
 
-def test_the_matrix_ran(world: World) -> None:
+def test_the_matrix_ran(world: World, db: Any) -> None:
     """Not a check of access: the count and the time of the requests, for the report."""
     print(f"\naccess matrix: {REQUESTS['count']} requests in {REQUESTS['seconds']:.1f} s")
     print(f"refused cells answered 422 (input checked before access): {len(UNPROVEN)}")

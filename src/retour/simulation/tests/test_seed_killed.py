@@ -15,7 +15,9 @@ from django.db import connection
 
 from retour.testing.processes import RETOUR, child_environment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed data the child can see; named as a fixture, so that the reference data emptied
+# by an earlier transactional test is loaded again first (src/conftest.py).
+pytestmark = pytest.mark.usefixtures("transactional_db")
 
 # Long enough in the one transaction that the kill lands in the middle of it.
 IN_TRANSACTION = 1.0
