@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
+
+from django.core.management.base import CommandError
 
 
 def main() -> None:
@@ -11,6 +14,14 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
+
+
+def today_option(text: str) -> date:
+    """The ``--today YYYY-MM-DD`` of the commands that run as if on another day."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--today {text!r}: expected a date such as 2026-03-31") from None
 
 
 if __name__ == "__main__":

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from retour.cli import today_option
 from retour.reference.legal import MissingLegalParameter
 from retour.retention.run import RetentionReport, apply_retention
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--today {text!r}: expected a date such as 2026-03-31") from None
 
 
 class Command(BaseCommand):
@@ -28,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true",
                             help="report what would be erased and erase nothing")
-        parser.add_argument("--today", type=_day, default=None,
+        parser.add_argument("--today", type=today_option, default=None,
                             help="count the periods to this day, YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:

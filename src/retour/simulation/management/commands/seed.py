@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from retour.cases.models import ReturnCase
 from retour.cases.stages import Stage
+from retour.cli import today_option
 from retour.simulation.replay import ReplayError
 from retour.simulation.seeding import SeedingRefused, SeedReport, seed
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--today {text!r}: expected a date such as 2026-03-31") from None
 
 
 class Command(BaseCommand):
@@ -32,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=1000, help="how many cases (default 1000)")
         parser.add_argument("--seed", type=int, default=1,
                             help="random seed: the same seed gives the same caseload (default 1)")
-        parser.add_argument("--today", type=_day, default=None,
+        parser.add_argument("--today", type=today_option, default=None,
                             help="the simulated today, YYYY-MM-DD (default: today); histories "
                                  "end the day before")
         parser.add_argument("--if-empty", action="store_true",
