@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,18 +19,19 @@ from django.views.decorators.http import require_http_methods
 from retour.audit.log import record_access
 from retour.people.health import may_see_health
 from retour.web.cases.views_case import case_crumbs, visible_case
-from retour.web.form_support import signed_in
+from retour.web.form_support import RetourForm, signed_in, text_field
 from retour.web.forms_actions import CHANNEL
 from retour.web.persons import keep_health_reason
 
 
-class HealthReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Why do you need to see this?"), max_length=200, strip=True,
+class HealthReasonForm(RetourForm):
+    reason = text_field(
+        gettext_lazy("Why do you need to see this?"), required=True, max_length=200,
         help_text=gettext_lazy("For example: fitness to travel for the planned removal. "
                                "Your reason is kept in the access log."),
-        error_messages={"required": gettext_lazy("Say why you need to see the health details.")},
     )
+    reason.error_messages["required"] = gettext_lazy(
+        "Say why you need to see the health details.")
 
 
 @require_http_methods(["GET", "POST"])
