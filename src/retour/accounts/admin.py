@@ -311,6 +311,13 @@ class AccessChangeRequestAdmin(WithinAdministeredScope):
     def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(target__in=administration.administered_users(request.user))
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> Any:
+        # Django's "Change change of roles or authority" would say nothing a person can act on.
+        context = {"title": gettext_lazy("Approve or reject a change of roles or authority"),
+                   **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
     @admin.display(description=gettext_lazy("roles"))
     def roles_asked(self, obj: AccessChangeRequest) -> str:
         def words(codes: list[str]) -> str:
