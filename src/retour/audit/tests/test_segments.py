@@ -69,6 +69,7 @@ def test_an_entry_after_a_younger_one_stays(log):
 def test_erasing_more_by_hand_is_found(log):
     _cut(2018)
     oldest = AccessLogEntry.objects.order_by("sequence").first()
+    assert oldest is not None
     AccessLogPerson.objects.filter(entry=oldest)._raw_delete("default")
     AccessLogEntry.objects.filter(pk=oldest.pk)._raw_delete("default")
     broken = verify_chain()
