@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from datetime import date
-
-from django.core.management.base import CommandError
 
 
 def main() -> None:
@@ -17,11 +16,13 @@ def main() -> None:
 
 
 def today_option(text: str) -> date:
-    """The ``--today YYYY-MM-DD`` of the commands that run as if on another day."""
+    """The ``--today YYYY-MM-DD`` of the commands that run as if on another day; a bad date is
+    the parser's error (usage and exit 2), not a traceback."""
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--today {text!r}: expected a date such as 2026-03-31") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: give one such as 2026-03-31") from None
 
 
 if __name__ == "__main__":

@@ -221,3 +221,10 @@ def test_access_log_entries_go_after_their_own_period_and_the_log_still_verifies
     assert report.access_log_entries == 1
     assert [e.at.year for e in AccessLogEntry.objects.filter(person_ids=[str(person)])] == [2016]
     assert verify_chain() is None
+
+
+def test_a_bad_day_is_refused_naming_the_option(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=r"--today: '2026-13-01' is not a date"):
+        call_command("retention", "--today", "2026-13-01", stdout=StringIO())
