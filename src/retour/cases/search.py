@@ -7,26 +7,27 @@ Searching by identity document number waits for the document model, which does n
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 
 from retour import clock
 from retour.cases import timers
-from retour.cases.models import Origin, ReturnCase, Task
+from retour.cases.models import Origin, ReturnCase, Task, Timer
 from retour.cases.stages import Stage
 from retour.errors import InvalidInput
 from retour.people.health import HEALTH_KINDS
@@ -99,20 +100,65 @@ def partial_date(text: str) -> tuple[int, int | None, int | None]:
         raise InvalidInput.field("date_of_birth", str(refused)) from None
 
 
-def _overdue_flag(today: date) -> ExpressionWrapper:
-    """True for a case with an open task or deadline of the authorities past its due date
-    (a deadline: one of the case's own timers whose passing makes work overdue; a period that
-    runs for the person, such as the period to appeal, does not).
+def _late(today: date, case: Any) -> tuple[QuerySet[Task], QuerySet[Timer]]:
+    """The open tasks past their due date and the case's own timers past theirs whose passing
+    makes work overdue (a period that runs for the person, such as the period to appeal,
+    does not), of ``case`` (a key, keys with ``case_id__in``, or ``OuterRef``)."""
+    lookup = "case_id__in" if isinstance(case, list) else "case_id"
+    late_task = Task.objects.filter(status=Task.Status.OPEN, due_on__lt=today, **{lookup: case})
+    late_deadline = timers.overdue(today, subject=timers.CASE).filter(**{lookup: case})
+    return late_task, late_deadline
+
+
+def _overdue_condition(today: date) -> Q:
+    """For the ``overdue`` filter: the case has an open task or deadline of the authorities
+    past its due date.
 
     For use on cases already scoped with ``visible_to``: the rows it looks at are those of
-    the outer case only, so scoping them again would add nothing but a join, and that join
-    makes PostgreSQL read every late task of the member state for each page."""
-    late_task = Task.objects.filter(
-        case=OuterRef("pk"), status=Task.Status.OPEN, due_on__lt=today
+    the outer case only, so scoping them again would add nothing but a join."""
+    late_task, late_deadline = _late(today, OuterRef("pk"))
+    return Q(Exists(late_task)) | Q(Exists(late_deadline))
+
+
+# Cases whose flag one query computes, when the rows are read.
+_OVERDUE_BATCH = 500
+
+
+def _overdue_cases(today: date, keys: list[Any]) -> set[Any]:
+    """Of the cases ``keys``, those with open work of the authorities past its due date, in one
+    query."""
+    late_task, late_deadline = _late(today, keys)
+    return set(
+        late_task.order_by().values_list("case_id", flat=True).union(
+            late_deadline.order_by().values_list("case_id", flat=True)
+        )
     )
-    late_deadline = timers.overdue(today, subject=timers.CASE).filter(case=OuterRef("pk"))
-    return ExpressionWrapper(
-        Q(Exists(late_task)) | Q(Exists(late_deadline)), output_field=BooleanField()
+
+
+class _WithOverdue(ModelIterable):
+    """The cases as read, each with ``overdue`` set: computed for the rows read only (a page
+    of the list), not for every case the query could return; PostgreSQL would otherwise read
+    every late task and timer of the database for each page. ``known`` is the value when the
+    ``overdue`` filter already decided it."""
+
+    today: date
+    known: bool | None = None
+
+    def __iter__(self) -> Iterator[ReturnCase]:
+        rows = super().__iter__()
+        while batch := list(islice(rows, _OVERDUE_BATCH)):
+            late = (
+                set() if self.known is not None
+                else _overdue_cases(self.today, [case.pk for case in batch])
+            )
+            for case in batch:
+                case.overdue = self.known if self.known is not None else case.pk in late
+            yield from batch
+
+
+def _with_overdue(cases: QuerySet[ReturnCase], today: date, known: bool | None) -> None:
+    cases._iterable_class = type(  # the class stays with the query's clones (slices, pages)
+        "WithOverdue", (_WithOverdue,), {"today": today, "known": known}
     )
 
 
@@ -140,10 +186,11 @@ def _born(value: str) -> Q:
 
 
 def find_cases(user: Any, filters: CaseFilters) -> QuerySet[ReturnCase]:
-    """The cases ``user`` may see that match ``filters``, sorted, each annotated with
-    ``overdue`` and fetched with what a list row shows (person, names, nationalities,
-    responsible authority, assigned officer)."""
-    cases = ReturnCase.objects.visible_to(user).annotate(overdue=_overdue_flag(clock.today()))
+    """The cases ``user`` may see that match ``filters``, sorted, fetched with what a list row
+    shows (person, names, nationalities, responsible authority, assigned officer), each with
+    ``overdue`` set when it is read (``_WithOverdue``: one query more per page)."""
+    today = clock.today()
+    cases = ReturnCase.objects.visible_to(user)
     if filters.q:
         cases = cases.filter(_name_or_number(filters.q))
     if filters.stage:
@@ -161,7 +208,8 @@ def find_cases(user: Any, filters: CaseFilters) -> QuerySet[ReturnCase]:
     if filters.officer:
         cases = cases.filter(assigned_officer__username=filters.officer)
     if filters.overdue is not None:
-        cases = cases.filter(overdue=filters.overdue)
+        overdue = _overdue_condition(today)
+        cases = cases.filter(overdue if filters.overdue else ~overdue)
     if filters.vulnerability:
         cases = cases.filter(
             Exists(Vulnerability.objects.filter(
@@ -172,8 +220,10 @@ def find_cases(user: Any, filters: CaseFilters) -> QuerySet[ReturnCase]:
         cases = cases.filter(_born(filters.date_of_birth))
     if filters.sort == "stage":
         cases = cases.annotate(stage_order=_STAGE_ORDER)
-    return (
+    cases = (
         cases.select_related("person", "responsible_authority", "assigned_officer")
         .prefetch_related("person__names", "person__nationalities")
         .order_by(*SORTS[filters.sort])
     )
+    _with_overdue(cases, today, filters.overdue)
+    return cases

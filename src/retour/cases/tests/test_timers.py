@@ -145,6 +145,12 @@ def test_the_case_list_counts_a_passed_deadline_as_overdue_but_not_a_period_of_t
     assert appeal_only.timers.filter(kind=K.APPEAL_PERIOD_END, status=S.OPEN).exists()
     assert not late.tasks.filter(status=Task.Status.OPEN).exists()  # the timer alone
     assert late.number in overdue and appeal_only.number not in overdue
+    # The flag each row carries (computed for the rows read) says the same as the filter.
+    flags = {c.number: c.overdue for c in find_cases(anna, CaseFilters())}
+    assert {number for number, flag in flags.items() if flag} == overdue
+    assert {c.number: c.overdue for c in find_cases(anna, CaseFilters(sort="number"))[1:]} == {
+        number: flags[number] for number in sorted(flags)[1:]
+    }
 
 
 # --- the one tick ---------------------------------------------------------------------------
