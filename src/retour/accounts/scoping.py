@@ -31,6 +31,11 @@ for counsellors and detention officers the cases their purpose reaches. A hand-o
 for acceptance is answered by the receiving authority (``ANSWERS_TO_HANDOVER``); until it
 accepts, the case is the sender's and nobody else records a step on it.
 
+Persons follow their cases: a person is seen by whoever sees one of their cases, by the
+authority that registered them, by the roles with identification work for both sides of a
+possible match, and by roles that see every case (``people.models.PersonQuerySet``); finding
+whether someone is already registered searches the whole member state (``matchable_by``).
+
 ``SPECIAL_CATEGORIES``: which roles see the special categories of a case (GDPR Art. 9 health
 data among the vulnerabilities; non-cooperation; detention). Health details are shown only
 after the user records why they need them, whatever the role; the reason goes into

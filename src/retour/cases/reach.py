@@ -25,6 +25,7 @@ from retour.accounts.scoping import (
 )
 from retour.cases.models import Handover, ReturnCase
 from retour.cases.stages import Stage
+from retour.people import models as person_reach
 
 # A reach's query: the user → a condition on ``ReturnCase``.
 ReachQuery = Callable[[Any], Q]
@@ -88,6 +89,17 @@ def _condition(user: Any, reaches: frozenset[Reach]) -> Q | None:
 def visible(user: Any) -> Q | None:
     """The cases ``user`` may see, as a condition on ``ReturnCase``; None: none at all."""
     return _condition(user, case_reach(user))
+
+
+def _through_a_case(user: Any) -> Q:
+    condition = visible(user)
+    if condition is None:
+        return Q(pk__in=[])
+    return Q(Exists(ReturnCase.objects.filter(condition, person_id=OuterRef("pk"))))
+
+
+# A person is within the need to know of whoever sees one of their cases.
+person_reach.register_reach(_through_a_case)
 
 
 def _within(case: ReturnCase, user: Any, reaches: frozenset[Reach]) -> bool:

@@ -10,15 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from retour.accounts.scoping import personal_data_member_state
+from retour.people.models import Person
 
 
 class PersonDataQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> PersonDataQuerySet:
         """Visible when the person is (``people.Person.objects.visible_to``)."""
-        member_state = personal_data_member_state(user)
-        if member_state is None:
-            return self.none()
-        return self.filter(person__member_state_id=member_state)
+        return self.filter(person__in=Person.objects.visible_to(user))
 
 
 class IdentityDocument(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 
 from retour import bulk, clock
 from retour.accounts.roles import Capability
+from retour.accounts.scoping import personal_data_member_state
 from retour.errors import InvalidInput, NotVisible, PermissionRefused, one_of
 from retour.people.models import FamilyLink, Nationality, Person, PersonName, Sex, Vulnerability
 from retour.people.names import guess_script, search_key
@@ -257,11 +258,13 @@ def register_person(user: Any, data: NewPerson, *, reason: str = "", channel: st
 def visible_person(user: Any, person_id: Any, *, for_update: bool = False) -> Person:
     """The person if ``user`` may see it; the same error whether it is elsewhere or nowhere.
 
-    In a bulk session a person is read once and kept."""
+    In a bulk session (the seeder) a person is read once and kept; its cases are kept in
+    memory too, out of sight of the reaches' queries, so there the person's member state is
+    checked, and each case the action then touches by its own acting rule."""
     if bulk.current() is not None:
         person = bulk.remembered(("people.person", str(person_id)),
                                  lambda: _read_person(None, person_id, for_update=True))
-        if not Person.objects.is_visible_to(person, user):
+        if user is not None and personal_data_member_state(user) != person.member_state_id:
             raise NotVisible("person not found")
         return person
     return _read_person(user, person_id, for_update=for_update)

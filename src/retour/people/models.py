@@ -6,27 +6,64 @@ Only synthetic persons ever enter a development or test database.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from retour.accounts.scoping import personal_data_member_state
+from retour.accounts.scoping import Reach, case_reach, personal_data_member_state
 from retour.encryption.fields import EncryptedTextField
+
+# The ways a person comes within a user's need to know, beyond being registered by the user's
+# authority: each app whose data brings a person there registers its condition on ``Person``
+# in its ``reach`` module (the case core: a case the user sees; identification: a possible
+# match waiting for the user's review), so persons name none of them.
+PersonReach = Callable[[Any], Q]
+_REACHES: list[PersonReach] = []
+
+
+def register_reach(query: PersonReach) -> None:
+    """Say which persons ``query`` (the user → a condition on ``Person``) brings within a
+    user's need to know."""
+    _REACHES.append(query)
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: Any) -> PersonQuerySet:
-        """The scoping function for persons: own member state, roles that need personal data."""
+        """The persons ``user`` needs to know (GDPR Art. 5(1)(c), 25; ADR 0016): those their
+        authority registered, those the apps' reaches bring to them, and for a role that sees
+        every case of the member state (the auditor), every person of it."""
         member_state = personal_data_member_state(user)
         if member_state is None:
             return self.none()
-        return self.filter(member_state_id=member_state)
+        persons = self.filter(member_state_id=member_state)
+        if Reach.MEMBER_STATE in case_reach(user):
+            return persons
+        either = Q(registered_by_id=user.authority_id)
+        for query in _REACHES:
+            either |= query(user)
+        return persons.filter(either)
 
     def is_visible_to(self, person: Person, user: Any) -> bool:
         """``visible_to``'s rule for a person already in memory."""
         member_state = personal_data_member_state(user)
-        return member_state is not None and person.member_state_id == member_state
+        if member_state is None or person.member_state_id != member_state:
+            return False
+        if person.registered_by_id == user.authority_id:
+            return True
+        return self.visible_to(user).filter(pk=person.pk).exists()
+
+    def matchable_by(self, user: Any) -> PersonQuerySet:
+        """Every person of the user's member state, for finding whether someone is already
+        registered: one person, one file (GDPR Art. 5(1)(d) accuracy), which only works across
+        authorities. What a match shows of a person outside ``visible_to`` is the caller's to
+        limit."""
+        member_state = personal_data_member_state(user)
+        if member_state is None:
+            return self.none()
+        return self.filter(member_state_id=member_state)
 
 
 class Sex(models.TextChoices):

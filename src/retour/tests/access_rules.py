@@ -3,8 +3,9 @@ objects (``test_access_matrix`` requests every one as every persona and compares
 
 A rule names who passes the door (anyone, any signed-in user, a capability of
 ``retour.accounts.roles``) and, for a path that names an object, which objects: the policy's
-own public functions decide (``retour.accounts.scoping.personal_data_member_state`` for persons
-and what hangs off them, ``retour.cases.reach.sees`` and ``acting_refusal`` for cases), so the
+own public functions decide (``Person.objects.is_visible_to`` for persons and what hangs off
+them, ``personal_data_member_state`` for missions, ``retour.cases.reach.sees`` and
+``acting_refusal`` for cases), so the
 matrix proves that every endpoint enforces the one rule rather than restating it.
 
 Every URL pattern and every API operation must have an entry, and every entry must name one
@@ -22,6 +23,7 @@ from retour.accounts.scoping import Special, personal_data_member_state, special
 from retour.cases import reach
 from retour.cases.models import ReturnCase
 from retour.cases.stages import OPEN_STAGES
+from retour.people.models import Person
 from retour.seam import actions as seam_actions
 
 _C = Capability
@@ -56,8 +58,14 @@ def can(*capabilities: str) -> Door:
 
 
 def in_member_state(user: Any, obj: Any) -> bool:
-    """Persons and what hangs off them: the user's member state, roles that see persons."""
+    """Missions and what is planned for them: the user's member state, roles that see persons."""
     return personal_data_member_state(user) == _member_state_of(obj)
+
+
+def sees_person(user: Any, obj: Any) -> bool:
+    """A person and what hangs off them: the need-to-know policy for persons."""
+    person = getattr(obj, "person", obj)
+    return user.is_authenticated and Person.objects.is_visible_to(person, user)
 
 
 def sees_case(user: Any, obj: Any) -> bool:
@@ -91,7 +99,7 @@ def acts_on_persons_cases(user: Any, obj: Any) -> bool:
     and every open case within the user's acting reach (access follows the responsible
     authority)."""
     open_cases = ReturnCase.objects.filter(person=obj, stage__in=OPEN_STAGES)
-    return in_member_state(user, obj) and all(
+    return sees_person(user, obj) and all(
         reach.acting_refusal(user, case, "") is None for case in open_cases)
 
 
@@ -149,7 +157,7 @@ class Rule:
 SCOPES: dict[str, Scope] = {
     "case": sees_case,
     "readmission": sees_case,
-    "person": in_member_state,
+    "person": sees_person,
     "mission": in_member_state,
     "presentation": in_member_state,
     "review": in_member_state,
@@ -280,7 +288,7 @@ OPERATIONS: dict[str, Rule] = {
     # the person and may do that work, and reaches every open case of theirs, whichever
     # authority holds it.
     "POST /people/{person_id}/vulnerabilities": Rule(
-        can(_C.REGISTER_PERSON), "person", scope=in_member_state, method="POST"),
+        can(_C.REGISTER_PERSON), "person", method="POST"),
     "POST /people/{person_id}/family-links": Rule(
         can(_C.REGISTER_PERSON), "person", scope=acts_on_persons_cases, method="POST"),
     "GET /tasks": Rule(signed_in),
@@ -289,10 +297,10 @@ OPERATIONS: dict[str, Rule] = {
     "POST /documents/mrz": Rule(can(PERSONAL), method="POST", body={"lines": SPECIMEN_MRZ}),
     "GET /people/{person_id}/documents": Rule(can(PERSONAL), "person"),
     "POST /people/{person_id}/documents": Rule(
-        can(IDENTIFY), "person", scope=in_member_state, method="POST",
+        can(IDENTIFY), "person", method="POST",
         body={"number": "NX1234567", "issuing_country": "MA"}),
     "POST /people/{person_id}/evidence": Rule(
-        can(IDENTIFY), "person", scope=in_member_state, method="POST"),
+        can(IDENTIFY), "person", method="POST"),
     "GET /people/{person_id}/dossier": Rule(can(PERSONAL), "person", query="?country=PK"),
     "POST /missions": Rule(can(IDENTIFY), method="POST", body={
         "country": "MA", "place": "Centre"}),

@@ -119,12 +119,16 @@ def _relatives(person: Person, user: Any) -> list[Relative]:
     ]
 
 
-def shown_person(person: Person, user: Any, *, health_reason: str = "") -> ShownPerson:
+def shown_person(
+    person: Person, user: Any, *, health_reason: str = "", identity_only: bool = False,
+) -> ShownPerson:
     """The person as ``user`` may see them: health-related vulnerabilities only for a role
     that needs them and with the reason the user gave (else withheld, or left out for a role
-    that never needs them)."""
+    that never needs them). ``identity_only``: who they are, for a possible match outside
+    the user's need to know, without vulnerabilities or relatives."""
     names = list(person.names.all())
-    current = [v for v in person.vulnerabilities.all() if v.ended_on is None]
+    current = [] if identity_only else [
+        v for v in person.vulnerabilities.all() if v.ended_on is None]
     health = may_see_health(user)
     shows_health = health and bool(health_reason)
     return ShownPerson(
@@ -150,15 +154,17 @@ def shown_person(person: Person, user: Any, *, health_reason: str = "") -> Shown
             for v in current
             if shows_health or v.kind not in HEALTH_KINDS
         ],
-        relatives=_relatives(person, user),
+        relatives=[] if identity_only else _relatives(person, user),
         health_withheld=health and not shows_health
         and any(v.kind in HEALTH_KINDS or v.details for v in current),
     )
 
 
-def persons_shown(user: Any) -> QuerySet[Person]:
-    """The persons ``user`` may see, with what ``shown_person`` reads fetched alongside."""
-    return Person.objects.visible_to(user).select_related("country_of_birth").prefetch_related(
+def persons_shown(user: Any, *, matching: bool = False) -> QuerySet[Person]:
+    """The persons ``user`` may see (``matching``: may find as a possible match), with what
+    ``shown_person`` reads fetched alongside."""
+    persons = Person.objects.matchable_by(user) if matching else Person.objects.visible_to(user)
+    return persons.select_related("country_of_birth").prefetch_related(
         "names", "nationalities__country", "vulnerabilities"
     )
 

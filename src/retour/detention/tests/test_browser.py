@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from retour.api.tests.conftest import TODAY
 from retour.testing.browser import assert_accessible, screenshot, sign_in
@@ -20,7 +21,7 @@ def test_a_case_officer_orders_detention_from_the_case_page(page, anna):
     sign_in(page, "anna", "x-anna")
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("link", name="Order detention").click()
-    assert page.title() == "Order detention – Retour"
+    expect(page).to_have_title("Order detention – Retour")
     assert_accessible(page)
     page.get_by_label("Detained from").fill((TODAY + timedelta(days=1)).isoformat())
     page.get_by_label("Ground").select_option("risk_of_absconding")

@@ -111,7 +111,7 @@ def find_candidates(
         raise PermissionRefused(
             _("your role does not allow: %(action)s") % {"action": _("see persons and their cases")}
         )
-    visible = Person.objects.visible_to(user)
+    visible = Person.objects.matchable_by(user)
     record = query.record()
     wanted = set().union(*(_blocking_keys(t) for n in record.names for t in n.tokens))
 

@@ -4,19 +4,29 @@ data (deny by default)."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from conftest import make_user
 from retour.accounts.models import User
+from retour.accounts.roles import RoleCode
+from retour.cases.actions.handovers import accept_handover, send_handover
+from retour.counselling.actions import refer_to_reintegration
 from retour.errors import InvalidInput, NotVisible, PermissionRefused
+from retour.identification import reviews
+from retour.identification.models import MatchReview
 from retour.people.actions import link_family_members, visible_person
 from retour.people.models import FamilyLink, Person
-from retour.testing.factories import person_for
+from retour.testing.factories import case_for, case_in_voluntary_departure, person_for
 
+# Who sees a person registered by the Dutch return service (anna's authority) and one by the
+# Belgian immigration office (lucas's), while neither has a case anyone else holds: the
+# registering authority and the auditor, no other authority, no role without persons.
 SEES = {
-    "anna": "NL", "pieter": "NL", "sanne": "NL", "ruud": "NL",
-    "lucas": "BE", "lotte": "BE",
+    "anna": "NL", "sanne": "NL", "ruud": "NL", "pieter": None,
+    "lucas": "BE", "lotte": None,
     "eva": None, "tom": None, "ada": None,
 }
 
@@ -27,18 +37,61 @@ def persons(anna, lucas):
 
 
 @pytest.mark.parametrize(("persona", "member_state"), SEES.items())
-def test_each_persona_sees_the_persons_of_their_member_state_only(
+def test_each_persona_sees_the_persons_within_their_need_to_know_only(
     request, persons, persona, member_state
 ):
     user = request.getfixturevalue(persona)
     visible = set(Person.objects.visible_to(user))
     assert visible == ({persons[member_state]} if member_state else set())
     for state, person in persons.items():
+        assert Person.objects.is_visible_to(person, user) == (state == member_state)
         if state == member_state:
             assert visible_person(user, person.pk) == person
         else:
             with pytest.raises(NotVisible, match="person not found"):
                 visible_person(user, person.pk)
+
+
+def test_another_authority_sees_a_person_once_it_holds_their_case(anna, pieter):
+    """A person registered by the return service comes to the police with the case's
+    hand-over (to decide on it while it waits), and stays with the case once accepted."""
+    case = case_for(anna)
+    assert not Person.objects.is_visible_to(case.person, pieter)
+    send_handover(anna, case.pk, to_authority="nl-avim", note="arrested at Schiphol")
+    assert Person.objects.is_visible_to(case.person, pieter)
+    accept_handover(pieter, case.pk)
+    assert set(Person.objects.visible_to(pieter)) == {case.person}
+
+
+def test_a_counsellor_sees_the_persons_of_cases_referred_to_reintegration_only(lucas, lotte):
+    referred, other = (
+        case_in_voluntary_departure(lucas, decided_on=date(2026, 5, 1)) for _ in range(2)
+    )
+    refer_to_reintegration(lucas, referred.pk, referred_on=date(2026, 5, 4), programme="JRS")
+    assert set(Person.objects.visible_to(lotte)) == {referred.person}
+    assert not Person.objects.is_visible_to(other.person, lotte)
+
+
+def test_a_possible_match_brings_both_persons_to_identification_only(anna, pieter, persons):
+    """Both sides of a possible match are read side by side by whoever may decide it (the
+    roles with identification work); a planner of the same authority does not see the other
+    authority's person for it."""
+    identifier = make_user("iris", "Iris", "Bos", "nl-avim", (RoleCode.IDENTIFICATION_OFFICER,))
+    planner = make_user("otto", "Otto", "Kok", "nl-avim", (RoleCode.OPERATIONS_PLANNER,))
+    again = person_for(pieter)  # the factory registers every person as Karim Haddad
+    assert not Person.objects.is_visible_to(persons["NL"], identifier)
+    reviews.queue_possible_matches(pieter, again.pk, threshold=0.0)
+    assert MatchReview.objects.filter(person=again, candidate=persons["NL"]).exists()
+    assert Person.objects.is_visible_to(persons["NL"], identifier)
+    assert Person.objects.is_visible_to(persons["NL"], pieter)
+    assert not Person.objects.is_visible_to(persons["NL"], planner)
+
+
+def test_matching_searches_the_whole_member_state(anna, pieter, persons):
+    """Finding whether someone is already registered works across authorities (one person,
+    one file); seeing their file does not come with it."""
+    assert set(Person.objects.matchable_by(pieter)) == {persons["NL"]}
+    assert not Person.objects.matchable_by(AnonymousUser()).exists()
 
 
 def test_nobody_signed_in_sees_nobody(persons):

@@ -32,7 +32,7 @@ from retour.identification.matching.candidates import (
 )
 from retour.people import actions as people_actions
 from retour.people.actions import NewPerson
-from retour.people.models import Vulnerability
+from retour.people.models import Person, Vulnerability
 from retour.people.names import search_key
 from retour.web.cases.views_case import case_crumbs, visible_case
 from retour.web.form_support import apply_refusal, signed_in
@@ -45,11 +45,14 @@ from retour.web.views import refused_page
 
 @dataclass(frozen=True)
 class CandidateRow:
-    """A person already registered who may be the one being registered, and why."""
+    """A person already registered who may be the one being registered, and why. A person
+    outside the user's need to know shows who they are and which authority knows them (holds
+    their case, or registered them), not their file (no link, vulnerabilities or relatives)."""
 
     person: ShownPerson
-    dossier_url: str
+    dossier_url: str | None
     cases: list[ReturnCase]
+    held_by: list[str]
     score: float
     reasons: list[FieldScore]
 
@@ -64,15 +67,26 @@ def _query(data: NewPerson) -> PersonQuery:
 
 
 def _candidate_rows(user: Any, candidates: list[Candidate]) -> list[CandidateRow]:
-    shown = {p.pk: p for p in persons_shown(user).filter(
-        pk__in=[c.person.pk for c in candidates])}
-    cases = ReturnCase.objects.visible_to(user).filter(person__in=list(shown)).order_by(
-        "opened_at")
+    ids = [c.person.pk for c in candidates]
+    found = {p.pk: p for p in persons_shown(user, matching=True).filter(pk__in=ids)}
+    visible = set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    cases = list(ReturnCase.objects.visible_to(user).filter(person__in=visible).order_by(
+        "opened_at"))
+    holders: dict[Any, set[str]] = {}
+    for person_id, holder in (ReturnCase.objects.filter(person__in=ids).exclude(
+            person__in=visible).values_list("person_id", "responsible_authority__name")):
+        holders.setdefault(person_id, set()).add(holder)
+    for person_id, registrar in (Person.objects.filter(pk__in=ids).exclude(pk__in=visible)
+                                 .values_list("pk", "registered_by__name")):
+        holders.setdefault(person_id, {registrar})  # no case yet: who registered them
     return [
         CandidateRow(
-            person=shown_person(shown[c.person.pk], user),
-            dossier_url=reverse("person-dossier", args=[c.person.pk]),
+            person=shown_person(found[c.person.pk], user,
+                                identity_only=c.person.pk not in visible),
+            dossier_url=(reverse("person-dossier", args=[c.person.pk])
+                         if c.person.pk in visible else None),
             cases=[case for case in cases if case.person_id == c.person.pk],
+            held_by=sorted(holders.get(c.person.pk, ())),
             score=c.comparison.total, reasons=field_scores(c.comparison.reasons),
         )
         for c in candidates

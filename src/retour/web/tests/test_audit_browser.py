@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from retour import clock
 from retour.audit.log import record_access
@@ -56,7 +57,7 @@ def test_auditor_finds_a_person_filters_the_history_and_downloads_it(page, karim
     sign_in(page, "ruud", "x-ruud")
     page.get_by_role("link", name="Access log: who read or changed a person's data").click()
     page.wait_for_url("**/audit/")
-    assert page.title() == "Access log – Retour"
+    expect(page).to_have_title("Access log – Retour")
     assert_accessible(page)
 
     page.get_by_label("Name or case number").fill("haddad")
@@ -67,7 +68,7 @@ def test_auditor_finds_a_person_filters_the_history_and_downloads_it(page, karim
     screenshot(page, "audit-start")
     page.get_by_role("link", name="Karim Haddad").click()
     page.wait_for_url(f"**/audit/persons/{karim.person_id}/")
-    assert page.title() == "Access history – Retour"
+    expect(page).to_have_title("Access history – Retour")
     history = page.get_by_role("region", name="Access history")
     assert "identification interview" in history.inner_text()
     assert_accessible(page)

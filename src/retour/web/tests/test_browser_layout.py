@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from retour.testing.browser import assert_accessible, screenshot, sign_in
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def test_sign_in_page_is_accessible_and_signs_in(page, anna):
     page.goto("/accounts/login/")
-    assert page.title() == "Sign in – Retour"
+    expect(page).to_have_title("Sign in – Retour")
     assert_accessible(page)
     sign_in(page, "anna", "x-anna")
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Anna"

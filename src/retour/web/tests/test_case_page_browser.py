@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from retour.api.tests.conftest import TODAY
 from retour.cases import actions
@@ -29,7 +30,7 @@ def test_case_page_with_everything_on_it_is_accessible(page, anna, pieter):
     actions.send_handover(anna, case.pk, to_authority="nl-avim", note="please identify him")
     sign_in(page, "pieter", "x-pieter")
     page.goto(f"/cases/{case.pk}/")
-    assert page.title() == "Case – Retour"
+    expect(page).to_have_title("Case – Retour")
     assert page.get_by_role("heading", name="Take into account").is_visible()
     assert page.get_by_role("button", name="Accept").is_visible()
     assert page.locator("bdi.retour-name", has_text="كريم حداد").is_visible()
@@ -46,7 +47,7 @@ def test_action_form_shows_errors_next_to_the_fields(page, anna):
     sign_in(page, "anna", "x-anna")
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("link", name="Issue return decision").click()
-    assert page.title() == "Issue return decision – Retour"
+    expect(page).to_have_title("Issue return decision – Retour")
     assert_accessible(page)
     page.get_by_label("Date of the return decision").fill(TODAY.isoformat())
     page.get_by_label("Period for voluntary departure (days)").fill("45")

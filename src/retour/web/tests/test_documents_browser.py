@@ -27,7 +27,7 @@ def test_recording_a_passport_by_its_zone_and_an_act_of_non_cooperation(page, an
     documents = page.get_by_role("region", name="Identity documents").first
     expect(documents).to_contain_text("No documents recorded.")
     documents.get_by_role("link", name="Record a document").click()
-    assert page.title() == "Record a document – Retour"
+    expect(page).to_have_title("Record a document – Retour")
     assert str(case.pk) in page.url and "Haddad" not in page.url
     breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
     assert breadcrumb.get_by_role("link", name=f"Case {case.number}").is_visible()
@@ -81,7 +81,7 @@ def test_recording_a_passport_by_its_zone_and_an_act_of_non_cooperation(page, an
 
     # Non-cooperation, through the procedure's button.
     page.get_by_role("link", name="Record non-cooperation").click()
-    assert page.title() == "Record non-cooperation – Retour"
+    expect(page).to_have_title("Record non-cooperation – Retour")
     assert_accessible(page)
     page.get_by_label("What happened").select_option("refused_to_attend")
     page.get_by_label("Date it happened").fill((TODAY - timedelta(days=1)).isoformat())

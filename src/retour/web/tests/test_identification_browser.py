@@ -27,7 +27,7 @@ def test_recording_evidence_and_reading_the_dossier(page, anna):
     page.goto(f"/cases/{case.pk}/")
     page.get_by_role("region", name="Identity documents").first.get_by_role(
         "link", name="Identification dossier").click()
-    assert page.title() == "Identification dossier – Retour"
+    expect(page).to_have_title("Identification dossier – Retour")
     morocco = page.get_by_role("region", name="Return to Morocco")
     expect(morocco).to_contain_text("prima facie evidence")
     expect(morocco).to_contain_text("a copy")
@@ -38,7 +38,7 @@ def test_recording_evidence_and_reading_the_dossier(page, anna):
     screenshot(page, "identification-dossier")
 
     page.get_by_role("link", name="Record other identity evidence").click()
-    assert page.title() == "Record other identity evidence – Retour"
+    expect(page).to_have_title("Record other identity evidence – Retour")
     assert_accessible(page)
     page.get_by_label("biometric data taken").check()
     page.get_by_label("Date", exact=True).fill(TODAY.isoformat())
@@ -82,12 +82,12 @@ def test_the_pages_in_dutch(page, anna):
     page.get_by_label("Language").select_option("nl")
     page.get_by_role("button", name="Change").click()
     page.goto(f"/people/{case.person_id}/identification/")
-    assert page.title() == "Identificatiedossier – Retour"
+    expect(page).to_have_title("Identificatiedossier – Retour")
     expect(page.get_by_role("region", name="Terugkeer naar Marokko")).to_contain_text(
         "onvolledig")
     assert_accessible(page)
     screenshot(page, "identification-dossier-nl")
     page.get_by_role("link", name="Ander identiteitsbewijs vastleggen").click()
-    assert page.title() == "Ander identiteitsbewijs vastleggen – Retour"
+    expect(page).to_have_title("Ander identiteitsbewijs vastleggen – Retour")
     assert_accessible(page)
     screenshot(page, "record-evidence-nl")

@@ -24,9 +24,9 @@ def test_deciding_a_possible_match_in_the_queue(page, anna):
     sign_in(page, "anna", "x-anna")
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Possible matches").click()
-    assert page.title() == "Possible matches – Retour"
+    expect(page).to_have_title("Possible matches – Retour")
     page.get_by_role("link", name="Review pair 1").click()
-    assert page.title() == "Possible match – Retour"
+    expect(page).to_have_title("Possible match – Retour")
     expect(page.get_by_role("heading", name="Person: كريم حداد")).to_be_visible()
     expect(page.get_by_role("heading", name="Possibly the same as: Karim Haddad")).to_be_visible()
     expect(page.locator("#reasons-title + div")).to_contain_text(
@@ -41,7 +41,7 @@ def test_deciding_a_possible_match_in_the_queue(page, anna):
         "Same date of birth; the Arabic name transliterates.")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("status")).to_contain_text("Your decision “same person” is recorded.")
-    assert page.title() == "Possible matches – Retour"
+    expect(page).to_have_title("Possible matches – Retour")
     expect(page.get_by_text("No possible matches are waiting for a decision.")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "match-decided")

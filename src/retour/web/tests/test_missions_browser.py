@@ -20,7 +20,7 @@ def test_planning_a_mission_presenting_a_person_and_recording_identified(page, a
     case = case_for(anna)
     sign_in(page, "anna", "x-anna")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Missions").click()
-    assert page.title() == "Identification missions – Retour"
+    expect(page).to_have_title("Identification missions – Retour")
     expect(page.get_by_text("No missions planned yet.")).to_be_visible()
 
     page.get_by_label("Country of the delegation").select_option("MA")
@@ -43,7 +43,7 @@ def test_planning_a_mission_presenting_a_person_and_recording_identified(page, a
     page.get_by_label("Place").fill("Detention centre Rotterdam")
     page.get_by_role("button", name="Plan the mission").click()
     expect(page.get_by_role("status")).to_contain_text("The mission is planned.")
-    assert page.title() == "Mission – Retour"
+    expect(page).to_have_title("Mission – Retour")
 
     present = page.get_by_role("region", name="Present a person")
     present.get_by_label("Person").select_option(str(case.pk))
@@ -74,7 +74,7 @@ def test_cancelling_a_planned_mission_after_saying_why(page, anna):
     page.goto(f"/missions/{mission.pk}/")
     page.get_by_role("region", name="Cancel the mission").get_by_role(
         "link", name="Cancel the mission").click()
-    assert page.title() == "Cancel the mission – Retour"
+    expect(page).to_have_title("Cancel the mission – Retour")
     expect(page.get_by_text("One person is on the mission's list.")).to_be_visible()
     page.get_by_role("button", name="Cancel the mission").click()
     expect(page.get_by_role("alert")).to_contain_text("Why is the mission cancelled?")

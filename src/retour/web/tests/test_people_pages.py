@@ -197,6 +197,25 @@ def test_a_person_of_another_member_state_is_never_shown_as_similar(anna, lucas)
     assert response.status_code == 302
 
 
+def test_a_similar_person_of_another_authority_shows_who_knows_them_not_their_file(
+        anna, pieter):
+    """The police officer registering someone the return service already holds learns who the
+    person is and whom to ask, and nothing of the file: no link, no vulnerabilities."""
+    known = person_for(anna, names=[NameInput(surname="Tesfaye", given_names="Yonas")],
+                       birth_year=1990, birth_month=None, birth_day=None,
+                       vulnerabilities=["victim_of_trafficking"])
+    case = actions.open_case(anna, known.pk, origin="negative_asylum_decision")
+    response = client_of(pieter).post(NEW_PERSON, person_form())
+    assert response.status_code == 409
+    html = response.content.decode()
+    warning = html[html.index('id="similar-title"'):html.index("</section>")]
+    assert '<bdi dir="auto" class="retour-name">Yonas Tesfaye</bdi>' in warning
+    assert case.responsible_authority.name in warning and "ask them" in warning
+    assert f"/people/{known.pk}/" not in html and f"/cases/{case.pk}/" not in html
+    assert "trafficking" not in warning
+    assert client_of(pieter).get(new_case_url(known)).status_code == 404
+
+
 def test_confirming_covers_only_the_persons_shown(anna):
     shown = person_for(anna, names=[NameInput(surname="Tesfaye", given_names="Yonas")],
                        birth_year=1990, birth_month=None, birth_day=None)

@@ -4,6 +4,7 @@ per field): accessible, nothing saved until the user confirms, the pair then que
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from retour.identification.models import MatchReview
 from retour.people.actions import NameInput
@@ -19,7 +20,7 @@ def test_new_person_form_warns_about_a_similar_person(page, anna):
                birth_month=None, birth_day=None, claimed_nationalities=["AF"])
     sign_in(page, "anna", "x-anna")
     page.get_by_role("link", name="Register a person").click()
-    assert page.title() == "Register a person – Retour"
+    expect(page).to_have_title("Register a person – Retour")
     assert_accessible(page)
     page.get_by_label("Surname", exact=True).fill("Rahimi")
     page.get_by_label("Given names (optional)", exact=True).fill("Farid")

@@ -28,7 +28,7 @@ def test_finding_a_request_and_recording_its_travel_document(page, anna):
     )
     sign_in(page, "anna", "x-anna")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Readmission").click()
-    assert page.title() == "Readmission requests – Retour"
+    expect(page).to_have_title("Readmission requests – Retour")
     rows = page.locator("#readmission-results tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text(ukraine.reference)
@@ -44,7 +44,7 @@ def test_finding_a_request_and_recording_its_travel_document(page, anna):
     assert_accessible(page)
 
     page.get_by_role("link", name=pakistan.reference).click()
-    assert page.title() == f"Readmission request {pakistan.reference} – Retour"
+    expect(page).to_have_title(f"Readmission request {pakistan.reference} – Retour")
     expect(page.get_by_text("secondary source").first).to_be_visible()
     reply = page.get_by_role("region", name="Record the reply")
     reply.get_by_label("Reply", exact=True).select_option("rejected")

@@ -24,7 +24,7 @@ def cube(db):
 def test_a_statistician_writes_the_commentary_of_the_quarter(page, cube, tom):
     sign_in(page, "tom", "x-tom")
     page.goto("/statistics/report/2026Q1/")
-    assert page.title() == "Quarterly report 2026Q1: Netherlands – Retour"
+    expect(page).to_have_title("Quarterly report 2026Q1: Netherlands – Retour")
     decisions = page.get_by_role(
         "region", name="Return decisions issued following a negative asylum decision"
     )
@@ -52,7 +52,7 @@ def test_a_statistician_writes_the_commentary_of_the_quarter(page, cube, tom):
     page.get_by_label("Language").select_option("nl")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    assert page.title() == "Kwartaalrapportage 2026Q1: Nederland – Retour"
+    expect(page).to_have_title("Kwartaalrapportage 2026Q1: Nederland – Retour")
     inleiding = page.get_by_role("textbox", name=re.compile("^Inleiding"))
     expect(inleiding).to_have_value("A steady quarter.")
     assert_accessible(page)
@@ -62,7 +62,7 @@ def test_a_statistician_writes_the_commentary_of_the_quarter(page, cube, tom):
 def test_the_eu_coordinator_chooses_a_member_states_report(page, cube, eva):
     sign_in(page, "eva", "x-eva")
     page.goto("/statistics/report/2026Q1/")
-    assert page.title() == "Quarterly report 2026Q1: All member states (EU) – Retour"
+    expect(page).to_have_title("Quarterly report 2026Q1: All member states (EU) – Retour")
     page.get_by_label("Member state").select_option("NL")
     page.get_by_role("button", name="Show the report").click()
     page.wait_for_url("**/statistics/report/2026Q1/?member_state=NL")

@@ -18,7 +18,7 @@ def test_a_case_officer_compares_countries_and_opens_the_cases_behind_a_figure(p
     world = build(anna, lucas)
     sign_in(page, "anna", "x-anna")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Scorecard").click()
-    assert page.title() == "Cooperation scorecard – Retour"
+    expect(page).to_have_title("Cooperation scorecard – Retour")
     table = page.get_by_role("region", name="Third countries, 2026-01-01 to 2026-03-31")
     pakistan = table.get_by_role("row", name="Pakistan")
     expect(pakistan.get_by_role("cell").nth(4)).to_have_text("50.0 %")
@@ -26,7 +26,7 @@ def test_a_case_officer_compares_countries_and_opens_the_cases_behind_a_figure(p
     screenshot(page, "scorecard")
 
     pakistan.get_by_role("link", name="Pakistan").click()
-    assert page.title() == "Scorecard of Pakistan – Retour"
+    expect(page).to_have_title("Scorecard of Pakistan – Retour")
     requests = page.get_by_role("region", name="Readmission requests")
     netherlands = requests.get_by_role("row", name="Netherlands")
     expect(netherlands).to_contain_text("50.0 %")
@@ -34,7 +34,7 @@ def test_a_case_officer_compares_countries_and_opens_the_cases_behind_a_figure(p
     screenshot(page, "scorecard-country")
 
     netherlands.get_by_role("cell").nth(1).get_by_role("link", name="2").click()
-    assert page.title() == "Cases behind a figure – Retour"
+    expect(page).to_have_title("Cases behind a figure – Retour")
     expect(page.get_by_role("heading", name="2 cases")).to_be_visible()
     expect(page.get_by_role("link", name=world.requests["NL-1"].case.number)).to_be_visible()
     assert_accessible(page)
@@ -61,7 +61,7 @@ def test_a_case_officer_compares_countries_and_opens_the_cases_behind_a_figure(p
     page.get_by_label("Language").select_option("nl")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    assert page.title() == "Scorekaart van Pakistan – Retour"
+    expect(page).to_have_title("Scorekaart van Pakistan – Retour")
     expect(page.get_by_role("region", name="Overnameverzoeken").first).to_contain_text("100,0 %")
     assert_accessible(page)
     screenshot(page, "scorecard-country-nl")
@@ -84,6 +84,6 @@ def test_the_eu_coordinator_sees_every_member_state_and_no_case(page, anna, luca
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.locator("#withheld-note")).to_contain_text("minder dan 5 zaken afgeschermd")
     page.get_by_role("link", name="Scorekaart", exact=True).click()
-    assert page.title() == "Scorekaart samenwerking – Retour"
+    expect(page).to_have_title("Scorekaart samenwerking – Retour")
     assert_accessible(page)
     screenshot(page, "scorecard-nl")

@@ -90,10 +90,10 @@ def test_a_statistician_follows_an_indicator(page, tom, anna):
     _cases(anna)
     sign_in(page, "tom", "x-tom")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Statistics").click()
-    assert page.title() == "Statistics – Retour"
+    expect(page).to_have_title("Statistics – Retour")
     assert_accessible(page)
     page.get_by_role("link", name="Indicator trends").click()
-    assert page.title() == "Indicator trends – Retour"
+    expect(page).to_have_title("Indicator trends – Retour")
     _chart_drawn(page)
     chart = page.get_by_role("img", name="Return decisions issued following a negative asylum")
     expect(chart).to_be_visible()
@@ -124,7 +124,7 @@ def test_a_statistician_follows_an_indicator(page, tom, anna):
     page.get_by_label("Language").select_option("nl")
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    assert page.title() == "Trechter van zaken – Retour"
+    expect(page).to_have_title("Trechter van zaken – Retour")
     _chart_drawn(page)
     assert_accessible(page)
     page.goto(f"/statistics/citizenship/?indicator={ASYLUM}&quarter=2026Q1&top=5")
