@@ -51,3 +51,24 @@ def test_new_person_form_warns_about_a_similar_person(page, anna):
     assert page.locator("bdi.retour-name", has_text="فرید رحیمی").is_visible()
     assert_accessible(page)
     screenshot(page, "new-case-form")
+
+
+def test_a_similar_person_of_another_authority_names_whom_to_ask(page, anna, pieter):
+    """At 390 px, as the police officer: who the person is and which service knows them,
+    without a way into their file."""
+    person_for(anna, names=[NameInput(surname="Rahimi", given_names="Farid")], birth_year=1997,
+               birth_month=None, birth_day=None, claimed_nationalities=["AF"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "pieter", "x-pieter")
+    page.goto("/people/new/")
+    page.get_by_label("Surname", exact=True).fill("Rahimi")
+    page.get_by_label("Given names (optional)", exact=True).fill("Farid")
+    page.get_by_label("male", exact=True).check()
+    page.get_by_label("Year (optional)", exact=True).fill("1997")
+    page.get_by_role("button", name="Register person").click()
+    warning = page.get_by_role("region", name="This person may already be registered")
+    expect(warning).to_contain_text("Farid Rahimi")
+    expect(warning).to_contain_text(f"known to {anna.authority.name}: ask them")
+    expect(warning.get_by_role("link")).to_have_count(0)
+    assert_accessible(page)
+    screenshot(page, "new-person-duplicate-of-another-authority")
