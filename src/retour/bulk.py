@@ -250,6 +250,42 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     return compute() if session is None else session.remember(key, compute)
 
 
+# Reading: a block that only reads (a page) keeps the related rows ``select`` reads.
+
+_read: ContextVar[dict[tuple[str, Any, str], list[Any]] | None] = ContextVar(
+    "retour_bulk_read", default=None
+)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Run a block that reads (a page): outside a session, ``select`` reads the rows of each
+    owner's relation once and searches them in memory after, as a session does. The guards
+    of every step a case page weighs ask for the same few relations again and again (the
+    decisions in force, the person's vulnerabilities, an open detention). A relation
+    ``prefetch_related`` fetched is taken as fetched. A write through this module forgets
+    what was read; in a session, or inside another ``reading``, this does nothing."""
+    if _current.get() is not None or _read.get() is not None:
+        yield
+        return
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def _forget_read() -> None:
+    kept = _read.get()
+    if kept is not None:
+        kept.clear()
+
+
+def _in_memory(key: str) -> bool:
+    """Whether ``_matches`` answers this criterion."""
+    return key.partition("__")[2] in ("", "in", "isnull")
+
+
 # Related rows: the same calls in and out of a session.
 
 
@@ -282,6 +318,12 @@ def select(owner: models.Model, relation: str, **criteria: Any) -> list[Any]:
     """The rows of ``owner.<relation>`` that match ``criteria``, in no particular order."""
     session = _current.get()
     if session is None:
+        kept = _read.get()
+        if kept is not None and all(_in_memory(key) for key in criteria):
+            key = (owner._meta.label, owner.pk, relation)
+            if key not in kept:
+                kept[key] = list(getattr(owner, relation).all())
+            return [row for row in kept[key] if _matches(row, criteria)]
         manager = getattr(owner, relation)
         # ``all()`` keeps what ``prefetch_related`` fetched; ``filter()`` would query again.
         return list(manager.filter(**criteria) if criteria else manager.all())
@@ -293,6 +335,7 @@ def add(owner: models.Model, relation: str, row: M) -> M:
     (it gets its key now, so events and other rows can refer to it)."""
     session = _current.get()
     if session is None:
+        _forget_read()
         row.save()
         return row
     if _has_sequence(type(row)):
@@ -305,6 +348,7 @@ def add(owner: models.Model, relation: str, row: M) -> M:
 def add_all(owner: models.Model, relation: str, rows: Iterable[M]) -> None:
     """``add`` for several rows; without a session, one multi-row insert."""
     if _current.get() is None:
+        _forget_read()
         getattr(owner, relation).model.objects.bulk_create(rows)
         return
     for row in rows:
@@ -316,6 +360,7 @@ def create(obj: M) -> M:
     inserted at the end, and its related rows start empty without a query."""
     session = _current.get()
     if session is None:
+        _forget_read()
         obj.save(force_insert=True)
     else:
         session.insert(obj)
@@ -326,6 +371,7 @@ def save(row: models.Model, *fields: str) -> None:
     """Save ``fields`` of a row changed in place; in a session, at its end."""
     session = _current.get()
     if session is None:
+        _forget_read()
         row.save(update_fields=fields)
     else:
         session.changed(row, fields)
@@ -335,6 +381,7 @@ def update(owner: models.Model, relation: str, values: dict[str, Any], **criteri
     """Set ``values`` on the rows of ``owner.<relation>`` that match ``criteria``."""
     session = _current.get()
     if session is None:
+        _forget_read()
         getattr(owner, relation).filter(**criteria).update(**values)
         return
     for row in select(owner, relation, **criteria):

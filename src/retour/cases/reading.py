@@ -12,14 +12,16 @@ from retour.errors import NotVisible
 from retour.people.display import PERSON_PARTS
 
 
-def load_case(user: User, case_id: Any) -> ReturnCase:
-    """The case, its person (with ``PERSON_PARTS``), responsible authority and officer; a
+def load_case(user: User, case_id: Any, *, person_parts: bool = True) -> ReturnCase:
+    """The case, its person (with ``PERSON_PARTS`` unless ``person_parts`` is false: for a
+    caller that reads the person again with them), responsible authority and officer; a
     case outside the user's scope is ``NotVisible``, like one that does not exist."""
+    parts = PERSON_PARTS if person_parts else ()
     try:
         return (
             ReturnCase.objects.visible_to(user)
             .select_related("person", "responsible_authority", "assigned_officer")
-            .prefetch_related(*(f"person__{part}" for part in PERSON_PARTS))
+            .prefetch_related(*(f"person__{part}" for part in parts))
             .get(pk=case_id)
         )
     except ReturnCase.DoesNotExist:

@@ -104,3 +104,25 @@ def test_kept_rows_answer_only_the_lookups_the_actions_use(anna):
                            contested__isnull=True)
         with pytest.raises(ValueError, match="not supported"):
             bulk.select(case, "decisions", decided_on__gte=clock.today())
+
+
+def test_a_page_reads_a_relation_once_and_forgets_it_when_something_is_written(
+    anna, django_assert_num_queries
+):
+    case = s.voluntary_departure(anna)
+    with bulk.reading():
+        with django_assert_num_queries(1):
+            in_force = bulk.select(case, "decisions", status=Decision.Status.IN_FORCE)
+            assert bulk.select(case, "decisions", kind__in=[Decision.Kind.RETURN_DECISION],
+                               contested__isnull=True)
+            assert not bulk.select(case, "decisions", kind=Decision.Kind.APPEAL)
+        with django_assert_num_queries(1):  # a lookup the kept rows do not answer
+            assert bulk.select(case, "decisions", decided_on__lte=clock.today())
+        decision = in_force[0]
+        decision.reference = "RD-1"
+        bulk.save(decision, "reference")
+        with django_assert_num_queries(1):  # read again after the write
+            assert bulk.select(case, "decisions", pk=decision.pk)[0].reference == "RD-1"
+    with django_assert_num_queries(2):  # outside, every call reads
+        bulk.select(case, "decisions", status=Decision.Status.IN_FORCE)
+        bulk.select(case, "decisions", status=Decision.Status.IN_FORCE)

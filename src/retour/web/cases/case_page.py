@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from retour import clock, display
+from retour import bulk, clock, display
 from retour.cases import guards, timers
 from retour.cases.events import decision_details
 from retour.cases.models import (
@@ -202,7 +202,7 @@ def _has_decision_to_act_on(case: ReturnCase, action: str) -> bool:
     if action not in _ACTS_ON:
         return True
     kind, status = _ACTS_ON[action]
-    return case.decisions.filter(kind=kind, status=status).exists()
+    return bool(bulk.select(case, "decisions", kind=kind, status=status))
 
 
 def _not_for_this_person(transition: Transition, case: ReturnCase) -> str | None:

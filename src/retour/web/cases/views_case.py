@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from retour import display
+from retour import bulk, display
 from retour.audit.log import record_access
 from retour.cases.models import ReturnCase
 from retour.cases.procedure import transition
@@ -42,16 +42,19 @@ from retour.web.readmission.request_page import case_readmission
 CASE_PAGE_PREFIXES = {"accept_handover": "accept", "return_handover": "return"}
 
 
-def visible_case(user: Any, case_id: Any) -> ReturnCase:
+def visible_case(user: Any, case_id: Any, *, person_parts: bool = True) -> ReturnCase:
     try:
-        return load_case(user, case_id)
+        return load_case(user, case_id, person_parts=person_parts)
     except NotVisible:
         raise Http404 from None
 
 
 def _person(case: ReturnCase, user: Any, health_reason: str = "") -> ShownPerson:
-    return shown_person(persons_shown(user).get(pk=case.person_id), user,
-                        health_reason=health_reason)
+    """The case's person as the page shows them; ``case.person`` becomes the person read
+    for it, with their names, nationalities and vulnerabilities, which the procedure's
+    guards read too (so they are read once)."""
+    case.person = persons_shown(user).get(pk=case.person_id)
+    return shown_person(case.person, user, health_reason=health_reason)
 
 
 def _record_read(user: Any, case: ReturnCase, person: ShownPerson, reason: str = "") -> None:
@@ -73,9 +76,10 @@ def case_crumbs(case: ReturnCase, *more: tuple[str, str | None]) -> list[tuple[s
 
 @require_GET
 @login_required
+@bulk.reading()  # the guards of every step weighed read the case's rows once
 def case_page(request: HttpRequest, case_id: Any) -> HttpResponse:
     user = signed_in(request)
-    case = visible_case(user, case_id)
+    case = visible_case(user, case_id, person_parts=False)  # read with the person below
     # Health details the user gave a reason for: the page's read carries it (ADR 0016).
     health_reason = given_health_reason(request, case.pk)
     person = _person(case, user, health_reason)

@@ -210,11 +210,13 @@ def evidence_rows(request: ReadmissionRequest) -> list[tuple[str, str]]:
 
 
 def proposed_country(case: ReturnCase) -> str | None:
-    """The country to propose: a confirmed nationality before a claimed one."""
-    found = case.person.nationalities.order_by(
-        Case(When(status=Nationality.Status.CONFIRMED, then=Value(0)), default=Value(1)),
-        "country_id",
-    ).first()
+    """The country to propose: a confirmed nationality before a claimed one (from the
+    nationalities fetched with the person, if they were)."""
+    found = min(
+        case.person.nationalities.all(),
+        key=lambda n: (n.status != Nationality.Status.CONFIRMED, n.country_id),
+        default=None,
+    )
     return found.country_id if found else None
 
 
@@ -231,10 +233,11 @@ def case_readmission(user: Any, case: ReturnCase) -> dict[str, Any]:
     requests = list(overdue_first(
         ReadmissionRequest.objects.visible_to(user)
         .filter(case=case)
-        .select_related("case__person", "third_country", "instrument")
-        .prefetch_related("case__person__names"),
+        .select_related("third_country", "instrument"),
         today,
     ))
+    for found in requests:
+        found.case = case  # the page's, with its person's names
     kept = request_timers.of_requests(requests)
     why_not = draft_refusal(user, case)
     form = None

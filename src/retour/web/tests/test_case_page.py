@@ -19,7 +19,13 @@ from django.test import Client
 from retour import clock
 from retour.accounts.models import User
 from retour.api.tests.conftest import NOW, TODAY
-from retour.api.tests.scenarios import SCENARIOS, Personas, handed_over, legal_stay_ended
+from retour.api.tests.scenarios import (
+    SCENARIOS,
+    Personas,
+    handed_over,
+    legal_stay_ended,
+    readmission_requests,
+)
 from retour.audit.models import AccessLogEntry
 from retour.cases import tasks
 from retour.cases.models import (
@@ -30,6 +36,7 @@ from retour.cases.models import (
 )
 from retour.cases.procedure import transitions
 from retour.identification import missions
+from retour.identification.actions import NewDocument, record_identity_document
 from retour.identification.models import (
     MissionPresentation,
 )
@@ -334,6 +341,32 @@ def test_case_page_records_the_read(anna):
     assert entry is not None
     assert (entry.operation, entry.object_type, entry.channel) == ("read", "return_case", "web")
     assert entry.object_ids == [str(case.pk)] and entry.person_ids == [str(case.person_id)]
+
+
+# Every statement the case page of a case with a bit of everything runs: the session and the
+# user (4), the case and its person, names, nationalities, countries and vulnerabilities (6),
+# the relatives and their cases (4), the pending hand-over, the rows the procedure's guards
+# read (once each: decisions, detention, referrals), deadlines, tasks, decisions, documents,
+# one per panel, the history with its words (4), the readmission section (3), two access-log
+# entries (6 each) and the session's save (3). The guards of every step weighed used to read
+# the same rows again and again (65 statements).
+CASE_PAGE_STATEMENTS = 47
+
+
+def test_the_case_page_reads_each_thing_once(personas, django_assert_max_num_queries):
+    anna = personas["anna"]
+    _, submitted = readmission_requests(personas)
+    case = submitted.case
+    sister = person_for(anna, names=[NameInput(surname="Haddad", given_names="Leila")], sex="F")
+    link_family_members(anna, case.person_id, sister.pk, "sibling_of")
+    record_identity_document(anna, case.person_id, NewDocument(
+        kind="passport", form="original", number="X1234567", issuing_country="MA",
+        expires_on=TODAY + timedelta(days=100),
+    ))
+    client = client_of(anna)
+    with django_assert_max_num_queries(CASE_PAGE_STATEMENTS):
+        html = client.get(case_url(case)).content.decode()
+    assert "Leila Haddad" in html and "X1234567" in html and "Pakistan" in html
 
 
 @pytest.mark.parametrize("outsider", ["lucas", "eva"])
