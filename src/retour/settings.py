@@ -134,6 +134,12 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     _database["CONN_MAX_AGE"] = 0
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the pages' queries are short, but those that read many index
+    # entries (the count of the case list) cost enough for PostgreSQL to compile them, which
+    # took 200 ms of a 360 ms count at a million cases (docs/operations.md, Load).
+    _options = _database.setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

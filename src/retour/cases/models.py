@@ -107,6 +107,18 @@ class ReturnCase(models.Model):
             models.Index(fields=["member_state", "stage"]),
             models.Index(fields=["member_state", "-opened_at"]),
             models.Index(fields=["stage", "voluntary_departure_ends_on"]),
+            # What the case list counts by (who may see the case: the member state, the
+            # responsible authority, the assigned officer) and what a search matches (the
+            # person, the number), with the key: the count of a list or of a search by name
+            # or number reads this index only, not the cases (issue 13; key columns rather
+            # than INCLUDE, which SQLite has not).
+            models.Index(
+                fields=[
+                    "member_state", "responsible_authority", "assigned_officer", "id", "person",
+                    "number",
+                ],
+                name="cases_returncase_visible_idx",
+            ),
         ]
 
     def __str__(self) -> str:
