@@ -32,8 +32,8 @@ for acceptance is answered by the receiving authority (``ANSWERS_TO_HANDOVER``);
 accepts, the case is the sender's and nobody else records a step on it.
 
 Persons follow their cases: a person is seen by whoever sees one of their cases, by the
-authority that registered them, by the roles with identification work for both sides of a
-possible match, and by roles that see every case (``people.models.PersonQuerySet``); finding
+authority that registered them, by identification officers for both sides of a possible
+match, and by roles that see every case (``people.models.PersonQuerySet``); finding
 whether someone is already registered searches the whole member state (``matchable_by``).
 
 ``SPECIAL_CATEGORIES``: which roles see the special categories of a case (GDPR Art. 9 health

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -69,7 +70,10 @@ class MissionOut(Schema):
     notes: str
     organised_by: str = Field(description="The code of the organising authority.")
     status: Annotated[IdentificationMission.Status, ModelChoices()]
-    presentations: list[PresentationOut]
+    presentations: list[PresentationOut] = Field(
+        description="The persons presented whose cases you may see.")
+    presented_by_others: int = Field(0, description=(
+        "How many more persons other authorities presented: counted, not named."))
 
 
 def _presentation_out(p: MissionPresentation) -> PresentationOut:
@@ -82,13 +86,15 @@ def _presentation_out(p: MissionPresentation) -> PresentationOut:
     )
 
 
-def _mission_out(m: IdentificationMission, presentations: list[PresentationOut]) -> MissionOut:
+def _mission_out(
+    m: IdentificationMission, presentations: list[PresentationOut], presented: int = 0,
+) -> MissionOut:
     return MissionOut(
         id=m.pk, member_state=m.member_state_id, country=m.country_id, kind=Kind(m.kind),
         starts_on=m.starts_on, ends_on=m.ends_on, place=m.place,
         interpreter_languages=m.interpreter_languages, interpreter=m.interpreter, notes=m.notes,
         organised_by=m.organised_by.code, status=IdentificationMission.Status(m.status),
-        presentations=presentations,
+        presentations=presentations, presented_by_others=max(presented - len(presentations), 0),
     )
 
 
@@ -107,12 +113,15 @@ def plan_mission(request: HttpRequest, body: MissionIn) -> Status[MissionOut]:
 def list_missions(
     request: HttpRequest, country: CountryCode | None = None, reason: ReadReason = "",
 ) -> list[MissionOut]:
-    """Your member state's missions, earliest first, with the persons presented to each;
-    ``country`` narrows them to one country's."""
+    """Your member state's missions, earliest first, with the persons presented to each whose
+    cases you may see (the others counted); ``country`` narrows them to one country's."""
     user = caller(request)
+    seen = MissionPresentation.objects.visible_to(user).select_related("case").prefetch_related(
+        "person__names")
     found = (missions.missions_of(user)
              .select_related("organised_by")
-             .prefetch_related("presentations__person__names", "presentations__case"))
+             .annotate(presented=Count("presentations"))
+             .prefetch_related(Prefetch("presentations", queryset=seen)))
     if country:
         found = found.filter(country_id=country)
     answer = [(m, [_presentation_out(p) for p in m.presentations.all()]) for m in found]
@@ -120,7 +129,7 @@ def list_missions(
     if presentations:
         log_read(user, "read", "mission_presentation", [p.id for p in presentations],
                  person_ids={p.person.id for p in presentations}, reason=reason)
-    return [_mission_out(m, shown) for m, shown in answer]
+    return [_mission_out(m, shown, m.presented) for m, shown in answer]
 
 
 class PresentIn(Schema):

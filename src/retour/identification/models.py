@@ -19,6 +19,13 @@ class PersonDataQuerySet(models.QuerySet[Any]):
         return self.filter(person__in=Person.objects.visible_to(user))
 
 
+class MatchReviewQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> MatchReviewQuerySet:
+        """Visible when either person is: a review is about both."""
+        visible = Person.objects.visible_to(user)
+        return self.filter(models.Q(person__in=visible) | models.Q(candidate__in=visible))
+
+
 class IdentityDocument(models.Model):
     """A document that shows identity or nationality, or that a person can travel on.
 
@@ -267,7 +274,7 @@ class MatchReview(models.Model):
                                    blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PersonDataQuerySet.as_manager()
+    objects = MatchReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score", "queued_at"]

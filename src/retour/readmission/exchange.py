@@ -265,7 +265,14 @@ def import_message(
 ) -> ReadmissionRequest:
     """Record the requested state's ``message`` on the request it answers, or refuse it
     (``InvalidInput`` with the JSON path, ``TransitionRefused`` when the request is not
-    waiting for it) with nothing changed."""
+    waiting for it) with nothing changed. A role that records none of them is refused
+    before the message is read: what it sent is none of its business."""
+    if user is not None and not any(
+        BY_ACTION[action].capability is not None and user.can(BY_ACTION[action].capability)
+        for action in _ACTION_OF.values()
+    ):
+        raise PermissionRefused(_("your role does not allow: %(action)s") % {
+            "action": _("record the requested state's answers")})
     # NUL (PostgreSQL cannot store it) and direction overrides, anywhere in the message.
     problems = dict(document_problems(message))
     if problems:

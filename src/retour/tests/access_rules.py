@@ -23,6 +23,7 @@ from retour.accounts.scoping import Special, personal_data_member_state, special
 from retour.cases import reach
 from retour.cases.models import ReturnCase
 from retour.cases.stages import OPEN_STAGES
+from retour.identification.models import MatchReview
 from retour.people.models import Person
 from retour.seam import actions as seam_actions
 
@@ -66,6 +67,12 @@ def sees_person(user: Any, obj: Any) -> bool:
     """A person and what hangs off them: the need-to-know policy for persons."""
     person = getattr(obj, "person", obj)
     return user.is_authenticated and Person.objects.is_visible_to(person, user)
+
+
+def sees_review(user: Any, obj: Any) -> bool:
+    """A possible match: either of its persons seen."""
+    return user.is_authenticated and MatchReview.objects.visible_to(user).filter(
+        pk=obj.pk).exists()
 
 
 def sees_case(user: Any, obj: Any) -> bool:
@@ -127,7 +134,8 @@ class Rule:
     ``door``: who passes at all; ``obj``: the kind of object the path names (``case``,
     ``person``, ``mission``, ``presentation``, ``review``, ``readmission``, ``user``) and
     ``scope`` which of them the user may reach (default: the kind's own rule, ``SCOPES``);
-    ``method``: how it is requested; ``args``: the path's other arguments; ``holes``: cells
+    ``method``: how it is requested (a body's "@person" must be a person the user sees too);
+    ``args``: the path's other arguments; ``holes``: cells
     (``"<role>@<place>/<object's member state>"``) known to break the rule, each with what
     happens, expected to fail until fixed."""
 
@@ -159,8 +167,8 @@ SCOPES: dict[str, Scope] = {
     "readmission": sees_case,
     "person": sees_person,
     "mission": in_member_state,
-    "presentation": in_member_state,
-    "review": in_member_state,
+    "presentation": sees_person,
+    "review": sees_review,
     "user": administers,
 }
 

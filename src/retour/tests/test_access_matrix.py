@@ -38,7 +38,7 @@ from retour.outbox.subscribers import Subscriber, subscribe, unsubscribe
 from retour.people.actions import NameInput
 from retour.readmission import actions as readmission
 from retour.testing.factories import case_in_voluntary_departure, person_for
-from retour.tests.access_rules import OPERATIONS, PAGES, Rule, anyone
+from retour.tests.access_rules import OPERATIONS, PAGES, Rule, anyone, sees_person
 
 # Where each persona works: the authority that holds the objects, another authority of the
 # same member state, and an authority of another member state.
@@ -220,14 +220,24 @@ def _argument(path: str) -> str:
     return path.split("{", 1)[1].split("}", 1)[0]
 
 
-def _body(world: World, key: str, rule: Rule, cell: str) -> str:
-    """The operation's made-up body with the rule's fields; "@person" is the person of the
-    object's member state (without an object, of the persona's)."""
+def _body_person(world: World, cell: str) -> Any:
+    """The person a body's "@person" names: the person of the object's member state (without
+    an object, of the persona's)."""
     member_state = cell.rsplit("/", 1)[1] if "/" in cell else cell.rsplit("@", 1)[-1]
-    member_state = member_state if member_state == "be" else "nl"
-    fields = {name: str(world.objects[member_state]["person"].pk) if value == "@person" else value
+    return world.objects[member_state if member_state == "be" else "nl"]["person"]
+
+
+def _body(world: World, key: str, rule: Rule, cell: str) -> str:
+    """The operation's made-up body with the rule's fields."""
+    fields = {name: str(_body_person(world, cell).pk) if value == "@person" else value
               for name, value in rule.body.items()}
     return json.dumps({**world.bodies.get(key, {}), **fields})
+
+
+def _allowed(world: World, rule: Rule, cell: str, user: Any, obj: Any) -> bool:
+    if not rule.allows(user, obj):
+        return False
+    return "@person" not in rule.body.values() or sees_person(user, _body_person(world, cell))
 
 
 def _request(persona: Persona, rule: Rule, path: str, body: Any) -> Any:
@@ -324,7 +334,7 @@ def _check(world: World, key: str, only: str | None = None) -> list[str]:
     rule = _RULES[key]
     failures = []
     # The refused first, on objects no allowed request has changed yet.
-    cells = sorted(_cells(world, rule), key=lambda c: rule.allows(c[1].user, c[2]))
+    cells = sorted(_cells(world, rule), key=lambda c: _allowed(world, rule, c[0], c[1].user, c[2]))
     for cell, persona, obj in cells:
         if (only is None and cell in rule.holes) or (only is not None and cell != only):
             continue
@@ -334,7 +344,7 @@ def _check(world: World, key: str, only: str | None = None) -> list[str]:
         response = _request(persona, rule, path, body)
         REQUESTS["seconds"] += time.perf_counter() - started
         REQUESTS["count"] += 1
-        allowed = rule.allows(persona.user, obj)
+        allowed = _allowed(world, rule, cell, persona.user, obj)
         if not allowed and response.status_code == 422 and persona.name != "anonymous":
             UNPROVEN.add(f"{key} [{cell}]")
             continue

@@ -73,9 +73,9 @@ def test_a_counsellor_sees_the_persons_of_cases_referred_to_reintegration_only(l
 
 
 def test_a_possible_match_brings_both_persons_to_identification_only(anna, pieter, persons):
-    """Both sides of a possible match are read side by side by whoever may decide it (the
-    roles with identification work); a planner of the same authority does not see the other
-    authority's person for it."""
+    """Both sides of a possible match are read side by side by the identification service,
+    which decides them for the member state; a case officer who queued the match sees their
+    own side, and the other only as the review shows it."""
     identifier = make_user("iris", "Iris", "Bos", "nl-avim", (RoleCode.IDENTIFICATION_OFFICER,))
     planner = make_user("otto", "Otto", "Kok", "nl-avim", (RoleCode.OPERATIONS_PLANNER,))
     again = person_for(pieter)  # the factory registers every person as Karim Haddad
@@ -83,8 +83,9 @@ def test_a_possible_match_brings_both_persons_to_identification_only(anna, piete
     reviews.queue_possible_matches(pieter, again.pk, threshold=0.0)
     assert MatchReview.objects.filter(person=again, candidate=persons["NL"]).exists()
     assert Person.objects.is_visible_to(persons["NL"], identifier)
-    assert Person.objects.is_visible_to(persons["NL"], pieter)
+    assert not Person.objects.is_visible_to(persons["NL"], pieter)
     assert not Person.objects.is_visible_to(persons["NL"], planner)
+    assert set(MatchReview.objects.visible_to(pieter)) == set(MatchReview.objects.all())
 
 
 def test_matching_searches_the_whole_member_state(anna, pieter, persons):

@@ -181,14 +181,22 @@ def _handover_refusal(
     return None
 
 
-def refusal_for(
-    user: Any, case: ReturnCase, transition: Transition, pending: Handover | None
-) -> str | None:
-    """Why ``user`` cannot take ``transition`` on ``case`` now, or None."""
+def permission_refusal(user: Any, case: ReturnCase, transition: Transition) -> str | None:
+    """Why ``user`` may never take ``transition`` on ``case`` (their role, or whose case it
+    is), whatever they enter, or None."""
     if transition.capability is None or not user.can(transition.capability):
         return _("Your role does not allow this action.")
     if not_yours := acting_refusal(user, case, transition.action):
         return f"{capfirst(not_yours)}."
+    return None
+
+
+def refusal_for(
+    user: Any, case: ReturnCase, transition: Transition, pending: Handover | None
+) -> str | None:
+    """Why ``user`` cannot take ``transition`` on ``case`` now, or None."""
+    if not_theirs := permission_refusal(user, case, transition):
+        return not_theirs
     if case.stage not in transition.sources:
         return _("“%(action)s” is not possible in the stage “%(stage)s”.") % {
             "action": seam_actions.get(transition.action).words,

@@ -31,7 +31,13 @@ from retour.errors import (
     StaleVersion,
     TransitionRefused,
 )
-from retour.web.cases.case_page import action_url, case_context, pending_handover, refusal_for
+from retour.web.cases.case_page import (
+    action_url,
+    case_context,
+    pending_handover,
+    permission_refusal,
+    refusal_for,
+)
 from retour.web.cases.timeline import ShownEvent, shown_events
 from retour.web.form_support import apply_refusal, signed_in
 from retour.web.forms_actions import CHANNEL, FORMS, CaseActionForm
@@ -135,7 +141,12 @@ def case_action(request: HttpRequest, case_id: Any, action: str) -> HttpResponse
         prefix = None
     status, refused, conflict = 200, None, None
     form: CaseActionForm
-    if request.method == "POST":
+    not_theirs = permission_refusal(user, case, transition(name))
+    if request.method == "POST" and not_theirs:
+        # Refused before what was sent is read: it is none of this user's business.
+        form = form_class(initial={"expected_version": case.version}, case=case)
+        refused, status = not_theirs, 403
+    elif request.method == "POST":
         form = form_class(request.POST, case=case, prefix=prefix)
         if form.is_valid():
             try:
@@ -172,7 +183,7 @@ def case_action(request: HttpRequest, case_id: Any, action: str) -> HttpResponse
         "person": person,
         "stage": display.label(Stage, case.stage),
         "form": form,
-        "show_form": request.method == "POST" or refused is None,
+        "show_form": (request.method == "POST" and not not_theirs) or refused is None,
         "refused": refused,
         "conflict": conflict,
         "post_url": action_url(case, name),

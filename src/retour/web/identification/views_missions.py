@@ -214,9 +214,12 @@ def _mission_page(
 ) -> HttpResponse:
     """The mission with its persons; a form refused is shown again with its errors."""
     user = signed_in(request)
+    # Other authorities' persons on the list are counted, not named (need to know, ADR 16).
     presentations = list(
-        mission.presentations.select_related("person", "case")
-        .prefetch_related("person__names").order_by("presented_at"))
+        MissionPresentation.objects.visible_to(user).filter(mission=mission)
+        .select_related("person", "case").prefetch_related("person__names")
+        .order_by("presented_at"))
+    not_shown = mission.presentations.count() - len(presentations)
     cancelled = mission.status == IdentificationMission.Status.CANCELLED
     rows = []
     for p in presentations:
@@ -251,6 +254,7 @@ def _mission_page(
         "cancelled": cancelled,
         "cancellable": mission.status == IdentificationMission.Status.PLANNED,
         "rows": rows,
+        "not_shown": not_shown,
         "ready": ready,
         "present_form": present_form,
         "breadcrumbs": _crumbs((_("Mission"), None)),
@@ -306,7 +310,8 @@ def record_outcome(request: HttpRequest, mission_id: Any, presentation_id: Any) 
     if not user.can(Capability.IDENTIFY):
         return _refused(request, _("Record outcome"))
     mission = _mission(user, mission_id)
-    if not mission.presentations.filter(pk=presentation_id).exists():
+    if not MissionPresentation.objects.visible_to(user).filter(
+            mission=mission, pk=presentation_id).exists():
         raise Http404
     form = OutcomeForm(request.POST, prefix=_outcome_prefix(presentation_id))
     if form.is_valid():

@@ -151,6 +151,29 @@ def test_another_states_presentation_is_not_found(anna, lucas):
     assert response.status_code == 404
 
 
+def test_another_authoritys_persons_on_the_mission_are_counted_not_named(anna, pieter):
+    """One mission, two authorities presenting: each sees its own persons and a count of the
+    others, on the page and in the API, and cannot record the others' outcomes."""
+    mission = _mission(anna)
+    theirs = case_for(anna)
+    present_person(anna, mission.pk, theirs.person_id, case_id=theirs.pk,
+                   availability="reporting")
+    ours = case_for(pieter)
+    present_person(pieter, mission.pk, ours.person_id, case_id=ours.pk, availability="in_detention")
+    client = client_of(pieter)
+    page = client.get(f"/missions/{mission.pk}/").content.decode()
+    assert ours.number in page and theirs.number not in page
+    assert "1 person presented by another authority is not shown" in page
+    other = MissionPresentation.objects.get(case=theirs)
+    refused = client.post(f"/missions/{mission.pk}/presentations/{other.pk}/outcome/", {})
+    assert refused.status_code == 404
+    [listed] = client.get("/api/v1/missions").json()
+    assert [p["case"]["number"] for p in listed["presentations"]] == [ours.number]
+    assert listed["presented_by_others"] == 1
+    read = AccessLogEntry.objects.filter(object_type="mission_presentation").latest("sequence")
+    assert [str(p) for p in read.person_ids] == [str(ours.person_id)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Cancelling a mission
 
