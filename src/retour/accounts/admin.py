@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from retour.accounts import administration
+from retour.accounts import administration, recovery
 from retour.accounts.models import AccessChangeRequest, ApiToken, Authority, User
 from retour.accounts.roles import Capability, RoleCode
 from retour.accounts.signin.session import recent_authentication_required
@@ -246,6 +246,37 @@ class RetourUserAdmin(WithinAdministeredScope, UserAdmin):
                 messages.info(request, _(
                     "The change of roles or authority waits for another administrator's approval."
                 ))
+
+    actions = ("end_sessions", "remove_second_factor", "lift_lockout")
+
+    def _recover(self, request: HttpRequest, act: Any, queryset: QuerySet[Any], done: str) -> None:
+        users = list(queryset)
+        if not users:  # keys outside the administrator's scope are dropped by the queryset
+            self.message_user(request, _("There is no such user."), messages.ERROR)
+            return
+        try:
+            act(request.user, users)
+        except ActionError as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+        else:
+            self.message_user(request, done % {"count": len(users)}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Sign out everywhere (sessions and API tokens)"))
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._recover(request, recovery.end_sessions, queryset,
+                      _("Signed out everywhere: %(count)d user(s)."))
+
+    @admin.action(description=gettext_lazy(
+        "Remove the second factor (a new one is set up at the next sign-in)"))
+    def remove_second_factor(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._recover(request, recovery.remove_second_factor, queryset,
+                      _("Second factor removed and signed out: %(count)d user(s). Tell them "
+                        "to sign in and set up a new one now."))
+
+    @admin.action(description=gettext_lazy("Lift the sign-in lockout"))
+    def lift_lockout(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._recover(request, recovery.lift_lockout, queryset,
+                      _("Sign-in lockout lifted: %(count)d user(s)."))
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         target = self.get_object(request, id)

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from retour.accounts.roles import Capability, RoleCode, capabilities_of
@@ -61,6 +62,19 @@ class User(AbstractUser):
         Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    sessions_ended_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When an administrator last ended every session of the user "
+                  "(retour.accounts.recovery).")
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django keeps this hash in each session and signs a session out when it no longer
+        # matches (as after a password change); the moment the sessions were ended is part of
+        # it, so ending them needs no search through every stored session.
+        key_salt = "retour.accounts.models.User.get_session_auth_hash"
+        ended = self.sessions_ended_at.isoformat() if self.sessions_ended_at else ""
+        return salted_hmac(key_salt, f"{self.password}|{ended}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
     @cached_property
     def role_codes(self) -> frozenset[str]:

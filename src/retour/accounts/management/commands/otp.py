@@ -2,18 +2,21 @@
 
 ``code`` prints the code a demo user's authenticator app would show now, so that the demo
 can be tried without a phone; it is refused unless ``RETOUR_DEBUG`` is on, since on a real
-system it would make the second factor worthless. ``reset`` removes a user's authenticator
-app (a lost phone): the next sign-in sets up a new one.
+system it would make the second factor worthless. ``reset`` removes a user's second factor
+(a lost phone or key, ``retour.accounts.recovery``) and signs them out everywhere, recorded in
+the access log with the operating-system account that ran it: the next sign-in sets up a new
+one.
 """
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from retour.accounts import recovery
 from retour.accounts.models import User
 from retour.accounts.signin import totp
 
@@ -36,9 +39,12 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"no user named {options['username']!r}") from None
         if options["command"] == "reset":
-            removed, _ = TOTPDevice.objects.filter(user=user).delete()
-            self.stdout.write(f"{user.username}: {removed} authenticator app(s) removed; the "
-                              "next sign-in sets up a new one")
+            removed = recovery.remove_second_factor(
+                None, [user], channel="cli",
+                reason=f"second factor removed on the command line by {getpass.getuser()}")
+            self.stdout.write(f"{user.username}: {removed} second factor(s) removed and signed "
+                              "out everywhere; the next sign-in sets up a new one (recorded in "
+                              "the access log)")
             return
         if not settings.DEBUG:
             raise CommandError("codes are shown only on a demo machine (RETOUR_DEBUG=true): "
