@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -256,6 +257,22 @@ if not _data_keys and not DEBUG:
     )
 DATA_KEY_DIR = Path(_data_keys or DATA_DIR / "data-keys")
 DATA_KEY_GENERATE = DEBUG
+
+# The API's rate limit per user (django-ninja's throttling; ASVS 2.4.1): "N/s", "N/m" or
+# "N/h". It counts in a cache table in the database, so every server process counts together.
+API_RATE_PER_USER = env_str("RETOUR_API_RATE", "600/m")
+if not re.fullmatch(r"[1-9][0-9]*/[smh]", API_RATE_PER_USER):
+    raise ConfigurationError(
+        f"RETOUR_API_RATE={API_RATE_PER_USER!r}: write requests per second, minute or hour "
+        "as N/s, N/m or N/h, e.g. 600/m"
+    )
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "retour_cache",
+    }
+}
+NINJA_NUM_PROXIES = env_int("RETOUR_PROXY_COUNT", 0, minimum=0)
 
 LOGGING = {
     "version": 1,

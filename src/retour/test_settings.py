@@ -47,3 +47,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"test-retour-{os.getpid()}.sqlite3")
     }
+
+# A test sends many API requests as one user within a minute; the rate limit's own test sets
+# a small rate.
+API_RATE_PER_USER = "1000000/m"

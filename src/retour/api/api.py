@@ -21,6 +21,7 @@ from retour.api import (
     tasks,
 )
 from retour.api.auth import ApiTokenAuth, BrowserSessionAuth
+from retour.api.throttle import PerUser
 
 api = NinjaAPI(
     title="Retour API",
@@ -28,11 +29,14 @@ api = NinjaAPI(
     description=(
         "Return case management. Authenticate with a personal API token "
         "(`retour token create USERNAME`) as `Authorization: Bearer <token>`, or with the "
-        "signed-in browser session. Errors are JSON: `{\"detail\": \"...\"}`, or for wrong "
+        "signed-in browser session. Each user may send a limited number of requests (600 a "
+        "minute unless the deployment sets another rate); past it the answer is 429 with "
+        "`Retry-After`. Errors are JSON: `{\"detail\": \"...\"}`, or for wrong "
         "input (422) `{\"detail\": [{\"field\": \"...\", \"message\": \"...\"}]}`."
     ),
     urls_namespace="api",
     auth=[ApiTokenAuth(), BrowserSessionAuth()],
+    throttle=[PerUser()],
 )
 errors.install(api)
 api.add_decorator(body.object_body, mode="view")

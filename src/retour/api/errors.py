@@ -11,6 +11,7 @@ found"), so the API never tells whether a person or case exists in another membe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from retour.errors import (
     InvalidInput,
@@ -120,7 +121,16 @@ def install(api: NinjaAPI) -> None:
         response["WWW-Authenticate"] = 'Bearer realm="retour"'
         return response
 
+    def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
+        count, per = settings.API_RATE_PER_USER.split("/")
+        unit = {"s": "second", "m": "minute", "h": "hour"}[per]
+        wait = f" Try again in {math.ceil(exc.wait)} s." if exc.wait else ""
+        return api.create_response(request, {
+            "detail": f"Too many requests: at most {count} a {unit} per user.{wait}"
+        }, status=429)
+
     api.add_exception_handler(ValidationError, schema_invalid)
+    api.add_exception_handler(Throttled, throttled)
     api.add_exception_handler(InvalidInput, action_invalid)
     api.add_exception_handler(TransitionRefused, detail(409))
     api.add_exception_handler(StaleVersion, detail(409))

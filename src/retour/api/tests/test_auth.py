@@ -114,3 +114,19 @@ def test_openapi_and_docs_are_served(db):
     docs = Client().get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"openapi.json" in docs.content
+
+
+def test_a_user_past_the_rate_is_told_to_wait_and_others_are_not(anna, pieter, settings):
+    """Anti-automation (ASVS 2.4.1): per user, whichever token or session they use."""
+    settings.API_RATE_PER_USER = "3/m"
+    _, script = ApiToken.issue(anna, "script")
+    _, laptop = ApiToken.issue(anna, "laptop")
+    statuses = [Client().get("/api/v1/cases", headers={"Authorization": f"Bearer {raw}"})
+                for raw in (script, laptop, script, laptop)]
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429]
+    refused = statuses[-1]
+    assert body_of(refused)["detail"].startswith("Too many requests: at most 3 a minute per user.")
+    assert 0 < int(refused["Retry-After"]) <= 60
+    colleague = Client()
+    colleague.force_login(pieter)
+    assert colleague.get("/api/v1/cases").status_code == 200
