@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, ClassVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -85,18 +86,21 @@ class Names:
         for model, payload in payloads:
             for kind, value in _references(model, payload):
                 wanted[kind].add(value)
+        # Authorities named by code and by key: one query for both.
+        authorities = list(Authority.objects.filter(
+            Q(code__in=wanted[Ref.AUTHORITY_CODE]) | Q(pk__in=wanted[Ref.AUTHORITY])
+        ).values_list("pk", "code", "name"))
         self._found: dict[str, dict[Any, str]] = {
             Ref.COUNTRY: {
                 c.code: display.country_name(c)
                 for c in Country.objects.filter(code__in=wanted[Ref.COUNTRY])
             },
-            Ref.AUTHORITY_CODE: dict(
-                Authority.objects.filter(code__in=wanted[Ref.AUTHORITY_CODE])
-                .values_list("code", "name")
-            ),
-            Ref.AUTHORITY: dict(
-                Authority.objects.filter(pk__in=wanted[Ref.AUTHORITY]).values_list("pk", "name")
-            ),
+            Ref.AUTHORITY_CODE: {
+                code: name for _, code, name in authorities if code in wanted[Ref.AUTHORITY_CODE]
+            },
+            Ref.AUTHORITY: {
+                pk: name for pk, _, name in authorities if pk in wanted[Ref.AUTHORITY]
+            },
             Ref.USER: {
                 u.pk: display.user_name(u) for u in User.objects.filter(pk__in=wanted[Ref.USER])
             },
