@@ -32,6 +32,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
 
 from retour.seam.limits import (
+    LONG_TEXT,
     PROCEDURE_YEARS_AHEAD,
     SHORT_TEXT,
     check_partial_date,
@@ -39,19 +40,6 @@ from retour.seam.limits import (
     date_problem,
     procedure_range,
 )
-
-
-def _free_text(value: str) -> str:
-    # The database would refuse NUL (PostgreSQL) or half a surrogate pair; the rest of the
-    # policy (ADR 17) keeps out what displays as something else.
-    return check_text(value, multiline=True)
-
-
-# Free text; a field not asked in a text area is held to one line by ``Input``.
-Text = Annotated[str, AfterValidator(_free_text)]
-# One line of at most 200 characters (a name, a number, a reference) in a schema that is not
-# an ``Input`` (which holds any field not asked in a text area to one line).
-Line = Annotated[str, AfterValidator(check_text)]
 
 # The range of the PositiveSmallIntegerField columns that hold periods and birth-date parts.
 SmallNumber = Annotated[int, Field(ge=0, le=32767)]
@@ -79,6 +67,37 @@ class _Rule(ABC):
         json_schema = handler(schema)
         self.describe(json_schema)
         return json_schema
+
+
+# The characters text may not hold (ADR 17, ``limits.text_problem``), as a JSON Schema pattern:
+# C0 and C1 controls and DEL, the bidirectional controls, lone surrogates; free text may break
+# lines and indent.
+_REFUSED = ("\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f"
+            "\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff\\u0000-\\u0008")
+_ONE_LINE_REFUSED = _REFUSED + "\\u0009\\u000a\\u000d"
+
+
+class _Text(_Rule):
+    """Text the database can store and that shows as what it is: the check of
+    ``limits.check_text``, published in the OpenAPI schema as a pattern and a length."""
+
+    def __init__(self, *, multiline: bool) -> None:
+        self.multiline = multiline
+
+    def check(self, value: str) -> str:
+        return check_text(value, multiline=self.multiline)
+
+    def describe(self, json_schema: dict[str, Any]) -> None:
+        refused = _REFUSED if self.multiline else _ONE_LINE_REFUSED
+        json_schema["pattern"] = f"^[^{refused}]*$"
+        json_schema.setdefault("maxLength", LONG_TEXT if self.multiline else SHORT_TEXT)
+
+
+# Free text; a field not asked in a text area is held to one line by ``Input``.
+Text = Annotated[str, _Text(multiline=True)]
+# One line of at most 200 characters (a name, a number, a reference) in a schema that is not
+# an ``Input`` (which holds any field not asked in a text area to one line).
+Line = Annotated[str, _Text(multiline=False)]
 
 
 class Matches(_Rule):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -15,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from retour import spreadsheet
 from retour.detention.inputs import OrderDetention
-from retour.seam.inputs import PartialDate
+from retour.seam.inputs import Line, PartialDate, Text
 from retour.seam.limits import (
     BIDI_CONTROLS,
     LONG_TEXT,
@@ -133,3 +134,19 @@ def test_every_csv_cell_is_inert_in_a_spreadsheet(value, written):
 def test_dates_in_an_action_schema_are_plausible():
     with pytest.raises(ValidationError, match="must not be before 1990-01-01"):
         OrderDetention.model_validate({"ordered_on": date(1, 1, 1)})
+
+
+_AWKWARD = st.sampled_from(
+    [*sorted(BIDI_CONTROLS), "\x00", "\t", "\n", "\r", "\x0b", "\x1b", "\x7f", "\x85",
+     "\x9f", "\xa0", "\ud800", "\udfff", "\u200b", "\u2028", "\U0001f600"])
+
+
+@pytest.mark.parametrize("multiline", [True, False])
+@given(value=st.lists(st.one_of(st.characters(), _AWKWARD), max_size=30).map("".join))
+def test_the_published_pattern_refuses_what_the_check_refuses(multiline, value):
+    """The OpenAPI schema's pattern for text (``seam.inputs``) says what ``text_problem``
+    checks (length aside), so a client can know before it sends."""
+    schema = TypeAdapter(Text if multiline else Line).json_schema()
+    assert schema["maxLength"] == (LONG_TEXT if multiline else SHORT_TEXT)
+    matches = re.fullmatch(schema["pattern"], value) is not None
+    assert matches == (text_problem(value, multiline=multiline) is None)
