@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "retour.accounts.signin.session.AbsoluteSessionLifetime",
+    # A session ended elsewhere (by its user, an administrator, a newer sign-in) signs out.
+    "retour.accounts.sessions.tracking.EndedSessions",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "retour.web.middleware.NoStoreWhenSignedIn",
@@ -193,6 +195,9 @@ SESSION_COOKIE_AGE = env_int("RETOUR_SESSION_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 # However active, a session ends this long after its sign-in (ADR 0014).
 SESSION_ABSOLUTE_SECONDS = env_int("RETOUR_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
+# Sessions one account may have at once (a desk, a laptop, a phone); a new sign-in ends the one
+# used least recently beyond that (retour.accounts.sessions).
+SESSIONS_PER_USER = env_int("RETOUR_SESSIONS_PER_USER", 3, minimum=1)
 # A personal-data export or the administration asks for password and code again after this.
 REAUTHENTICATION_SECONDS = env_int("RETOUR_REAUTHENTICATION_SECONDS", 10 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("retour.accounts.signin.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sessions/", include("retour.accounts.sessions.urls")),
     path("cases/", include("retour.web.cases.urls")),
     path("", include("retour.web.people.urls")),
     path("", include("retour.web.identification.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
@@ -179,3 +180,33 @@ class AccessChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target.username}: {self.get_status_display()}"
+
+
+class SignedInSession(models.Model):
+    """One sign-in of a user, while it lasts and a while after: what the user sees of their
+    sessions and may end (ASVS 7.5.2), and what counts towards the sessions one account may
+    have at once (7.1.2; ``retour.accounts.sessions``). The session refers to this row; the
+    row does not hold the session's key."""
+
+    class Ending(models.TextChoices):
+        SIGNED_OUT = "signed_out", _("signed out")
+        BY_THE_USER = "by_the_user", _("ended from another session")
+        BY_AN_ADMINISTRATOR = "by_an_administrator", _("ended by an administrator")
+        TOO_MANY = "too_many", _("ended by a newer sign-in (too many sessions)")
+        EXPIRED = "expired", _("expired")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ending = models.CharField(max_length=20, choices=Ending.choices, blank=True)
+    browser = models.CharField(max_length=100, blank=True,
+                               help_text="The browser and system, as the browser names them.")
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "ended_at"], name="signed_in_session_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} signed in at {self.signed_in_at:%Y-%m-%d %H:%M}"

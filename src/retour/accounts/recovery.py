@@ -25,6 +25,7 @@ from retour import clock
 from retour.accounts.administration import administered_users, record
 from retour.accounts.models import ApiToken, User
 from retour.accounts.roles import RoleCode
+from retour.accounts.sessions import tracking
 from retour.errors import NotVisible, PermissionRefused
 
 
@@ -42,6 +43,7 @@ def _administered(administrator: Any, targets: Iterable[User]) -> list[User]:
 def _end_sessions(users: list[User]) -> None:
     # The session's authentication hash includes this moment (``User``), so every session
     # signed in before it fails its check at its next request, wherever it is stored.
+    tracking.end_every_session(users)
     now = clock.now()
     keys = [u.pk for u in users]
     User.objects.filter(pk__in=keys).update(sessions_ended_at=now)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from retour import clock
+from retour.accounts.models import SignedInSession
 from retour.audit import segments
 from retour.audit.log import record_access
 from retour.cases.models import ReturnCase
@@ -104,10 +105,11 @@ def _start_of_first_day_kept(code: str, today: date) -> datetime:
 
 def _erase_sign_in_records(today: date) -> int:
     """The lockout's records (django-axes): attempts, failures and sign-ins with the address
-    and browser, of the days whose period has ended."""
+    and browser, of the days whose period has ended; and the users' sessions last used then."""
     cutoff = _start_of_first_day_kept(SIGN_IN_RECORDS, today)
-    return sum(model.objects.filter(attempt_time__lt=cutoff).delete()[0]
-               for model in (AccessAttempt, AccessFailureLog, AccessLog))
+    lockout = sum(model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+                  for model in (AccessAttempt, AccessFailureLog, AccessLog))
+    return lockout + SignedInSession.objects.filter(last_seen_at__lt=cutoff).delete()[0]
 
 
 def _clear_expired_sessions() -> int:

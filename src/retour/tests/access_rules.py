@@ -197,6 +197,12 @@ PAGES: dict[str, Rule] = {
     "signin-enrol": Rule(nobody, signing_in=True),
     "signin-confirm": Rule(signed_in),
     "logout": Rule(anyone, method="POST", signing_in=True),
+    # One's own sessions: every signed-in user; ending one names a session of one's own (a key
+    # that is not theirs ends nothing).
+    "session-list": Rule(signed_in),
+    "session-end": Rule(signed_in, method="POST",
+                        args={"session_id": "00000000-0000-0000-0000-000000000000"}),
+    "session-end-others": Rule(signed_in, method="POST"),
     # Open to every signed-in user: it lists the cases the user sees (roles that see no
     # person are told so, with no list).
     "case-list": Rule(signed_in),

@@ -184,10 +184,15 @@ def test_nothing_is_erased_inside_an_open_transaction_that_is_rolled_back(caselo
 
 
 @pytest.mark.django_db
-def test_the_lockout_s_records_of_sign_ins_go_after_their_period():
+def test_the_lockout_s_records_of_sign_ins_go_after_their_period(anna):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    from retour.accounts.models import SignedInSession
+
     now = timezone.now()
+    for age in (120, 10):  # a user's sessions, by when they were last used
+        SignedInSession.objects.create(user=anna, signed_in_at=now - timedelta(days=age),
+                                       last_seen_at=now - timedelta(days=age))
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         for age in (120, 10):
             extra = {"failures_since_start": 1} if model is AccessAttempt else {}
@@ -198,7 +203,9 @@ def test_the_lockout_s_records_of_sign_ins_go_after_their_period():
 
     report = apply_retention()
 
-    assert report.sign_in_records == 3
+    assert report.sign_in_records == 4
+    assert [(now - t).days for t in SignedInSession.objects.values_list(
+        "last_seen_at", flat=True)] == [10]
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         assert [(now - t).days for t in model.objects.values_list("attempt_time", flat=True)] \
             == [10]
