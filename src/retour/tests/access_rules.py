@@ -196,6 +196,8 @@ PAGES: dict[str, Rule] = {
     "signin-code": Rule(nobody, signing_in=True),
     "signin-enrol": Rule(nobody, signing_in=True),
     "signin-confirm": Rule(signed_in),
+    # One's own second factors (security keys added and removed), behind a fresh confirmation.
+    "signin-methods": Rule(signed_in),
     "logout": Rule(anyone, method="POST", signing_in=True),
     # One's own sessions: every signed-in user; ending one names a session of one's own (a key
     # that is not theirs ends nothing).

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +26,30 @@ class CodeForm(forms.Form):
     )
 
 
-class ConfirmForm(CodeForm):
+class ConfirmPasswordForm(forms.Form):
+    """The password again, with a security key beside it (the key's answer is not a field)."""
+
     password = forms.CharField(strip=False, error_messages={
         "required": _("Enter your password.")})
+
+
+class ConfirmForm(CodeForm, ConfirmPasswordForm):
+    """The password and a code again."""
+
+
+class KeyNameForm(forms.Form):
+    """The name a new security key or passkey is listed under."""
+
+    name = forms.CharField(max_length=64, error_messages={
+        "required": _("Enter a name for the security key, so that you can tell your keys "
+                      "apart."),
+        "max_length": _("The name is at most 64 characters."),
+    })
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        # Control and direction characters would make the list of keys read otherwise (ADR 17).
+        if any(unicodedata.category(character).startswith("C") for character in name):
+            raise ValidationError(_("The name contains a control character. Type it again "
+                                    "without it."))
+        return name

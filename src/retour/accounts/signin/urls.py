@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/code/", views.code, name="signin-code"),
     path("login/authenticator/", views.enrol, name="signin-enrol"),
     path("confirm/", views.confirm, name="signin-confirm"),
+    path("methods/", views.methods, name="signin-methods"),
 ]
