@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Security keys and passkeys (WebAuthn) beside the app: django-otp devices too (ADR 0014).
+    "django_otp_webauthn",
     "retour.reference",
     "retour.accounts",
     "retour.audit",
@@ -174,6 +176,24 @@ AXES_RESET_ON_SUCCESS = True
 # A reverse proxy in front: how many, so that the client's address is read, not the proxy's.
 AXES_IPWARE_PROXY_COUNT = env_int("RETOUR_PROXY_COUNT", 0, minimum=0) or None
 OTP_TOTP_ISSUER = "Retour"
+# Security keys and passkeys (WebAuthn, django-otp-webauthn's credentials): the relying party is
+# the site's domain (by default the first name of RETOUR_ALLOWED_HOSTS, "localhost" on a
+# development machine) and the browser must be on one of the origins. A key registered under
+# one domain works on that domain only (docs/operations.md).
+OTP_WEBAUTHN_RP_ID = env_str("RETOUR_WEBAUTHN_RP_ID", "") or next(
+    (host.lstrip(".") for host in ALLOWED_HOSTS
+     if host.lstrip(".") and host != "*" and ":" not in host
+     and not host.replace(".", "").isdigit()),
+    "localhost",
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "RETOUR_WEBAUTHN_ORIGINS",
+    ["http://localhost:8000"] if OTP_WEBAUTHN_RP_ID == "localhost"
+    else [f"https://{OTP_WEBAUTHN_RP_ID}"],
+)
+OTP_WEBAUTHN_RP_NAME = "Retour"
+# A key is the second step after the password, never a way in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
