@@ -21,9 +21,9 @@ and by the pipeline (which refuses a step outside the acting reach):
                                     removal is being prepared or is scheduled (operations
                                     group persons across authorities: flights, escorts)
     return counsellor               the cases assigned to them, the cases referred to
-                                    reintegration (return counselling's work), and the cases
-                                    their counselling service holds or is being handed;
-                                    no others
+                                    reintegration with their counselling service (return
+                                    counselling's work), and the cases their counselling
+                                    service holds or is being handed; no others
     auditor                         every case of the member state, read-only, for audit
 
 ``CASE_ACT``: on which of them a role records steps: the responsible authority's cases, and
@@ -57,7 +57,7 @@ class Reach(StrEnum):
     HELD = "held"  # the user's authority is responsible for the case
     RECEIVING = "receiving"  # a hand-over to the user's authority waits for acceptance
     ASSIGNED = "assigned"  # the case is assigned to the user
-    REFERRED = "referred"  # the case is referred to reintegration (return counselling)
+    REFERRED = "referred"  # referred to reintegration with the user's counselling service
     DETAINED = "detained"  # detention was ordered on the case by the user's authority
     ENFORCEMENT = "enforcement"  # the case's removal is being prepared or is scheduled
 

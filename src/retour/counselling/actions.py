@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from retour import bulk
+from retour.accounts.models import Authority
 from retour.cases.actions._core import (
     collected,
     not_before,
@@ -29,6 +30,8 @@ def _referral_values(referral: ReintegrationReferral) -> dict[str, Any]:
         "id": referral.pk,
         "referred_on": referral.referred_on.isoformat(),
         "programme": referral.programme,
+        "counselling_service": (referral.counselling_service.code
+                                if referral.counselling_service else None),
         "outcome": referral.outcome,
         "outcome_on": referral.outcome_on.isoformat() if referral.outcome_on else None,
     }
@@ -36,26 +39,38 @@ def _referral_values(referral: ReintegrationReferral) -> dict[str, Any]:
 
 @implements(input=inputs.ReferToReintegration, step=procedure.REFER)
 def refer_to_reintegration(
-    user: Any, case_id: Any, *, referred_on: date, programme: str, reason: str = "",
+    user: Any, case_id: Any, *, referred_on: date, programme: str,
+    counselling_service: str = "", reason: str = "",
     expected_version: int | None = None, channel: str = "",
 ) -> ReturnCase:
     """Refer the person to a reintegration programme (e.g. Frontex's joint reintegration
-    services, Regulation (EU) 2019/1896 Art. 48(1)(a)(i), or a national AVRR programme).
+    services, Regulation (EU) 2019/1896 Art. 48(1)(a)(i), or a national AVRR programme),
+    counselled by one of the member state's return counselling services, whose counsellors see
+    the case from then on (ADR 16), or by the referring authority itself.
 
     Frontex supports a return once a return decision is adopted, so the procedure table asks
     for one in force; one referral awaits its outcome at a time."""
 
     def change(case: ReturnCase) -> dict[str, Any]:
+        services = dict(inputs.counselling_services(case))
         errors = collected(
             partial(not_in_future, referred_on, "referred_on"),
             partial(require_text, programme, "programme",
                     _("name the programme, e.g. Frontex JRS or the national AVRR programme")),
         )
+        if counselling_service and counselling_service not in services:
+            errors["counselling_service"] = (
+                one_of(list(services)) if services else
+                _("this member state has no return counselling service: leave it empty"))
         if errors:
             raise InvalidInput(errors)
+        service = (bulk.remembered(("accounts.authority", counselling_service),
+                                   lambda: Authority.objects.get(code=counselling_service))
+                   if counselling_service else None)
         referral = bulk.add(case, "reintegration_referrals", ReintegrationReferral(
             case=case, referred_on=referred_on, programme=programme.strip(),
             referred_by=getattr(user, "authority", None) or case.responsible_authority,
+            counselling_service=service,
         ))
         return {"reintegration": _referral_values(referral)}
 

@@ -22,6 +22,8 @@ class ReferralValues(Detail):
     id: int
     referred_on: date
     programme: str
+    # The counselling service's authority code; absent from referrals before services were named.
+    counselling_service: str | None = None
     outcome: ReintegrationReferral.Outcome | Literal[""] = ""
     outcome_on: date | None = None
 

@@ -28,6 +28,11 @@ class ReintegrationReferral(models.Model):
     referred_by = models.ForeignKey(
         "accounts.Authority", on_delete=models.PROTECT, related_name="+"
     )
+    counselling_service = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The return counselling service the person is referred to, which sees the case "
+                  "from then on; empty when the referring authority counsels the person itself.",
+    )
     programme = models.CharField(max_length=200, help_text="e.g. Frontex JRS, national AVRR")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     outcome_on = models.DateField(null=True, blank=True)

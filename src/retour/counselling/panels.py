@@ -15,6 +15,7 @@ from retour.seam.panels import case_panel
 class ReferralRow:
     referred_on: date
     referred_by: str
+    counselling_service: str
     programme: str
     outcome: str
     outcome_on: date | None
@@ -28,11 +29,12 @@ def referrals(user: Any, case: Any, today: date) -> dict[str, Any] | None:
         ReferralRow(
             referred_on=r.referred_on,
             referred_by=r.referred_by.name,
+            counselling_service=r.counselling_service.name if r.counselling_service else "",
             programme=r.programme,
             outcome=display.label(ReintegrationReferral.Outcome, r.outcome),
             outcome_on=r.outcome_on,
             note=r.note,
         )
-        for r in found.select_related("referred_by")
+        for r in found.select_related("referred_by", "counselling_service")
     ]
     return {"reintegration": rows} if rows else None

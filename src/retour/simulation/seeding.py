@@ -94,7 +94,8 @@ def desks(member_states: list[str] | None = None) -> list[Desk]:
                     "border guard authority in the authorities data"
                 )
             continue
-        found.append(Desk(state, decider, police, _first(kinds, ASSESSING_KINDS) or decider))
+        found.append(Desk(state, decider, police, _first(kinds, ASSESSING_KINDS) or decider,
+                          _first(kinds, (Authority.Kind.COUNSELLING_SERVICE,)) or ""))
     if not found:
         raise SeedingRefused("no member state has the authorities a simulation needs")
     return found

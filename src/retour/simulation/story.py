@@ -50,6 +50,7 @@ class Desk:
     return_authority: str  # opens cases and takes the decisions
     police: str  # finds persons, carries out removals
     assessing_body: str  # assesses a child's best interests, apart from the enforcing authority
+    counselling_service: str = ""  # return counselling for reintegration; "": the return authority
 
 
 @dataclass(frozen=True)
@@ -398,7 +399,8 @@ class Story:
         accept (and then leave with assistance), some decline."""
         self.wait(1, 10, before=self.departure_ends)
         self.do("refer_to_reintegration", referred_on=Day(self.day),
-                programme=self.rng.choice(("Frontex JRS", "national AVRR programme")))
+                programme=self.rng.choice(("Frontex JRS", "national AVRR programme")),
+                counselling_service=self.desk.counselling_service)
         self.wait(2, 14, before=self.departure_ends)
         self.reintegration_accepted = self.rng.random() < 0.8
         self.do("record_reintegration_outcome", outcome_on=Day(self.day),

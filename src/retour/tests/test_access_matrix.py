@@ -31,6 +31,7 @@ from retour.accounts.roles import RoleCode
 from retour.api.api import api
 from retour.api.tests.conftest import NOW
 from retour.counselling.actions import refer_to_reintegration
+from retour.counselling.inputs import counselling_services
 from retour.identification.actions import NewEvidence, record_identity_evidence
 from retour.identification.missions import NewMission, plan_mission, present_person
 from retour.identification.reviews import queue_possible_matches
@@ -118,8 +119,11 @@ def _objects(maker: Any) -> dict[str, Any]:
     case = case_in_voluntary_departure(maker, decided_on=clock.today())
     record_identity_evidence(maker, case.person_id, NewEvidence(
         kind="language_analysis", taken_on=clock.today(), nationality="PK", summary="Punjabi"))
-    # Referred to reintegration, so the counsellors' reach shows in the matrix too.
-    refer_to_reintegration(maker, case.pk, referred_on=clock.today(), programme="AVRR")
+    # Referred to reintegration with the member state's counselling service, if it has one: a
+    # counsellor elsewhere does not see the case for it.
+    services = counselling_services(case)
+    refer_to_reintegration(maker, case.pk, referred_on=clock.today(), programme="AVRR",
+                           counselling_service=services[0][0] if services else "")
     request = readmission.draft_readmission_request(maker, case.pk, third_country="PK")
     request = readmission.submit_readmission_request(maker, request.pk,
                                                      submitted_on=clock.today())

@@ -20,7 +20,8 @@ def test_a_counsellor_finds_no_case_not_referred_to_counselling(lucas, lotte, ap
 def test_health_details_only_with_a_reason_kept_in_the_access_log(lucas, lotte, api_client):
     case = case_in_voluntary_departure(
         lucas, decided_on=TODAY, vulnerabilities=["serious_illness", "elderly"])
-    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR")
+    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR",
+                           counselling_service="be-fedasil")
     client = api_client(lotte)
 
     def kinds(**headers: str) -> list[str]:

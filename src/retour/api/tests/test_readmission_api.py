@@ -210,8 +210,10 @@ def test_only_the_roles_that_prepare_an_application_export_it(anna, lucas, api_c
     who prepare it (ADR 0016)."""
     preparer = lucas if role == "return_counsellor" else anna
     request = _submitted(preparer)
-    refer_to_reintegration(preparer, request.case_id, referred_on=TODAY, programme="AVRR")
-    authority = "be-fedasil" if role == "return_counsellor" else "nl-dtv"
+    counsels = "be-fedasil" if role == "return_counsellor" else ""
+    refer_to_reintegration(preparer, request.case_id, referred_on=TODAY, programme="AVRR",
+                           counselling_service=counsels)
+    authority = counsels or "nl-dtv"
     reader = make_user("reader", "Robin", "Reader", authority, (role,))
     client = api_client(reader)
     assert client.get(f"{BASE}/{request.pk}").status_code == 200

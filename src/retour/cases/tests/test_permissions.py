@@ -23,7 +23,8 @@ USER_ACTIONS = [t.action for t in transitions() if t.capability is not None]
 def test_return_counsellor_records_departure_but_cannot_decide(lucas, lotte, today):
     case = s.voluntary_departure(lucas)
     # the case is referred to reintegration: return counselling's work (ADR 0016)
-    refer_to_reintegration(lucas, case.pk, referred_on=today, programme="Fedasil AVRR")
+    refer_to_reintegration(lucas, case.pk, referred_on=today, programme="Fedasil AVRR",
+                           counselling_service="be-fedasil")
     with s.writes_nothing(case.pk), pytest.raises(
         PermissionRefused, match="issue return decision"
     ):

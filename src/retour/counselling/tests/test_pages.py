@@ -21,11 +21,12 @@ def test_a_counsellor_refers_and_records_the_acceptance(lucas, lotte):
     assert client.get(case_url(case)).status_code == 404
     answer = client_of(lucas).post(f"{case_url(case)}actions/refer-to-reintegration/", {
         "expected_version": case.version, "referred_on": TODAY.isoformat(),
-        "programme": "Frontex JRS", "reason": "",
+        "programme": "Frontex JRS", "counselling_service": "be-fedasil", "reason": "",
     })
     assert answer.status_code == 302
     html = client.get(case_url(case)).content.decode()
     assert "Frontex JRS" in html and "awaiting the outcome" in html
+    assert "counselled by Fedasil" in html
     assert "Record reintegration outcome" in html
     case.refresh_from_db()
     answer = client.post(f"{case_url(case)}actions/record-reintegration-outcome/", {

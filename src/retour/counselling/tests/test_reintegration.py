@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from conftest import make_user
+from retour.accounts.roles import RoleCode
 from retour.audit.models import AccessLogEntry
-from retour.cases.models import CaseEvent
+from retour.cases.models import CaseEvent, ReturnCase
 from retour.cases.tests import support as s
 from retour.counselling import actions as counselling
 from retour.counselling.models import CounsellingMilestones, ReintegrationReferral
@@ -77,7 +79,7 @@ def test_every_wrong_field_at_once(anna, today):
 def test_a_return_counsellor_refers_and_an_auditor_may_not(lucas, lotte, ruud, anna, today):
     case = s.voluntary_departure(lucas)
     # The return office refers the case first: a counsellor sees only referred cases (ADR 16)
-    _refer(lucas, case, referred_on=s.days_ago(5))
+    _refer(lucas, case, referred_on=s.days_ago(5), counselling_service="be-fedasil")
     counselling.record_reintegration_outcome(lotte, case.pk, outcome="declined",
                                              outcome_on=s.days_ago(3))
     _refer(lotte, case, referred_on=s.days_ago(2), programme="Fedasil AVRR")
@@ -85,3 +87,32 @@ def test_a_return_counsellor_refers_and_an_auditor_may_not(lucas, lotte, ruud, a
     other = s.voluntary_departure(anna)
     with s.writes_nothing(other.pk), pytest.raises(PermissionRefused):
         _refer(ruud, other)
+
+
+def test_the_referral_names_the_counselling_service_whose_counsellors_then_see_the_case(
+        lucas, lotte):
+    """Only the counselling service the person is referred to sees the case for it (ADR 16);
+    a service of another member state, or one that does not counsel, is refused by name."""
+    fedasil_colleague = make_user("noor", "Noor", "Claes", "be-fedasil",
+                                  (RoleCode.RETURN_COUNSELLOR,))
+    elsewhere = make_user("jan", "Jan", "Wouters", "be-police", (RoleCode.RETURN_COUNSELLOR,))
+    case = s.voluntary_departure(lucas)
+    for wrong in ("nl-dtv", "be-police", "nowhere"):
+        with pytest.raises(InvalidInput, match="counselling_service: must be one of be-fedasil"):
+            _refer(lucas, case, counselling_service=wrong)
+    _refer(lucas, case, counselling_service="be-fedasil")
+    referral = ReintegrationReferral.objects.get(case=case)
+    assert referral.counselling_service is not None
+    assert referral.counselling_service.code == "be-fedasil"
+    event = CaseEvent.objects.filter(case=case).latest("sequence")
+    assert event.payload["reintegration"]["counselling_service"] == "be-fedasil"
+    for counsellor in (lotte, fedasil_colleague):
+        assert ReturnCase.objects.visible_to(counsellor).filter(pk=case.pk).exists()
+    assert not ReturnCase.objects.visible_to(elsewhere).filter(pk=case.pk).exists()
+
+
+def test_without_a_counselling_service_no_counsellor_sees_the_case_for_it(lucas, lotte):
+    case = s.voluntary_departure(lucas)
+    _refer(lucas, case)
+    assert ReintegrationReferral.objects.get(case=case).counselling_service is None
+    assert not ReturnCase.objects.visible_to(lotte).filter(pk=case.pk).exists()

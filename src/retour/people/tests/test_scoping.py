@@ -67,7 +67,8 @@ def test_a_counsellor_sees_the_persons_of_cases_referred_to_reintegration_only(l
     referred, other = (
         case_in_voluntary_departure(lucas, decided_on=date(2026, 5, 1)) for _ in range(2)
     )
-    refer_to_reintegration(lucas, referred.pk, referred_on=date(2026, 5, 4), programme="JRS")
+    refer_to_reintegration(lucas, referred.pk, referred_on=date(2026, 5, 4), programme="JRS",
+                           counselling_service="be-fedasil")
     assert set(Person.objects.visible_to(lotte)) == {referred.person}
     assert not Person.objects.is_visible_to(other.person, lotte)
 

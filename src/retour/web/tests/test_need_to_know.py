@@ -36,7 +36,8 @@ def case_url(case) -> str:
 def referred(lucas):
     """A Belgian case with a serious illness recorded, referred to reintegration."""
     case = case_in_voluntary_departure(lucas, decided_on=TODAY, vulnerabilities=["serious_illness"])
-    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR")
+    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR",
+                           counselling_service="be-fedasil")
     return case
 
 
@@ -96,7 +97,8 @@ def test_a_counsellor_sees_no_detention(lucas, lotte):
     case = case_in_forced_return(lucas, decided_on=TODAY)
     order_detention(lucas, case.pk, ordered_on=TODAY, ground="risk_of_absconding",
                     facility="Centre 127bis")
-    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR")
+    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR",
+                           counselling_service="be-fedasil")
     assert "127bis" in client_of(lucas).get(case_url(case)).content.decode()
     assert "127bis" not in client_of(lotte).get(case_url(case)).content.decode()
 
@@ -126,7 +128,8 @@ def test_what_a_vulnerability_rests_on_is_shown_only_with_the_reason(lucas, lott
     case = case_in_voluntary_departure(lucas, decided_on=TODAY)
     record_vulnerability(lucas, case.person_id, kind="minor", noted_on=TODAY,
                          details="Bone-age X-ray of 3 March: about 16 years old")
-    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR")
+    refer_to_reintegration(lucas, case.pk, referred_on=TODAY, programme="Fedasil AVRR",
+                           counselling_service="be-fedasil")
     client = client_of(lotte)
     html = client.get(case_url(case)).content.decode()
     assert "minor" in html and "Bone-age" not in html
