@@ -14,8 +14,9 @@ from retour.retention.run import RetentionReport, apply_retention
 class Command(BaseCommand):
     help = (
         "Erase closed cases (and their persons, when no case of theirs is kept), delivered "
-        "outbox messages, expired sessions, the lockout's sign-in records and the access "
-        "log's oldest entries whose retention period has ended; the periods are legal "
+        "outbox messages, expired sessions, the lockout's sign-in records, users' past "
+        "sessions and the access log's oldest entries whose retention period has ended; the "
+        "periods are legal "
         "parameters (retention/data/retention.toml). Run daily."
     )
 
