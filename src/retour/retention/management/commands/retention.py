@@ -16,8 +16,7 @@ class Command(BaseCommand):
         "Erase closed cases (and their persons, when no case of theirs is kept), delivered "
         "outbox messages, expired sessions, the lockout's sign-in records, users' past "
         "sessions and the access log's oldest entries whose retention period has ended; the "
-        "periods are legal "
-        "parameters (retention/data/retention.toml). Run daily."
+        "periods are legal parameters (retention/data/retention.toml). Run daily."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
