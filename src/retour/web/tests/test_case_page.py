@@ -344,12 +344,12 @@ def test_case_page_records_the_read(anna):
 
 
 # Every statement the case page of a case with a bit of everything runs: the session, the
-# user and the session's sign-in row (5), the case and its person, names, nationalities, countries and vulnerabilities (6),
-# the relatives and their cases (4), the pending hand-over, the rows the procedure's guards
-# read (once each: decisions, detention, referrals), deadlines, tasks, decisions, documents,
-# one per panel, the history with its words (3), the readmission section (3), two access-log
-# entries (6 each) and the session's save (3). The guards of every step weighed used to read
-# the same rows again and again (65 statements).
+# user and the session's sign-in row (5), the case and its person, names, nationalities,
+# countries and vulnerabilities (6), the relatives and their cases (4), the pending hand-over,
+# the rows the procedure's guards read (once each: decisions, detention, referrals),
+# deadlines, tasks, decisions, documents, one per panel, the history with its words (3), the
+# readmission section (3), two access-log entries (6 each) and the session's save (3). The
+# guards of every step weighed used to read the same rows again and again (65 statements).
 CASE_PAGE_STATEMENTS = 47
 
 
