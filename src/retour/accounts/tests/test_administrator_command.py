@@ -39,7 +39,9 @@ def test_the_first_administrator_of_a_member_state(monkeypatch):
     (("nl-beheer", "--authority", "nl-nowhere"), GOOD, "--authority: no authority 'nl-nowhere'"),
     (("nl-beheer", "--authority", "nl-dtv"), "retour2026!", "the password:"),
     (("nl-beheer", "--authority", "nl-dtv"), "short", "the password:"),
-    (("nl-\u202ebeheer", "--authority", "nl-dtv"), GOOD, "username: contains an invisible"),
+    (("nl-\u202ebeheer", "--authority", "nl-dtv"), GOOD, "username: Enter a valid username"),
+    (("nl-beheer", "--authority", "nl-dtv", "--last-name", "Jansen\u202e"), GOOD,
+     "--last-name: contains a control or invisible character"),
     (("anna", "--authority", "nl-dtv"), GOOD, "a user named 'anna' exists already"),
 ])
 def test_bad_input_is_refused_by_name_and_nothing_is_made(monkeypatch, anna, args, password,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import unicodedata
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -23,7 +24,6 @@ from django.db import transaction
 from retour.accounts import administration
 from retour.accounts.models import Authority, Role, User
 from retour.accounts.roles import RoleCode
-from retour.seam.limits import text_problem
 
 
 class Command(BaseCommand):
@@ -40,14 +40,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"]
-        problems = [
-            f"{name}: {problem}" for name, value in (
-                ("username", username), ("--first-name", options["first_name"]),
-                ("--last-name", options["last_name"]))
-            if (problem := text_problem(value, limit=150))
-        ]
-        if problems:
-            raise CommandError("; ".join(problems) + " (nothing was made)")
         if User.objects.filter(username=username).exists():
             raise CommandError(f"a user named {username!r} exists already (nothing was made)")
         authority = Authority.objects.filter(code=options["authority"]).first()
@@ -57,6 +49,7 @@ class Command(BaseCommand):
                                f"authorities are {known} (nothing was made)")
         user = User(username=username, first_name=options["first_name"],
                     last_name=options["last_name"], authority=authority)
+        self._check(user)
         password = self._password(options["password_stdin"])
         try:
             validate_password(password, user)
@@ -75,6 +68,22 @@ class Command(BaseCommand):
         self.stdout.write(f"{username}: administrator of {scope} at {authority.code}; the "
                           "second factor is set up at the first sign-in (recorded in the "
                           "access log)")
+
+    def _check(self, user: User) -> None:
+        """The user's fields as the administration's form holds them (the username's letters,
+        the lengths), and names without control or invisible formatting characters (a
+        direction override would show the name as another)."""
+        problems = []
+        try:
+            user.full_clean(exclude=["password"], validate_unique=False)
+        except ValidationError as refused:
+            problems = [f"{field}: {' '.join(texts)}"
+                        for field, texts in refused.message_dict.items()]
+        for option, value in (("--first-name", user.first_name), ("--last-name", user.last_name)):
+            if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+                problems.append(f"{option}: contains a control or invisible character")
+        if problems:
+            raise CommandError("; ".join(problems) + " (nothing was made)")
 
     def _password(self, from_stdin: bool) -> str:
         if from_stdin:
