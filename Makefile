@@ -28,7 +28,7 @@ demo: install pdf-libraries
 	$(DEMO_ENV) $(BIN)/retour demo_users
 	$(DEMO_ENV) $(BIN)/retour seed --cases $(DEMO_CASES) --seed 1 --if-empty
 	$(DEMO_ENV) $(BIN)/retour compute_indicators
-	@echo "Retour is serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Retour is serving on http://$(if $(filter 127.0.0.1,$(HOST)),localhost,$(HOST)):$(PORT)/ (Ctrl-C to stop; security keys work on localhost, not on 127.0.0.1)"
 # The outbox worker runs beside the web server (ADR 10) and is stopped when the server stops.
 	$(DEMO_ENV) $(BIN)/retour worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
