@@ -174,7 +174,9 @@ AXES_LOCKOUT_CALLABLE = "retour.accounts.signin.lockout.locked_out_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 # A reverse proxy in front: how many, so that the client's address is read, not the proxy's.
-AXES_IPWARE_PROXY_COUNT = env_int("RETOUR_PROXY_COUNT", 0, minimum=0) or None
+PROXY_COUNT = env_int("RETOUR_PROXY_COUNT", 0, minimum=0)
+# The client's address for the lockout and the sessions (retour.accounts.signin.lockout).
+AXES_CLIENT_IP_CALLABLE = "retour.accounts.signin.lockout.client_address"
 OTP_TOTP_ISSUER = "Retour"
 # Security keys and passkeys (WebAuthn, django-otp-webauthn's credentials): the relying party is
 # the site's domain (by default the first name of RETOUR_ALLOWED_HOSTS, "localhost" on a
@@ -297,7 +299,7 @@ CACHES = {
         "LOCATION": "retour_cache",
     }
 }
-NINJA_NUM_PROXIES = env_int("RETOUR_PROXY_COUNT", 0, minimum=0)
+NINJA_NUM_PROXIES = PROXY_COUNT
 
 LOGGING = {
     "version": 1,

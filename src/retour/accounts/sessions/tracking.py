@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -66,7 +67,8 @@ def begin(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) ->
     end(SignedInSession.objects.filter(pk__in=list(beyond)), Ending.TOO_MANY)
     row = SignedInSession.objects.create(
         user=user, signed_in_at=now, last_seen_at=now, browser=_browser(request),
-        address=request.META.get("REMOTE_ADDR") or None,
+        # The client's address as the lockout reads it: behind RETOUR_PROXY_COUNT proxies.
+        address=get_client_ip_address(request) or None,
     )
     request.session[_REF] = str(row.pk)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
 from axes.models import AccessFailureLog
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,3 +44,17 @@ def locked_out_response(
     response = render(request, "signin/locked_out.html", {"until": until}, status=429)
     response["Retry-After"] = str(int((until - timezone.now()).total_seconds()) + 1)
     return response
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address the lockout counts and a session shows: the connection's, or behind
+    ``PROXY_COUNT`` proxies that each append the address they saw to X-Forwarded-For
+    (deploy/nginx.conf), the one our outermost proxy saw, counted from the right. What a client
+    writes into the header itself stays on the left, where it is never read."""
+    if settings.PROXY_COUNT:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= settings.PROXY_COUNT:
+            return hops[-settings.PROXY_COUNT]
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address

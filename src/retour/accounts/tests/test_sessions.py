@@ -134,3 +134,15 @@ def test_signing_out_ends_the_row_and_a_session_without_one_is_signed_out(anna):
     del session["sessions.ref"]
     session.save()
     assert _signed_out(other) is not None
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_session_shows_the_client_s_address(anna, settings):
+    # nginx in front (RETOUR_PROXY_COUNT=1, deploy/nginx.conf).
+    settings.PROXY_COUNT = 1
+    browser = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.23")
+    device = totp.give_device(anna, "Phone")
+    browser.post("/accounts/login/", {"username": "anna", "password": "x-anna"})
+    assert browser.post("/accounts/login/code/", {"code": totp.code_now(device)}).status_code \
+        == 302
+    assert SignedInSession.objects.get(user=anna).address == "198.51.100.23"

@@ -251,3 +251,20 @@ def test_the_api_export_through_the_browser_session_asks_for_confirmation(client
     _age_confirmation(client, settings.REAUTHENTICATION_SECONDS + 1)
     refused = client.get(url)
     assert refused.status_code == 403 and "confirm your password" in refused.json()["detail"]
+
+
+def test_behind_the_proxy_the_lockout_is_per_client_address(client, anna, settings):
+    """With one proxy in front (RETOUR_PROXY_COUNT=1), the address is the client's as nginx
+    appends it to X-Forwarded-For, not the proxy's (or every colleague behind it would share
+    one lockout), and not what a client writes in the header itself."""
+    settings.PROXY_COUNT = 1
+    _with_device(anna)
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for i in range(5):  # an attacker who writes a fresh address of their own each time
+        _password(client, "anna", f"wrong-{i}", **proxy,
+                  HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.9")
+    assert _password(client, "anna", "x-anna", **proxy,
+                     HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    # Anna at her desk, behind the same proxy, is not locked out by the attacker.
+    assert _password(client, "anna", "x-anna", **proxy,
+                     HTTP_X_FORWARDED_FOR="198.51.100.23").status_code == 302
