@@ -101,6 +101,22 @@ def _through_a_case(user: Any) -> Q:
 # A person is within the need to know of whoever sees one of their cases.
 person_reach.register_reach(_through_a_case)
 
+# Steps on a person that change what their cases hold: a family link joins the members'
+# procedures (a family travels together, Directive 2008/115/EC Art. 5(b)).
+_CHANGES_THE_CASES = frozenset({"link_family_members"})
+
+
+def _acting_on_every_open_case(user: Any, person: Any, action: str) -> str | None:
+    if user is None or action not in _CHANGES_THE_CASES:
+        return None
+    from retour.cases.actions._core import open_cases_of  # the actions import this module
+
+    return next((why for case in open_cases_of(None, person)
+                 if (why := acting_refusal(user, case, action))), None)
+
+
+person_reach.register_acting_rule(_acting_on_every_open_case)
+
 
 def _within(case: ReturnCase, user: Any, reaches: frozenset[Reach]) -> bool:
     if personal_data_member_state(user) != case.member_state_id:

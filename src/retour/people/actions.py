@@ -15,7 +15,15 @@ from retour import bulk, clock
 from retour.accounts.roles import Capability
 from retour.accounts.scoping import personal_data_member_state
 from retour.errors import InvalidInput, NotVisible, PermissionRefused, one_of
-from retour.people.models import FamilyLink, Nationality, Person, PersonName, Sex, Vulnerability
+from retour.people.models import (
+    FamilyLink,
+    Nationality,
+    Person,
+    PersonName,
+    Sex,
+    Vulnerability,
+    acting_refusal,
+)
 from retour.people.names import guess_script, search_key
 from retour.reference.models import Country
 from retour.seam import pipeline
@@ -75,6 +83,7 @@ pipeline.subject(
     member_state=lambda person: person.member_state_id, object_type="person",
     persons=lambda person: [person.pk], not_found="person not found",
     load=lambda user, person_id: visible_person(user, person_id, for_update=True),
+    acts=acting_refusal,
 )
 pipeline.subject(
     "family_link", FamilyLink, label=pgettext_lazy("access log", "family link"),

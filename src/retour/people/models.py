@@ -30,6 +30,22 @@ def register_reach(query: PersonReach) -> None:
     _REACHES.append(query)
 
 
+# Why a user who sees a person may still not take a step on them, or None: the apps whose
+# records a step on the person changes register a rule (the case core: a family link changes
+# what the person's cases hold, so only an authority acting on each of them records it).
+ActingRule = Callable[[Any, "Person", str], "str | None"]
+_ACTING_RULES: list[ActingRule] = []
+
+
+def register_acting_rule(rule: ActingRule) -> None:
+    _ACTING_RULES.append(rule)
+
+
+def acting_refusal(user: Any, person: Person, action: str) -> str | None:
+    """The first registered rule's refusal of ``action`` on ``person`` by ``user``, or None."""
+    return next((why for rule in _ACTING_RULES if (why := rule(user, person, action))), None)
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: Any) -> PersonQuerySet:
         """The persons ``user`` needs to know (GDPR Art. 5(1)(c), 25; ADR 0016): those their

@@ -130,3 +130,21 @@ def test_family_links_stay_within_the_member_state(anna, lucas, persons):
 def test_only_roles_that_register_persons_link_them(ruud, persons):
     with pytest.raises(PermissionRefused):
         link_family_members(ruud, persons["NL"].pk, persons["NL"].pk, "parent_of")
+
+
+def test_a_family_link_is_recorded_only_by_an_authority_acting_on_the_persons_cases(
+        anna, pieter):
+    """An identification officer of the police sees both sides of a possible match, but
+    linking them as family changes the return service's cases: refused before anything is
+    read of the request, and nothing is written."""
+    identifier = make_user("iris", "Iris", "Bos", "nl-avim", (RoleCode.IDENTIFICATION_OFFICER,))
+    case = case_for(anna)
+    child = person_for(anna, unaccompanied_minor=True)
+    again = person_for(pieter)
+    reviews.queue_possible_matches(pieter, again.pk, threshold=0.0)
+    assert Person.objects.is_visible_to(case.person, identifier)
+    with pytest.raises(PermissionRefused, match="only Dienst Terugkeer en Vertrek"):
+        link_family_members(identifier, case.person_id, child.pk, "parent_of")
+    assert not FamilyLink.objects.exists()
+    link = link_family_members(anna, case.person_id, child.pk, "parent_of")
+    assert (link.person, link.relative) == (case.person, child)
