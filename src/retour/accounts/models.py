@@ -193,7 +193,6 @@ class SignedInSession(models.Model):
         BY_THE_USER = "by_the_user", _("ended from another session")
         BY_AN_ADMINISTRATOR = "by_an_administrator", _("ended by an administrator")
         TOO_MANY = "too_many", _("ended by a newer sign-in (too many sessions)")
-        EXPIRED = "expired", _("expired")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('signed_in_at', models.DateTimeField()),
                 ('last_seen_at', models.DateTimeField()),
                 ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('ending', models.CharField(blank=True, choices=[('signed_out', 'signed out'), ('by_the_user', 'ended from another session'), ('by_an_administrator', 'ended by an administrator'), ('too_many', 'ended by a newer sign-in (too many sessions)'), ('expired', 'expired')], max_length=20)),
+                ('ending', models.CharField(blank=True, choices=[('signed_out', 'signed out'), ('by_the_user', 'ended from another session'), ('by_an_administrator', 'ended by an administrator'), ('too_many', 'ended by a newer sign-in (too many sessions)')], max_length=20)),
                 ('browser', models.CharField(blank=True, help_text='The browser and system, as the browser names them.', max_length=100)),
                 ('address', models.GenericIPAddressField(blank=True, null=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signed_in_sessions', to=settings.AUTH_USER_MODEL)),
